@@ -1,0 +1,100 @@
+// dpa tenant add | list | show
+#include <fmt/format.h>
+
+#include "dpa/cli/command.h"
+#include "dpa/error.h"
+#include "dpa/tenants.h"
+#include "dpa/workspace.h"
+
+namespace dpa::cli {
+namespace {
+
+nlohmann::json tenant_json(const TenantRecord& t) {
+  nlohmann::json j{{"id", t.id}, {"name", t.name}, {"policy", t.policy},
+                   {"status", t.status}, {"created_at", t.created_at}};
+  j["terminated_at"] = t.terminated_at ? nlohmann::json(*t.terminated_at) : nlohmann::json();
+  j["export_until"] = t.export_until ? nlohmann::json(*t.export_until) : nlohmann::json();
+  j["delete_after"] = t.delete_after ? nlohmann::json(*t.delete_after) : nlohmann::json();
+  return j;
+}
+
+int run_add(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  std::string policy = inv.maybe<std::string>("policy").value_or(ws.settings().default_policy);
+  if (policy.empty()) throw UsageError("tenant add: --policy NAME is required (dpa.toml sets no default)");
+  TenantRecord t = add_tenant(ws, inv.get<std::string>("id"), policy,
+                              inv.maybe<std::string>("name").value_or(""));
+  if (inv.json()) inv.print_json(tenant_json(t));
+  return 0;
+}
+
+int run_list(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  auto tenants = list_tenants(ws);
+  if (inv.json()) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& t : tenants) arr.push_back(tenant_json(t));
+    inv.print_json(arr);
+    return 0;
+  }
+  if (tenants.empty()) return 0;
+  inv.out << fmt::format("{:<24} {:<10} {:<12} {}\n", "ID", "POLICY", "STATUS", "NAME");
+  for (const auto& t : tenants) {
+    inv.out << fmt::format("{:<24} {:<10} {:<12} {}\n", t.id, t.policy, t.status, t.name);
+  }
+  return 0;
+}
+
+int run_show(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  TenantRecord t = get_tenant(ws, inv.get<std::string>("id"));
+  auto keys = tenant_key_info(ws, t.id);
+  if (inv.json()) {
+    nlohmann::json j = tenant_json(t);
+    j["keys"] = nlohmann::json::array();
+    for (const auto& k : keys) {
+      j["keys"].push_back({{"key_id", k.key_id},
+                           {"created_at", k.created_at},
+                           {"destroyed_at", k.destroyed_at ? nlohmann::json(*k.destroyed_at)
+                                                           : nlohmann::json()}});
+    }
+    inv.print_json(j);
+    return 0;
+  }
+  inv.out << fmt::format("tenant     {}\nname       {}\npolicy     {}\nstatus     {}\ncreated    {}\n",
+                         t.id, t.name, t.policy, t.status, t.created_at);
+  if (t.terminated_at) inv.out << fmt::format("terminated {}\n", *t.terminated_at);
+  if (t.export_until) inv.out << fmt::format("export by  {}\n", *t.export_until);
+  if (t.delete_after) inv.out << fmt::format("delete on  {}\n", *t.delete_after);
+  for (const auto& k : keys) {
+    inv.out << fmt::format("key {}      created {}{}\n", k.key_id, k.created_at,
+                           k.destroyed_at ? ", destroyed " + *k.destroyed_at : "");
+  }
+  return 0;
+}
+
+void declare_id(po::options_description& o, po::positional_options_description& p) {
+  o.add_options()("id", po::value<std::string>()->required()->value_name("ID"), "tenant id");
+  p.add("id", 1);
+}
+
+const CommandRegistrar add_command{Command{
+    "tenant add", "ID [--policy NAME] [--name TEXT]",
+    "register a customer (controller) under a policy, with its own key",
+    [](po::options_description& o, po::positional_options_description& p) {
+      declare_id(o, p);
+      o.add_options()
+          ("policy", po::value<std::string>()->value_name("NAME"), "policy of the contract (default: dpa.toml's)")
+          ("name", po::value<std::string>()->value_name("TEXT"), "display name");
+    },
+    run_add}};
+
+const CommandRegistrar list_command{Command{
+    "tenant list", "[--json]", "list tenants",
+    [](po::options_description&, po::positional_options_description&) {}, run_list}};
+
+const CommandRegistrar show_command{Command{
+    "tenant show", "ID [--json]", "show a tenant, its contract dates and keys", declare_id, run_show}};
+
+}  // namespace
+}  // namespace dpa::cli

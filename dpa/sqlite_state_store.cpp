@@ -1,0 +1,711 @@
+#include "dpa/sqlite_state_store.h"
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include "dpa/error.h"
+#include "dpa/time.h"
+
+namespace dpa {
+namespace {
+
+// Forward migrations, applied in order. Never edit a shipped entry: add one.
+// Index i holds the SQL that takes the schema from version i to i + 1.
+const char* const kMigrations[] = {
+    // 1: tenants, their keys, workspace metadata, the audit log.
+    R"sql(
+CREATE TABLE meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE tenants(
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  policy        TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  terminated_at TEXT,
+  export_until  TEXT,
+  delete_after  TEXT
+);
+CREATE TABLE tenant_keys(
+  tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+  key_id       INTEGER NOT NULL,
+  wrapped      BLOB,
+  created_at   TEXT NOT NULL,
+  destroyed_at TEXT,
+  PRIMARY KEY(tenant_id, key_id)
+);
+CREATE TABLE audit_log(
+  seq       INTEGER PRIMARY KEY,
+  time      TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  object    TEXT NOT NULL,
+  details   TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE INDEX audit_log_time ON audit_log(time);
+CREATE INDEX audit_log_action ON audit_log(action);
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE audit_checkpoints(
+  size      INTEGER PRIMARY KEY,
+  head_hash TEXT NOT NULL,
+  note      TEXT NOT NULL
+);
+CREATE TRIGGER audit_checkpoints_append_only_update BEFORE UPDATE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+CREATE TRIGGER audit_checkpoints_append_only_delete BEFORE DELETE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+)sql",
+    // 2: the pseudonym vault and the transfer log.
+    R"sql(
+CREATE TABLE vault_values(
+  tenant_id  TEXT NOT NULL REFERENCES tenants(id),
+  value_hash TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  token_base TEXT NOT NULL,
+  key_id     INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY(tenant_id, value_hash),
+  UNIQUE(tenant_id, token_base)
+);
+CREATE TABLE vault_forms(
+  tenant_id           TEXT NOT NULL,
+  value_hash          TEXT NOT NULL,
+  variant             INTEGER NOT NULL,
+  surface_hash        TEXT NOT NULL,
+  ciphertext          BLOB NOT NULL,
+  surrogate_hash      TEXT,
+  surrogate_fold_hash TEXT,
+  created_at          TEXT NOT NULL,
+  PRIMARY KEY(tenant_id, surface_hash),
+  UNIQUE(tenant_id, value_hash, variant),
+  FOREIGN KEY(tenant_id, value_hash) REFERENCES vault_values(tenant_id, value_hash)
+);
+CREATE INDEX vault_forms_surrogate ON vault_forms(tenant_id, surrogate_hash);
+CREATE INDEX vault_forms_surrogate_fold ON vault_forms(tenant_id, surrogate_fold_hash);
+CREATE TABLE transfers(
+  id             INTEGER PRIMARY KEY,
+  time           TEXT NOT NULL,
+  tenant_id      TEXT NOT NULL,
+  subprocessor   TEXT NOT NULL,
+  country        TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  status         TEXT NOT NULL CHECK(status IN ('made', 'refused')),
+  pseudonymized  INTEGER NOT NULL,
+  operator       TEXT NOT NULL,
+  bytes          INTEGER NOT NULL,
+  records        INTEGER NOT NULL,
+  entity_counts  TEXT NOT NULL,
+  source         TEXT NOT NULL,
+  reference      TEXT NOT NULL,
+  clause         TEXT NOT NULL,
+  reason         TEXT NOT NULL,
+  actor          TEXT NOT NULL
+);
+CREATE INDEX transfers_time ON transfers(time);
+CREATE INDEX transfers_tenant ON transfers(tenant_id, time);
+)sql",
+};
+
+constexpr int kKnownVersion = static_cast<int>(std::size(kMigrations));
+
+bool is_busy(const SQLite::Exception& e) {
+  int code = e.getErrorCode() & 0xff;
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+class SqliteStateStore final : public StateStore {
+ public:
+  SqliteStateStore(const std::filesystem::path& file, const SqliteOptions& options)
+      : file_(file), options_(options),
+        db_(file.string(), options.create ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE
+                                          : SQLite::OPEN_READWRITE) {
+    db_.setBusyTimeout(options.busy_timeout_ms);
+    guard([&] {
+      // A file that is not SQLite fails here, on the first read.
+      db_.exec("PRAGMA journal_mode=WAL");
+      // FULL: a committed audit entry survives a power cut, not only a crash.
+      db_.exec("PRAGMA synchronous=FULL");
+      db_.exec("PRAGMA foreign_keys=ON");
+      migrate();
+    });
+  }
+
+  int schema_version() override {
+    return guard([&] { return read_version(); });
+  }
+  int known_schema_version() const override { return kKnownVersion; }
+
+  void transaction(const std::function<void()>& body) override {
+    if (depth_ > 0) {
+      ++depth_;
+      try {
+        body();
+      } catch (...) {
+        --depth_;
+        throw;
+      }
+      --depth_;
+      return;
+    }
+    guard([&] { db_.exec("BEGIN IMMEDIATE"); });
+    depth_ = 1;
+    try {
+      body();
+      guard([&] { db_.exec("COMMIT"); });
+      depth_ = 0;
+    } catch (...) {
+      depth_ = 0;
+      try {
+        db_.exec("ROLLBACK");
+      } catch (...) {
+        // The transaction may already be gone (SQLite rolls back on some
+        // errors); the original error is the one worth reporting.
+      }
+      throw;
+    }
+  }
+
+  std::optional<std::string> get_meta(const std::string& key) override {
+    return guard([&]() -> std::optional<std::string> {
+      SQLite::Statement q(db_, "SELECT value FROM meta WHERE key = ?");
+      q.bind(1, key);
+      if (!q.executeStep()) return std::nullopt;
+      return q.getColumn(0).getString();
+    });
+  }
+
+  void set_meta(const std::string& key, const std::string& value) override {
+    guard([&] {
+      SQLite::Statement q(db_, "INSERT INTO meta(key, value) VALUES(?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+      q.bind(1, key);
+      q.bind(2, value);
+      q.exec();
+    });
+  }
+
+  void insert_tenant(const TenantRecord& t) override {
+    guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO tenants(id, name, policy, status, created_at, terminated_at, "
+                          "export_until, delete_after) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+      bind_tenant(q, t);
+      q.exec();
+    });
+  }
+
+  void update_tenant(const TenantRecord& t) override {
+    guard([&] {
+      SQLite::Statement q(db_,
+                          "UPDATE tenants SET id = ?1, name = ?2, policy = ?3, status = ?4, "
+                          "created_at = ?5, terminated_at = ?6, export_until = ?7, "
+                          "delete_after = ?8 WHERE id = ?1");
+      bind_tenant(q, t);
+      if (q.exec() != 1) throw InputError(fmt::format("no tenant '{}'", t.id));
+    });
+  }
+
+  std::optional<TenantRecord> find_tenant(const std::string& id) override {
+    return guard([&]() -> std::optional<TenantRecord> {
+      SQLite::Statement q(db_, std::string(kTenantSelect) + " WHERE id = ?");
+      q.bind(1, id);
+      if (!q.executeStep()) return std::nullopt;
+      return read_tenant(q);
+    });
+  }
+
+  std::vector<TenantRecord> list_tenants() override {
+    return guard([&] {
+      std::vector<TenantRecord> out;
+      SQLite::Statement q(db_, std::string(kTenantSelect) + " ORDER BY id");
+      while (q.executeStep()) out.push_back(read_tenant(q));
+      return out;
+    });
+  }
+
+  void insert_tenant_key(const TenantKeyRecord& k) override {
+    guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO tenant_keys(tenant_id, key_id, wrapped, created_at, "
+                          "destroyed_at) VALUES(?, ?, ?, ?, ?)");
+      q.bind(1, k.tenant_id);
+      q.bind(2, k.key_id);
+      if (k.wrapped.empty()) q.bind(3);
+      else q.bind(3, k.wrapped.data(), static_cast<int>(k.wrapped.size()));
+      q.bind(4, k.created_at);
+      bind_optional(q, 5, k.destroyed_at);
+      q.exec();
+    });
+  }
+
+  std::vector<TenantKeyRecord> tenant_keys(const std::string& tenant_id) override {
+    return guard([&] {
+      std::vector<TenantKeyRecord> out;
+      SQLite::Statement q(db_,
+                          "SELECT tenant_id, key_id, wrapped, created_at, destroyed_at "
+                          "FROM tenant_keys WHERE tenant_id = ? ORDER BY key_id");
+      q.bind(1, tenant_id);
+      while (q.executeStep()) {
+        TenantKeyRecord k;
+        k.tenant_id = q.getColumn(0).getString();
+        k.key_id = q.getColumn(1).getInt();
+        auto blob = q.getColumn(2);
+        if (!blob.isNull()) {
+          auto* p = static_cast<const unsigned char*>(blob.getBlob());
+          k.wrapped.assign(p, p + blob.getBytes());
+        }
+        k.created_at = q.getColumn(3).getString();
+        k.destroyed_at = optional_text(q, 4);
+        out.push_back(std::move(k));
+      }
+      return out;
+    });
+  }
+
+  std::optional<VaultValueRecord> vault_value(const std::string& tenant_id,
+                                              const std::string& value_hash) override {
+    return guard([&]() -> std::optional<VaultValueRecord> {
+      SQLite::Statement q(db_, std::string(kVaultValueSelect) + " WHERE tenant_id = ? AND value_hash = ?");
+      q.bind(1, tenant_id);
+      q.bind(2, value_hash);
+      if (!q.executeStep()) return std::nullopt;
+      return read_vault_value(q);
+    });
+  }
+
+  std::optional<VaultValueRecord> vault_value_by_token(const std::string& tenant_id,
+                                                       const std::string& token_base) override {
+    return guard([&]() -> std::optional<VaultValueRecord> {
+      SQLite::Statement q(db_, std::string(kVaultValueSelect) + " WHERE tenant_id = ? AND token_base = ?");
+      q.bind(1, tenant_id);
+      q.bind(2, token_base);
+      if (!q.executeStep()) return std::nullopt;
+      return read_vault_value(q);
+    });
+  }
+
+  bool insert_vault_value(const VaultValueRecord& v) override {
+    return guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO vault_values(tenant_id, value_hash, type, token_base, key_id, "
+                          "created_at) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+      q.bind(1, v.tenant_id);
+      q.bind(2, v.value_hash);
+      q.bind(3, v.type);
+      q.bind(4, v.token_base);
+      q.bind(5, v.key_id);
+      q.bind(6, v.created_at);
+      if (q.exec() == 1) return true;
+      // Ignored: either the value exists (fine) or the token is taken.
+      auto existing = vault_value(v.tenant_id, v.value_hash);
+      return existing.has_value();
+    });
+  }
+
+  std::vector<VaultFormRecord> vault_forms(const std::string& tenant_id,
+                                           const std::string& value_hash) override {
+    return guard([&] {
+      std::vector<VaultFormRecord> out;
+      SQLite::Statement q(db_, std::string(kVaultFormSelect) +
+                                   " WHERE tenant_id = ? AND value_hash = ? ORDER BY variant");
+      q.bind(1, tenant_id);
+      q.bind(2, value_hash);
+      while (q.executeStep()) out.push_back(read_vault_form(q));
+      return out;
+    });
+  }
+
+  std::optional<VaultFormRecord> vault_form_by_surface(const std::string& tenant_id,
+                                                       const std::string& surface_hash) override {
+    return vault_form_where("surface_hash", tenant_id, surface_hash);
+  }
+  std::optional<VaultFormRecord> vault_form_by_surrogate(const std::string& tenant_id,
+                                                         const std::string& surrogate_hash) override {
+    return vault_form_where("surrogate_hash", tenant_id, surrogate_hash);
+  }
+  std::optional<VaultFormRecord> vault_form_by_surrogate_fold(
+      const std::string& tenant_id, const std::string& surrogate_fold_hash) override {
+    return vault_form_where("surrogate_fold_hash", tenant_id, surrogate_fold_hash);
+  }
+
+  void insert_vault_form(const VaultFormRecord& f) override {
+    guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO vault_forms(tenant_id, value_hash, variant, surface_hash, "
+                          "ciphertext, surrogate_hash, surrogate_fold_hash, created_at) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+      q.bind(1, f.tenant_id);
+      q.bind(2, f.value_hash);
+      q.bind(3, f.variant);
+      q.bind(4, f.surface_hash);
+      q.bind(5, f.ciphertext.data(), static_cast<int>(f.ciphertext.size()));
+      bind_nonempty(q, 6, f.surrogate_hash);
+      bind_nonempty(q, 7, f.surrogate_fold_hash);
+      q.bind(8, f.created_at);
+      q.exec();
+    });
+  }
+
+  std::int64_t insert_transfer(const TransferRecord& t) override {
+    return guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO transfers(time, tenant_id, subprocessor, country, category, "
+                          "status, pseudonymized, operator, bytes, records, entity_counts, source, "
+                          "reference, clause, reason, actor) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, t.time);
+      q.bind(2, t.tenant_id);
+      q.bind(3, t.subprocessor);
+      q.bind(4, t.country);
+      q.bind(5, t.category);
+      q.bind(6, t.status);
+      q.bind(7, t.pseudonymized ? 1 : 0);
+      q.bind(8, t.operator_name);
+      q.bind(9, static_cast<int64_t>(t.bytes));
+      q.bind(10, static_cast<int64_t>(t.records));
+      q.bind(11, t.entity_counts.empty() ? std::string("{}") : t.entity_counts);
+      q.bind(12, t.source);
+      q.bind(13, t.reference);
+      q.bind(14, t.clause);
+      q.bind(15, t.reason);
+      q.bind(16, t.actor);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  void scan_transfers(const TransferQuery& query,
+                      const std::function<bool(const TransferRecord&)>& visit) override {
+    guard([&] {
+      std::string sql =
+          "SELECT id, time, tenant_id, subprocessor, country, category, status, pseudonymized, "
+          "operator, bytes, records, entity_counts, source, reference, clause, reason, actor "
+          "FROM transfers WHERE 1 = 1";
+      if (query.tenant_id) sql += " AND tenant_id = :tenant";
+      if (query.subprocessor) sql += " AND lower(subprocessor) = lower(:sub)";
+      if (query.since) sql += " AND time >= :since";
+      if (query.until) sql += " AND time < :until";
+      sql += " ORDER BY id";
+      SQLite::Statement q(db_, sql);
+      if (query.tenant_id) q.bind(":tenant", *query.tenant_id);
+      if (query.subprocessor) q.bind(":sub", *query.subprocessor);
+      if (query.since) q.bind(":since", *query.since);
+      if (query.until) q.bind(":until", *query.until);
+      while (q.executeStep()) {
+        TransferRecord t;
+        t.id = q.getColumn(0).getInt64();
+        t.time = q.getColumn(1).getString();
+        t.tenant_id = q.getColumn(2).getString();
+        t.subprocessor = q.getColumn(3).getString();
+        t.country = q.getColumn(4).getString();
+        t.category = q.getColumn(5).getString();
+        t.status = q.getColumn(6).getString();
+        t.pseudonymized = q.getColumn(7).getInt() != 0;
+        t.operator_name = q.getColumn(8).getString();
+        t.bytes = q.getColumn(9).getInt64();
+        t.records = q.getColumn(10).getInt64();
+        t.entity_counts = q.getColumn(11).getString();
+        t.source = q.getColumn(12).getString();
+        t.reference = q.getColumn(13).getString();
+        t.clause = q.getColumn(14).getString();
+        t.reason = q.getColumn(15).getString();
+        t.actor = q.getColumn(16).getString();
+        if (!visit(t)) break;
+      }
+    });
+  }
+
+  std::optional<AuditRecord> audit_head() override {
+    return guard([&]() -> std::optional<AuditRecord> {
+      SQLite::Statement q(db_, std::string(kAuditSelect) + " ORDER BY seq DESC LIMIT 1");
+      if (!q.executeStep()) return std::nullopt;
+      return read_audit(q);
+    });
+  }
+
+  void insert_audit(const AuditRecord& r) override {
+    guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO audit_log(seq, time, actor, action, object, details, "
+                          "prev_hash, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, static_cast<int64_t>(r.seq));
+      q.bind(2, r.time);
+      q.bind(3, r.actor);
+      q.bind(4, r.action);
+      q.bind(5, r.object);
+      q.bind(6, r.details);
+      q.bind(7, r.prev_hash);
+      q.bind(8, r.hash);
+      q.exec();
+    });
+  }
+
+  void scan_audit(const AuditQuery& query,
+                  const std::function<bool(const AuditRecord&)>& visit) override {
+    guard([&] {
+      std::string sql = std::string(kAuditSelect) + " WHERE 1 = 1";
+      if (query.since) sql += " AND time >= :since";
+      if (query.action) {
+        sql += query.action->ends_with('.') ? " AND substr(action, 1, length(:action)) = :action"
+                                            : " AND action = :action";
+      }
+      sql += " ORDER BY seq";
+      if (query.limit) sql += " LIMIT :limit";
+      SQLite::Statement q(db_, sql);
+      if (query.since) q.bind(":since", *query.since);
+      if (query.action) q.bind(":action", *query.action);
+      if (query.limit) q.bind(":limit", static_cast<int64_t>(*query.limit));
+      while (q.executeStep()) {
+        if (!visit(read_audit(q))) break;
+      }
+    });
+  }
+
+  std::int64_t audit_size() override {
+    return guard([&] {
+      SQLite::Statement q(db_, "SELECT count(*) FROM audit_log");
+      q.executeStep();
+      return static_cast<std::int64_t>(q.getColumn(0).getInt64());
+    });
+  }
+
+  void insert_checkpoint(const CheckpointRecord& c) override {
+    guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO audit_checkpoints(size, head_hash, note) VALUES(?, ?, ?)");
+      q.bind(1, static_cast<int64_t>(c.size));
+      q.bind(2, c.head_hash);
+      q.bind(3, c.note);
+      q.exec();
+    });
+  }
+
+  std::vector<CheckpointRecord> checkpoints() override {
+    return guard([&] {
+      std::vector<CheckpointRecord> out;
+      SQLite::Statement q(db_, "SELECT size, head_hash, note FROM audit_checkpoints ORDER BY size");
+      while (q.executeStep()) out.push_back(read_checkpoint(q));
+      return out;
+    });
+  }
+
+  std::optional<CheckpointRecord> latest_checkpoint() override {
+    return guard([&]() -> std::optional<CheckpointRecord> {
+      SQLite::Statement q(db_, "SELECT size, head_hash, note FROM audit_checkpoints "
+                               "ORDER BY size DESC LIMIT 1");
+      if (!q.executeStep()) return std::nullopt;
+      return read_checkpoint(q);
+    });
+  }
+
+ private:
+  static constexpr const char* kTenantSelect =
+      "SELECT id, name, policy, status, created_at, terminated_at, export_until, delete_after "
+      "FROM tenants";
+  static constexpr const char* kVaultValueSelect =
+      "SELECT tenant_id, value_hash, type, token_base, key_id, created_at FROM vault_values";
+  static constexpr const char* kVaultFormSelect =
+      "SELECT tenant_id, value_hash, variant, surface_hash, ciphertext, surrogate_hash, "
+      "surrogate_fold_hash, created_at FROM vault_forms";
+  static constexpr const char* kAuditSelect =
+      "SELECT seq, time, actor, action, object, details, prev_hash, hash FROM audit_log";
+
+  // Translates SQLite failures into the toolkit's errors at the boundary, so
+  // that callers see "locked" as BusyError and corruption as WorkspaceError.
+  template <typename F>
+  auto guard(F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      if (is_busy(e)) {
+        throw BusyError(fmt::format(
+            "the state database {} is locked by another process (waited {} ms); try again",
+            file_.string(), options_.busy_timeout_ms));
+      }
+      int code = e.getErrorCode() & 0xff;
+      if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+        throw WorkspaceError(fmt::format("{} is not a valid dpa state database: {}",
+                                         file_.string(), e.what()));
+      }
+      if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM ||
+          code == SQLITE_IOERR || code == SQLITE_FULL) {
+        throw WorkspaceError(fmt::format("cannot write the state database {}: {}",
+                                         file_.string(), e.what()));
+      }
+      if (code == SQLITE_CONSTRAINT) {
+        throw InputError(fmt::format("state database refused the change: {}", e.what()));
+      }
+      throw Error(ExitStatus::kInternal,
+                  fmt::format("state database {}: {}", file_.string(), e.what()));
+    }
+  }
+
+  int read_version() {
+    if (!db_.tableExists("schema_version")) return 0;
+    SQLite::Statement q(db_, "SELECT coalesce(max(version), 0) FROM schema_version");
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  }
+
+  void check_not_newer(int version) const {
+    if (version > kKnownVersion) {
+      throw WorkspaceError(fmt::format(
+          "{} has schema version {}, newer than this dpa knows ({}); upgrade dpa to use it",
+          file_.string(), version, kKnownVersion));
+    }
+  }
+
+  void migrate() {
+    int version = read_version();
+    check_not_newer(version);
+    if (version == kKnownVersion) return;
+    // BEGIN IMMEDIATE serializes concurrent first opens; re-read inside.
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      db_.exec("CREATE TABLE IF NOT EXISTS schema_version("
+               "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+      version = read_version();
+      check_not_newer(version);
+      for (int v = version; v < kKnownVersion; ++v) {
+        db_.exec(kMigrations[v]);
+        SQLite::Statement q(db_, "INSERT INTO schema_version(version, applied_at) VALUES(?, ?)");
+        q.bind(1, v + 1);
+        q.bind(2, format_utc(now()));
+        q.exec();
+      }
+      db_.exec("COMMIT");
+    } catch (...) {
+      try {
+        db_.exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  static void bind_optional(SQLite::Statement& q, int index, const std::optional<std::string>& v) {
+    if (v) q.bind(index, *v);
+    else q.bind(index);
+  }
+
+  static void bind_nonempty(SQLite::Statement& q, int index, const std::string& v) {
+    if (v.empty()) q.bind(index);
+    else q.bind(index, v);
+  }
+
+  static VaultValueRecord read_vault_value(SQLite::Statement& q) {
+    VaultValueRecord v;
+    v.tenant_id = q.getColumn(0).getString();
+    v.value_hash = q.getColumn(1).getString();
+    v.type = q.getColumn(2).getString();
+    v.token_base = q.getColumn(3).getString();
+    v.key_id = q.getColumn(4).getInt();
+    v.created_at = q.getColumn(5).getString();
+    return v;
+  }
+
+  static VaultFormRecord read_vault_form(SQLite::Statement& q) {
+    VaultFormRecord f;
+    f.tenant_id = q.getColumn(0).getString();
+    f.value_hash = q.getColumn(1).getString();
+    f.variant = q.getColumn(2).getInt();
+    f.surface_hash = q.getColumn(3).getString();
+    auto blob = q.getColumn(4);
+    auto* p = static_cast<const unsigned char*>(blob.getBlob());
+    f.ciphertext.assign(p, p + blob.getBytes());
+    f.surrogate_hash = optional_text(q, 5).value_or("");
+    f.surrogate_fold_hash = optional_text(q, 6).value_or("");
+    f.created_at = q.getColumn(7).getString();
+    return f;
+  }
+
+  std::optional<VaultFormRecord> vault_form_where(const char* column, const std::string& tenant_id,
+                                                  const std::string& value) {
+    return guard([&]() -> std::optional<VaultFormRecord> {
+      SQLite::Statement q(db_, fmt::format("{} WHERE tenant_id = ? AND {} = ? ORDER BY variant LIMIT 1",
+                                           kVaultFormSelect, column));
+      q.bind(1, tenant_id);
+      q.bind(2, value);
+      if (!q.executeStep()) return std::nullopt;
+      return read_vault_form(q);
+    });
+  }
+
+  static std::optional<std::string> optional_text(SQLite::Statement& q, int index) {
+    auto c = q.getColumn(index);
+    if (c.isNull()) return std::nullopt;
+    return c.getString();
+  }
+
+  static void bind_tenant(SQLite::Statement& q, const TenantRecord& t) {
+    q.bind(1, t.id);
+    q.bind(2, t.name);
+    q.bind(3, t.policy);
+    q.bind(4, t.status);
+    q.bind(5, t.created_at);
+    bind_optional(q, 6, t.terminated_at);
+    bind_optional(q, 7, t.export_until);
+    bind_optional(q, 8, t.delete_after);
+  }
+
+  static TenantRecord read_tenant(SQLite::Statement& q) {
+    TenantRecord t;
+    t.id = q.getColumn(0).getString();
+    t.name = q.getColumn(1).getString();
+    t.policy = q.getColumn(2).getString();
+    t.status = q.getColumn(3).getString();
+    t.created_at = q.getColumn(4).getString();
+    t.terminated_at = optional_text(q, 5);
+    t.export_until = optional_text(q, 6);
+    t.delete_after = optional_text(q, 7);
+    return t;
+  }
+
+  static AuditRecord read_audit(SQLite::Statement& q) {
+    AuditRecord r;
+    r.seq = q.getColumn(0).getInt64();
+    r.time = q.getColumn(1).getString();
+    r.actor = q.getColumn(2).getString();
+    r.action = q.getColumn(3).getString();
+    r.object = q.getColumn(4).getString();
+    r.details = q.getColumn(5).getString();
+    r.prev_hash = q.getColumn(6).getString();
+    r.hash = q.getColumn(7).getString();
+    return r;
+  }
+
+  static CheckpointRecord read_checkpoint(SQLite::Statement& q) {
+    return CheckpointRecord{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                            q.getColumn(2).getString()};
+  }
+
+  std::filesystem::path file_;
+  SqliteOptions options_;
+  SQLite::Database db_;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<StateStore> open_sqlite_state_store(const std::filesystem::path& file,
+                                                    const SqliteOptions& options) {
+  if (!options.create && !std::filesystem::exists(file)) {
+    throw WorkspaceError(fmt::format("no state database at {}; run `dpa init` first", file.string()));
+  }
+  try {
+    return std::make_unique<SqliteStateStore>(file, options);
+  } catch (const SQLite::Exception& e) {
+    throw WorkspaceError(fmt::format("cannot open the state database {}: {}", file.string(), e.what()));
+  }
+}
+
+}  // namespace dpa

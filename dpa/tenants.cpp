@@ -1,0 +1,95 @@
+#include "dpa/tenants.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "dpa/error.h"
+#include "dpa/policy.h"
+#include "dpa/time.h"
+#include "dpa/workspace.h"
+
+namespace dpa {
+
+void validate_tenant_id(const std::string& id) {
+  auto ok_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  };
+  bool ok = !id.empty() && id.size() <= 64 && ok_char(id[0]) && id[0] != '.' && id[0] != '_' &&
+            id[0] != '-';
+  for (char c : id) ok = ok && ok_char(c);
+  if (!ok) {
+    throw InputError(fmt::format(
+        "bad tenant id '{}': use 1-64 lowercase letters, digits, '.', '_' or '-', starting with a "
+        "letter or digit (such as acme-kz)",
+        id));
+  }
+}
+
+TenantRecord add_tenant(Workspace& ws, const std::string& id, const std::string& policy_name,
+                        const std::string& name) {
+  validate_tenant_id(id);
+  // The policy must load now, not at the first sweep months later.
+  Policy policy = load_policy(policy_name, ws.policy_search_dirs());
+
+  TenantRecord t;
+  t.id = id;
+  t.name = name.empty() ? id : name;
+  t.policy = policy_name;
+  t.status = "active";
+  t.created_at = format_utc(now());
+
+  SecretKey key = SecretKey::random();
+  TenantKeyRecord k;
+  k.tenant_id = id;
+  k.key_id = 1;
+  k.wrapped = ws.keys().wrap_tenant_key(id, k.key_id, key);
+  k.created_at = t.created_at;
+
+  ws.store().transaction([&] {
+    if (ws.store().find_tenant(id)) {
+      throw InputError(fmt::format("tenant '{}' exists already; see `dpa tenant show {}`", id, id));
+    }
+    ws.store().insert_tenant(t);
+    ws.store().insert_tenant_key(k);
+    ws.audit().append("tenant.add", "tenant:" + id,
+                      {{"policy", policy_name},
+                       {"policy_version", policy.version},
+                       {"key_id", k.key_id}});
+  });
+  return t;
+}
+
+TenantRecord get_tenant(Workspace& ws, const std::string& id) {
+  if (auto t = ws.store().find_tenant(id)) return *t;
+  std::vector<std::string> ids;
+  for (const auto& t : ws.store().list_tenants()) ids.push_back(t.id);
+  if (ids.empty()) {
+    throw InputError(fmt::format("no tenant '{}'; this workspace has no tenants yet (`dpa tenant add`)", id));
+  }
+  throw InputError(fmt::format("no tenant '{}'; known tenants: {}", id, fmt::join(ids, ", ")));
+}
+
+std::vector<TenantRecord> list_tenants(Workspace& ws) { return ws.store().list_tenants(); }
+
+std::vector<TenantKeyInfo> tenant_key_info(Workspace& ws, const std::string& tenant_id) {
+  std::vector<TenantKeyInfo> out;
+  for (const auto& k : ws.store().tenant_keys(tenant_id)) {
+    out.push_back({k.key_id, k.created_at, k.destroyed_at});
+  }
+  return out;
+}
+
+TenantKey current_tenant_key(Workspace& ws, const std::string& tenant_id) {
+  get_tenant(ws, tenant_id);
+  auto keys = ws.store().tenant_keys(tenant_id);
+  if (keys.empty()) throw WorkspaceError(fmt::format("tenant '{}' has no key", tenant_id));
+  const auto& k = keys.back();
+  if (k.destroyed_at || k.wrapped.empty()) {
+    throw RefusedError(fmt::format(
+        "the key of tenant '{}' was destroyed on {}; its pseudonyms can no longer be reversed",
+        tenant_id, k.destroyed_at.value_or("an unknown date")));
+  }
+  return {k.key_id, ws.keys().unwrap_tenant_key(tenant_id, k.key_id, k.wrapped)};
+}
+
+}  // namespace dpa

@@ -1,0 +1,50 @@
+// Tenants: the customers (controllers) whose data the workspace governs, each
+// under one policy, each with its own random key.
+//
+// The tenant key is what pseudonyms and the vault are derived from; it is
+// stored wrapped by the master key. Destroying it (crypto-shredding, at the
+// end of a terminated tenant's retention) makes every pseudonym of the
+// tenant irreversible, and is itself audited.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dpa/secret_key.h"
+#include "dpa/state_store.h"
+
+namespace dpa {
+
+class Workspace;
+
+// Lowercase letters, digits, '.', '_' and '-', starting with a letter or
+// digit, at most 64 characters: safe in file names and file layouts.
+void validate_tenant_id(const std::string& id);
+
+// Creates the tenant and its first key (key id 1) and audits it. Throws
+// InputError if the id is malformed or taken, or the policy does not load.
+TenantRecord add_tenant(Workspace& ws, const std::string& id, const std::string& policy,
+                        const std::string& name);
+
+// Throws InputError naming the known tenants if there is no such tenant.
+TenantRecord get_tenant(Workspace& ws, const std::string& id);
+
+std::vector<TenantRecord> list_tenants(Workspace& ws);
+
+// Public facts of the tenant's keys (never the key material).
+struct TenantKeyInfo {
+  int key_id = 0;
+  std::string created_at;
+  std::optional<std::string> destroyed_at;
+};
+std::vector<TenantKeyInfo> tenant_key_info(Workspace& ws, const std::string& tenant_id);
+
+struct TenantKey {
+  int key_id = 0;
+  SecretKey key;
+};
+// The tenant's current key, unwrapped. Throws RefusedError if it was destroyed.
+TenantKey current_tenant_key(Workspace& ws, const std::string& tenant_id);
+
+}  // namespace dpa
