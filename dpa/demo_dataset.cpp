@@ -265,7 +265,7 @@ CREATE TABLE contacts (
   city       TEXT,
   created_at TEXT NOT NULL
 );
-CREATE INDEX contacts_tenant_id ON contacts (tenant_id);
+CREATE INDEX contacts_tenant_id ON contacts (tenant_id, created_at);
 CREATE INDEX contacts_created_at ON contacts (created_at);
 CREATE INDEX contacts_phone ON contacts (phone);
 CREATE INDEX contacts_email ON contacts (email);
@@ -282,7 +282,7 @@ CREATE TABLE transcripts (
   created_at   TEXT NOT NULL,
   recording_id INTEGER UNIQUE
 );
-CREATE INDEX transcripts_tenant_id ON transcripts (tenant_id);
+CREATE INDEX transcripts_tenant_id ON transcripts (tenant_id, created_at);
 CREATE INDEX transcripts_created_at ON transcripts (created_at);
 CREATE INDEX transcripts_caller_phone ON transcripts (caller_phone);
 CREATE INDEX transcripts_caller_email ON transcripts (caller_email);
@@ -297,7 +297,7 @@ CREATE TABLE chat_messages (
   body            TEXT NOT NULL,
   created_at      TEXT NOT NULL
 );
-CREATE INDEX chat_messages_tenant_id ON chat_messages (tenant_id);
+CREATE INDEX chat_messages_tenant_id ON chat_messages (tenant_id, created_at);
 CREATE INDEX chat_messages_created_at ON chat_messages (created_at);
 CREATE INDEX chat_messages_sender_phone ON chat_messages (sender_phone);
 CREATE INDEX chat_messages_conversation_id ON chat_messages (conversation_id);

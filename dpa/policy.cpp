@@ -914,7 +914,7 @@ nlohmann::json policy_to_json(const Policy& p) {
   for (const auto& s : p.subprocessors) {
     nlohmann::json sj{{"name", s.name},          {"legal_name", s.legal_name}, {"country", s.country},
                       {"purpose", s.purpose},    {"categories", s.categories}, {"receives", to_string(s.receives)},
-                      {"origin", origin_json(s.origin)}};
+                      {"primary_storage", s.primary_storage}, {"origin", origin_json(s.origin)}};
     if (!s.superseded.empty()) sj["superseded"] = s.superseded;
     j["subprocessors"].push_back(sj);
   }

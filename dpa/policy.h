@@ -179,6 +179,7 @@ struct Subprocessor {
   std::string purpose;
   std::vector<std::string> categories;  // ids, prefixes or "*"
   Receives receives = Receives::kNone;
+  bool primary_storage = false;  // holds the primary database, which [localization] places
   RuleOrigin origin;
   std::vector<std::string> superseded;
 

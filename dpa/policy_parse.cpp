@@ -535,7 +535,8 @@ void read_subprocessors(FileCtx& ctx, const toml::table& root, Policy& p,
   std::set<std::string> seen;
   for_each_table(ctx, root, "subprocessor", [&](const toml::table& t) {
     TableReader r(ctx, t, "[[subprocessor]]",
-                  {"name", "legal_name", "country", "purpose", "categories", "receives", "clause", "note"});
+                  {"name", "legal_name", "country", "purpose", "categories", "receives", "primary_storage",
+                   "clause", "note"});
     Subprocessor s;
     s.origin = r.origin();
     if (auto v = r.text("name", true, "\"openai\"")) {
@@ -581,6 +582,7 @@ void read_subprocessors(FileCtx& ctx, const toml::table& root, Policy& p,
     if (auto v = r.one_of("receives", {"raw", "pseudonymized", "none"}, true)) {
       s.receives = *v == "raw" ? Receives::kRaw : *v == "pseudonymized" ? Receives::kPseudonymized : Receives::kNone;
     }
+    if (auto v = r.boolean("primary_storage")) s.primary_storage = *v;
     if (!s.name.empty()) {
       category_pos.push_back(std::move(cats));
       p.subprocessors.push_back(std::move(s));

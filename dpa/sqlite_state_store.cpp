@@ -113,6 +113,109 @@ CREATE TABLE transfers(
 CREATE INDEX transfers_time ON transfers(time);
 CREATE INDEX transfers_tenant ON transfers(tenant_id, time);
 )sql",
+    // 3: the subprocessor register and the tenants' transfer agreements.
+    R"sql(
+CREATE TABLE subprocessor_register(
+  id                  INTEGER PRIMARY KEY,
+  policy              TEXT NOT NULL,
+  name                TEXT NOT NULL,
+  action              TEXT NOT NULL CHECK(action IN ('add', 'retire')),
+  effective           TEXT NOT NULL,
+  legal_name          TEXT NOT NULL,
+  country             TEXT NOT NULL,
+  purpose             TEXT NOT NULL,
+  categories          TEXT NOT NULL,
+  receives            TEXT NOT NULL CHECK(receives IN ('', 'raw', 'pseudonymized', 'none')),
+  primary_storage     INTEGER,
+  safeguard           TEXT NOT NULL
+                      CHECK(safeguard IN ('', 'adequacy', 'scc', 'bcr', 'consent', 'derogation')),
+  safeguard_reference TEXT NOT NULL,
+  safeguard_expires   TEXT,
+  clause              TEXT NOT NULL,
+  note                TEXT NOT NULL,
+  recorded_at         TEXT NOT NULL,
+  actor               TEXT NOT NULL
+);
+CREATE INDEX subprocessor_register_policy ON subprocessor_register(policy, effective);
+CREATE TRIGGER subprocessor_register_append_only_update BEFORE UPDATE ON subprocessor_register
+  BEGIN SELECT RAISE(ABORT, 'the subprocessor register is append-only'); END;
+CREATE TRIGGER subprocessor_register_append_only_delete BEFORE DELETE ON subprocessor_register
+  BEGIN SELECT RAISE(ABORT, 'the subprocessor register is append-only'); END;
+CREATE TABLE transfer_agreements(
+  id           INTEGER PRIMARY KEY,
+  tenant_id    TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK(kind IN ('storage-abroad', 'cross-border-consent')),
+  subprocessor TEXT NOT NULL,
+  reference    TEXT NOT NULL,
+  effective    TEXT NOT NULL,
+  expires      TEXT,
+  revoked_at   TEXT,
+  recorded_at  TEXT NOT NULL,
+  actor        TEXT NOT NULL
+);
+CREATE INDEX transfer_agreements_tenant ON transfer_agreements(tenant_id);
+)sql",
+    // 4: retention: legal holds, sweep runs and their batches, the erasure ledger.
+    R"sql(
+CREATE TABLE retention_holds(
+  id           INTEGER PRIMARY KEY,
+  tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+  dataset      TEXT,
+  subject_kind TEXT,
+  subject_hash TEXT,
+  reason       TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  until        TEXT,
+  released_at  TEXT,
+  released_by  TEXT,
+  CHECK((subject_kind IS NULL) = (subject_hash IS NULL))
+);
+CREATE INDEX retention_holds_tenant ON retention_holds(tenant_id);
+CREATE TABLE retention_runs(
+  id          INTEGER PRIMARY KEY,
+  started_at  TEXT NOT NULL,
+  at          TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  host        TEXT NOT NULL,
+  pid         INTEGER NOT NULL,
+  status      TEXT NOT NULL CHECK(status IN ('running', 'complete', 'stopped', 'interrupted', 'failed')),
+  finished_at TEXT
+);
+CREATE TABLE retention_batches(
+  id         INTEGER PRIMARY KEY,
+  run_id     INTEGER NOT NULL REFERENCES retention_runs(id),
+  seq        INTEGER NOT NULL,
+  kind       TEXT NOT NULL CHECK(kind IN ('sweep', 'reapply')),
+  dataset    TEXT NOT NULL,
+  tenant_id  TEXT NOT NULL,
+  rule       TEXT NOT NULL,
+  clause     TEXT NOT NULL,
+  state      TEXT NOT NULL CHECK(state IN ('intent', 'done')),
+  planned    INTEGER NOT NULL,
+  deleted    INTEGER NOT NULL DEFAULT 0,
+  bytes      INTEGER NOT NULL DEFAULT 0,
+  recheck    TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  done_at    TEXT,
+  UNIQUE(run_id, seq)
+);
+CREATE INDEX retention_batches_intent ON retention_batches(state) WHERE state = 'intent';
+CREATE TABLE erasure_tombstones(
+  id           INTEGER PRIMARY KEY,
+  dataset      TEXT NOT NULL,
+  tenant_id    TEXT NOT NULL,
+  key_hash     TEXT NOT NULL,
+  subject_hash TEXT,
+  source       TEXT NOT NULL CHECK(source IN ('sweep', 'reapply', 'request')),
+  batch_id     INTEGER REFERENCES retention_batches(id),
+  bytes        INTEGER NOT NULL DEFAULT 0,
+  erased_at    TEXT NOT NULL,
+  reference    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX erasure_tombstones_batch ON erasure_tombstones(batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX erasure_tombstones_group ON erasure_tombstones(dataset, tenant_id, source);
+)sql",
 };
 
 constexpr int kKnownVersion = static_cast<int>(std::size(kMigrations));
@@ -424,6 +527,378 @@ class SqliteStateStore final : public StateStore {
     });
   }
 
+  std::int64_t insert_subprocessor_entry(const SubprocessorEntryRecord& e) override {
+    return guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO subprocessor_register(policy, name, action, effective, legal_name, "
+                          "country, purpose, categories, receives, primary_storage, safeguard, "
+                          "safeguard_reference, safeguard_expires, clause, note, recorded_at, actor) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, e.policy);
+      q.bind(2, e.name);
+      q.bind(3, e.action);
+      q.bind(4, e.effective);
+      q.bind(5, e.legal_name);
+      q.bind(6, e.country);
+      q.bind(7, e.purpose);
+      q.bind(8, e.categories);
+      q.bind(9, e.receives);
+      if (e.primary_storage) q.bind(10, *e.primary_storage ? 1 : 0);
+      else q.bind(10);
+      q.bind(11, e.safeguard);
+      q.bind(12, e.safeguard_reference);
+      bind_optional(q, 13, e.safeguard_expires);
+      q.bind(14, e.clause);
+      q.bind(15, e.note);
+      q.bind(16, e.recorded_at);
+      q.bind(17, e.actor);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  std::vector<SubprocessorEntryRecord> subprocessor_entries(const std::string& policy) override {
+    return guard([&] {
+      std::vector<SubprocessorEntryRecord> out;
+      SQLite::Statement q(db_,
+                          "SELECT id, policy, name, action, effective, legal_name, country, purpose, "
+                          "categories, receives, primary_storage, safeguard, safeguard_reference, "
+                          "safeguard_expires, clause, note, recorded_at, actor "
+                          "FROM subprocessor_register WHERE policy = ? ORDER BY effective, id");
+      q.bind(1, policy);
+      while (q.executeStep()) {
+        SubprocessorEntryRecord e;
+        e.id = q.getColumn(0).getInt64();
+        e.policy = q.getColumn(1).getString();
+        e.name = q.getColumn(2).getString();
+        e.action = q.getColumn(3).getString();
+        e.effective = q.getColumn(4).getString();
+        e.legal_name = q.getColumn(5).getString();
+        e.country = q.getColumn(6).getString();
+        e.purpose = q.getColumn(7).getString();
+        e.categories = q.getColumn(8).getString();
+        e.receives = q.getColumn(9).getString();
+        if (!q.getColumn(10).isNull()) e.primary_storage = q.getColumn(10).getInt() != 0;
+        e.safeguard = q.getColumn(11).getString();
+        e.safeguard_reference = q.getColumn(12).getString();
+        e.safeguard_expires = optional_text(q, 13);
+        e.clause = q.getColumn(14).getString();
+        e.note = q.getColumn(15).getString();
+        e.recorded_at = q.getColumn(16).getString();
+        e.actor = q.getColumn(17).getString();
+        out.push_back(std::move(e));
+      }
+      return out;
+    });
+  }
+
+  std::int64_t insert_transfer_agreement(const TransferAgreementRecord& a) override {
+    return guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO transfer_agreements(tenant_id, kind, subprocessor, reference, "
+                          "effective, expires, revoked_at, recorded_at, actor) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, a.tenant_id);
+      q.bind(2, a.kind);
+      q.bind(3, a.subprocessor);
+      q.bind(4, a.reference);
+      q.bind(5, a.effective);
+      bind_optional(q, 6, a.expires);
+      bind_optional(q, 7, a.revoked_at);
+      q.bind(8, a.recorded_at);
+      q.bind(9, a.actor);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  std::vector<TransferAgreementRecord> transfer_agreements(const std::string& tenant_id) override {
+    return guard([&] {
+      std::vector<TransferAgreementRecord> out;
+      SQLite::Statement q(db_,
+                          "SELECT id, tenant_id, kind, subprocessor, reference, effective, expires, "
+                          "revoked_at, recorded_at, actor FROM transfer_agreements "
+                          "WHERE ?1 = '' OR tenant_id = ?1 ORDER BY id");
+      q.bind(1, tenant_id);
+      while (q.executeStep()) {
+        TransferAgreementRecord a;
+        a.id = q.getColumn(0).getInt64();
+        a.tenant_id = q.getColumn(1).getString();
+        a.kind = q.getColumn(2).getString();
+        a.subprocessor = q.getColumn(3).getString();
+        a.reference = q.getColumn(4).getString();
+        a.effective = q.getColumn(5).getString();
+        a.expires = optional_text(q, 6);
+        a.revoked_at = optional_text(q, 7);
+        a.recorded_at = q.getColumn(8).getString();
+        a.actor = q.getColumn(9).getString();
+        out.push_back(std::move(a));
+      }
+      return out;
+    });
+  }
+
+  bool revoke_transfer_agreement(std::int64_t id, const std::string& revoked_at) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "UPDATE transfer_agreements SET revoked_at = ? "
+                               "WHERE id = ? AND revoked_at IS NULL");
+      q.bind(1, revoked_at);
+      q.bind(2, static_cast<int64_t>(id));
+      return q.exec() == 1;
+    });
+  }
+
+  std::int64_t insert_hold(const HoldRecord& h) override {
+    return guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO retention_holds(tenant_id, dataset, subject_kind, subject_hash, "
+                          "reason, created_at, created_by, until, released_at, released_by) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, h.tenant_id);
+      bind_optional(q, 2, h.dataset);
+      bind_optional(q, 3, h.subject_kind);
+      bind_optional(q, 4, h.subject_hash);
+      q.bind(5, h.reason);
+      q.bind(6, h.created_at);
+      q.bind(7, h.created_by);
+      bind_optional(q, 8, h.until);
+      bind_optional(q, 9, h.released_at);
+      bind_optional(q, 10, h.released_by);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  std::optional<HoldRecord> find_hold(std::int64_t id) override {
+    return guard([&]() -> std::optional<HoldRecord> {
+      SQLite::Statement q(db_, std::string(kHoldSelect) + " WHERE id = ?");
+      q.bind(1, static_cast<int64_t>(id));
+      if (!q.executeStep()) return std::nullopt;
+      return read_hold(q);
+    });
+  }
+
+  std::vector<HoldRecord> list_holds(const std::optional<std::string>& tenant_id,
+                                     bool include_released) override {
+    return guard([&] {
+      std::string sql = std::string(kHoldSelect) + " WHERE 1 = 1";
+      if (tenant_id) sql += " AND tenant_id = :tenant";
+      if (!include_released) sql += " AND released_at IS NULL";
+      sql += " ORDER BY id";
+      SQLite::Statement q(db_, sql);
+      if (tenant_id) q.bind(":tenant", *tenant_id);
+      std::vector<HoldRecord> out;
+      while (q.executeStep()) out.push_back(read_hold(q));
+      return out;
+    });
+  }
+
+  bool release_hold(std::int64_t id, const std::string& released_at,
+                    const std::string& released_by) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "UPDATE retention_holds SET released_at = ?, released_by = ? "
+                               "WHERE id = ? AND released_at IS NULL");
+      q.bind(1, released_at);
+      q.bind(2, released_by);
+      q.bind(3, static_cast<int64_t>(id));
+      return q.exec() == 1;
+    });
+  }
+
+  std::int64_t insert_retention_run(const RetentionRunRecord& r) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "INSERT INTO retention_runs(started_at, at, actor, host, pid, status, "
+                               "finished_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, r.started_at);
+      q.bind(2, r.at);
+      q.bind(3, r.actor);
+      q.bind(4, r.host);
+      q.bind(5, static_cast<int64_t>(r.pid));
+      q.bind(6, r.status);
+      bind_optional(q, 7, r.finished_at);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  void finish_retention_run(std::int64_t id, const std::string& status,
+                            const std::string& finished_at) override {
+    guard([&] {
+      SQLite::Statement q(db_, "UPDATE retention_runs SET status = ?, finished_at = ? WHERE id = ?");
+      q.bind(1, status);
+      q.bind(2, finished_at);
+      q.bind(3, static_cast<int64_t>(id));
+      q.exec();
+    });
+  }
+
+  int mark_interrupted_retention_runs(const std::string& finished_at) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "UPDATE retention_runs SET status = 'interrupted', finished_at = ? "
+                               "WHERE status = 'running'");
+      q.bind(1, finished_at);
+      return q.exec();
+    });
+  }
+
+  std::int64_t insert_retention_batch(const RetentionBatchRecord& b) override {
+    return guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO retention_batches(run_id, seq, kind, dataset, tenant_id, rule, "
+                          "clause, state, planned, deleted, bytes, recheck, created_at, done_at) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, static_cast<int64_t>(b.run_id));
+      q.bind(2, static_cast<int64_t>(b.seq));
+      q.bind(3, b.kind);
+      q.bind(4, b.dataset);
+      q.bind(5, b.tenant_id);
+      q.bind(6, b.rule);
+      q.bind(7, b.clause);
+      q.bind(8, b.state);
+      q.bind(9, static_cast<int64_t>(b.planned));
+      q.bind(10, static_cast<int64_t>(b.deleted));
+      q.bind(11, static_cast<int64_t>(b.bytes));
+      q.bind(12, b.recheck);
+      q.bind(13, b.created_at);
+      bind_optional(q, 14, b.done_at);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  std::vector<RetentionBatchRecord> pending_retention_batches() override {
+    return guard([&] {
+      SQLite::Statement q(db_,
+                          "SELECT id, run_id, seq, kind, dataset, tenant_id, rule, clause, state, planned, "
+                          "deleted, bytes, recheck, created_at, done_at FROM retention_batches "
+                          "WHERE state = 'intent' ORDER BY id");
+      std::vector<RetentionBatchRecord> out;
+      while (q.executeStep()) {
+        RetentionBatchRecord b;
+        b.id = q.getColumn(0).getInt64();
+        b.run_id = q.getColumn(1).getInt64();
+        b.seq = q.getColumn(2).getInt64();
+        b.kind = q.getColumn(3).getString();
+        b.dataset = q.getColumn(4).getString();
+        b.tenant_id = q.getColumn(5).getString();
+        b.rule = q.getColumn(6).getString();
+        b.clause = q.getColumn(7).getString();
+        b.state = q.getColumn(8).getString();
+        b.planned = q.getColumn(9).getInt64();
+        b.deleted = q.getColumn(10).getInt64();
+        b.bytes = q.getColumn(11).getInt64();
+        b.recheck = q.getColumn(12).getString();
+        b.created_at = q.getColumn(13).getString();
+        b.done_at = optional_text(q, 14);
+        out.push_back(std::move(b));
+      }
+      return out;
+    });
+  }
+
+  bool complete_retention_batch(std::int64_t id, std::int64_t deleted, std::int64_t bytes,
+                                const std::string& done_at) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "UPDATE retention_batches SET state = 'done', deleted = ?, bytes = ?, "
+                               "done_at = ? WHERE id = ? AND state = 'intent'");
+      q.bind(1, static_cast<int64_t>(deleted));
+      q.bind(2, static_cast<int64_t>(bytes));
+      q.bind(3, done_at);
+      q.bind(4, static_cast<int64_t>(id));
+      return q.exec() == 1;
+    });
+  }
+
+  void insert_tombstones(const std::vector<TombstoneRecord>& tombstones) override {
+    guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO erasure_tombstones(dataset, tenant_id, key_hash, subject_hash, "
+                          "source, batch_id, bytes, erased_at, reference) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (const auto& t : tombstones) {
+        q.bind(1, t.dataset);
+        q.bind(2, t.tenant_id);
+        q.bind(3, t.key_hash);
+        bind_optional(q, 4, t.subject_hash);
+        q.bind(5, t.source);
+        if (t.batch_id) q.bind(6, static_cast<int64_t>(*t.batch_id));
+        else q.bind(6);
+        q.bind(7, static_cast<int64_t>(t.bytes));
+        q.bind(8, t.erased_at);
+        q.bind(9, t.reference);
+        q.exec();
+        q.reset();
+      }
+    });
+  }
+
+  std::vector<TombstoneRecord> batch_tombstones(std::int64_t batch_id) override {
+    return guard([&] {
+      SQLite::Statement q(db_, std::string(kTombstoneSelect) + " WHERE batch_id = ? ORDER BY id");
+      q.bind(1, static_cast<int64_t>(batch_id));
+      std::vector<TombstoneRecord> out;
+      while (q.executeStep()) out.push_back(read_tombstone(q));
+      return out;
+    });
+  }
+
+  void delete_tombstones(const std::vector<std::int64_t>& ids) override {
+    guard([&] {
+      SQLite::Statement q(db_, "DELETE FROM erasure_tombstones WHERE id = ?");
+      for (auto id : ids) {
+        q.bind(1, static_cast<int64_t>(id));
+        q.exec();
+        q.reset();
+      }
+    });
+  }
+
+  void scan_tombstones(const TombstoneQuery& query,
+                       const std::function<bool(const TombstoneRecord&)>& visit) override {
+    guard([&] {
+      std::string sql = std::string(kTombstoneSelect) + " WHERE 1 = 1";
+      if (query.dataset) sql += " AND dataset = :dataset";
+      if (query.tenant_id) sql += " AND tenant_id = :tenant";
+      if (query.source) sql += " AND source = :source";
+      sql += " ORDER BY id";
+      SQLite::Statement q(db_, sql);
+      if (query.dataset) q.bind(":dataset", *query.dataset);
+      if (query.tenant_id) q.bind(":tenant", *query.tenant_id);
+      if (query.source) q.bind(":source", *query.source);
+      while (q.executeStep()) {
+        if (!visit(read_tombstone(q))) break;
+      }
+    });
+  }
+
+  std::vector<std::pair<std::string, std::string>> tombstone_groups(
+      const std::optional<std::string>& source) override {
+    return guard([&] {
+      std::string sql = "SELECT DISTINCT dataset, tenant_id FROM erasure_tombstones";
+      if (source) sql += " WHERE source = :source";
+      sql += " ORDER BY dataset, tenant_id";
+      SQLite::Statement q(db_, sql);
+      if (source) q.bind(":source", *source);
+      std::vector<std::pair<std::string, std::string>> out;
+      while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+      return out;
+    });
+  }
+
+  int destroy_tenant_keys(const std::string& tenant_id, const std::string& destroyed_at) override {
+    return guard([&] {
+      // secure_delete makes SQLite overwrite the freed key bytes in the page
+      // instead of leaving them in free space.
+      db_.exec("PRAGMA secure_delete = ON");
+      SQLite::Statement q(db_, "UPDATE tenant_keys SET wrapped = NULL, destroyed_at = ? "
+                               "WHERE tenant_id = ? AND destroyed_at IS NULL");
+      q.bind(1, destroyed_at);
+      q.bind(2, tenant_id);
+      int n = q.exec();
+      db_.exec("PRAGMA secure_delete = OFF");
+      return n;
+    });
+  }
+
   std::optional<AuditRecord> audit_head() override {
     return guard([&]() -> std::optional<AuditRecord> {
       SQLite::Statement q(db_, std::string(kAuditSelect) + " ORDER BY seq DESC LIMIT 1");
@@ -516,6 +991,12 @@ class SqliteStateStore final : public StateStore {
   static constexpr const char* kVaultFormSelect =
       "SELECT tenant_id, value_hash, variant, surface_hash, ciphertext, surrogate_hash, "
       "surrogate_fold_hash, created_at FROM vault_forms";
+  static constexpr const char* kHoldSelect =
+      "SELECT id, tenant_id, dataset, subject_kind, subject_hash, reason, created_at, created_by, "
+      "until, released_at, released_by FROM retention_holds";
+  static constexpr const char* kTombstoneSelect =
+      "SELECT id, dataset, tenant_id, key_hash, subject_hash, source, batch_id, bytes, erased_at, "
+      "reference FROM erasure_tombstones";
   static constexpr const char* kAuditSelect =
       "SELECT seq, time, actor, action, object, details, prev_hash, hash FROM audit_log";
 
@@ -667,6 +1148,37 @@ class SqliteStateStore final : public StateStore {
     t.terminated_at = optional_text(q, 5);
     t.export_until = optional_text(q, 6);
     t.delete_after = optional_text(q, 7);
+    return t;
+  }
+
+  static HoldRecord read_hold(SQLite::Statement& q) {
+    HoldRecord h;
+    h.id = q.getColumn(0).getInt64();
+    h.tenant_id = q.getColumn(1).getString();
+    h.dataset = optional_text(q, 2);
+    h.subject_kind = optional_text(q, 3);
+    h.subject_hash = optional_text(q, 4);
+    h.reason = q.getColumn(5).getString();
+    h.created_at = q.getColumn(6).getString();
+    h.created_by = q.getColumn(7).getString();
+    h.until = optional_text(q, 8);
+    h.released_at = optional_text(q, 9);
+    h.released_by = optional_text(q, 10);
+    return h;
+  }
+
+  static TombstoneRecord read_tombstone(SQLite::Statement& q) {
+    TombstoneRecord t;
+    t.id = q.getColumn(0).getInt64();
+    t.dataset = q.getColumn(1).getString();
+    t.tenant_id = q.getColumn(2).getString();
+    t.key_hash = q.getColumn(3).getString();
+    t.subject_hash = optional_text(q, 4);
+    t.source = q.getColumn(5).getString();
+    if (!q.getColumn(6).isNull()) t.batch_id = q.getColumn(6).getInt64();
+    t.bytes = q.getColumn(7).getInt64();
+    t.erased_at = q.getColumn(8).getString();
+    t.reference = q.getColumn(9).getString();
     return t;
   }
 

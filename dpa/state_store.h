@@ -107,6 +107,113 @@ struct TransferQuery {
   std::optional<std::string> until;  // exclusive
 };
 
+// One dated entry of the workspace's subprocessor register (see
+// dpa/subprocessor_register.h). Rows are only ever appended: a change is a
+// new entry, a retirement is an entry with action "retire".
+struct SubprocessorEntryRecord {
+  std::int64_t id = 0;
+  std::string policy;             // the policy whose list it overrides or extends
+  std::string name;               // short name, lowercase: "hosting"
+  std::string action;             // "add" | "retire"
+  std::string effective;          // ISO-8601 UTC: in force from
+  std::string legal_name;         // "" = the policy's
+  std::string country;            // "" = the policy's
+  std::string purpose;            // "" = the policy's
+  std::string categories;         // JSON array of ids; "" = the policy's
+  std::string receives;           // "raw" | "pseudonymized" | "none"; "" = the policy's
+  std::optional<bool> primary_storage;  // nullopt = the policy's
+  std::string safeguard;          // "" | "adequacy" | "scc" | "bcr" | "consent" | "derogation"
+  std::string safeguard_reference;
+  std::optional<std::string> safeguard_expires;  // ISO-8601 UTC
+  std::string clause;             // what the entry is recorded under
+  std::string note;
+  std::string recorded_at;
+  std::string actor;
+};
+
+// A tenant's written agreement that a transfer rule relies on: primary
+// storage abroad, or consent to a cross-border transfer.
+struct TransferAgreementRecord {
+  std::int64_t id = 0;
+  std::string tenant_id;
+  std::string kind;               // "storage-abroad" | "cross-border-consent"
+  std::string subprocessor;       // "" = every subprocessor
+  std::string reference;          // the document: "Addendum 2026-04 No. 7"
+  std::string effective;          // ISO-8601 UTC
+  std::optional<std::string> expires;
+  std::optional<std::string> revoked_at;
+  std::string recorded_at;
+  std::string actor;
+};
+
+// A legal hold (retention/holds.h): data of a tenant, optionally of one
+// dataset or one subject, that no sweep may delete while it is active.
+struct HoldRecord {
+  std::int64_t id = 0;
+  std::string tenant_id;
+  std::optional<std::string> dataset;       // nullopt: every dataset of the tenant
+  std::optional<std::string> subject_kind;  // "phone", with subject_hash
+  std::optional<std::string> subject_hash;  // tenant-keyed hash, never the value
+  std::string reason;
+  std::string created_at;
+  std::string created_by;
+  std::optional<std::string> until;         // nullopt: until released
+  std::optional<std::string> released_at;
+  std::optional<std::string> released_by;
+};
+
+// One `dpa retention sweep --apply` (or `reapply`) process.
+struct RetentionRunRecord {
+  std::int64_t id = 0;
+  std::string started_at;
+  std::string at;          // the instant due dates were computed for
+  std::string actor;
+  std::string host;
+  std::int64_t pid = 0;
+  std::string status;      // "running" | "complete" | "stopped" | "interrupted" | "failed"
+  std::optional<std::string> finished_at;
+};
+
+// One batch of a sweep: written as an intent before anything is deleted and
+// marked done (with its audit entry) after; see retention/sweep.h.
+struct RetentionBatchRecord {
+  std::int64_t id = 0;
+  std::int64_t run_id = 0;
+  std::int64_t seq = 0;       // batch number within the run, from 1
+  std::string kind;           // "sweep" | "reapply"
+  std::string dataset;
+  std::string tenant_id;
+  std::string rule;           // why the records are erased
+  std::string clause;         // "upstat 22.3.1; DPA 10.2"
+  std::string state;          // "intent" | "done"
+  std::int64_t planned = 0;   // records in the intent
+  std::int64_t deleted = 0;   // records counted as erased when done
+  std::int64_t bytes = 0;
+  std::string recheck;        // JSON: how to find the batch's records again after a crash
+  std::string created_at;
+  std::optional<std::string> done_at;
+};
+
+// One erased record in the erasure ledger: hashes only, never values.
+struct TombstoneRecord {
+  std::int64_t id = 0;
+  std::string dataset;
+  std::string tenant_id;
+  std::string key_hash;                      // workspace-keyed hash of dataset and record key
+  std::optional<std::string> subject_hash;   // tenant-keyed hash of the record's first subject id
+  std::string source;                        // "sweep" | "reapply" | "request"
+  std::optional<std::int64_t> batch_id;      // the retention batch that erased it
+  std::int64_t bytes = 0;
+  std::string erased_at;
+  std::string reference;                     // request id or ""
+};
+
+struct TombstoneQuery {
+  std::optional<std::string> dataset;
+  std::optional<std::string> tenant_id;
+  std::optional<std::string> source;
+};
+
 struct AuditQuery {
   std::optional<std::string> since;   // ISO-8601 UTC, inclusive
   std::optional<std::string> action;  // exact, or prefix ending in '.' ("tenant.")
@@ -157,6 +264,53 @@ class StateStore {
   virtual std::int64_t insert_transfer(const TransferRecord& t) = 0;
   virtual void scan_transfers(const TransferQuery& q,
                               const std::function<bool(const TransferRecord&)>& visit) = 0;
+
+  // Subprocessor register: entries of one policy, ordered by (effective, id).
+  virtual std::int64_t insert_subprocessor_entry(const SubprocessorEntryRecord& e) = 0;
+  virtual std::vector<SubprocessorEntryRecord> subprocessor_entries(const std::string& policy) = 0;
+
+  // Transfer agreements: of one tenant, or of all when `tenant_id` is empty, by id.
+  virtual std::int64_t insert_transfer_agreement(const TransferAgreementRecord& a) = 0;
+  virtual std::vector<TransferAgreementRecord> transfer_agreements(const std::string& tenant_id) = 0;
+  // Returns false if there is no such agreement or it was revoked already.
+  virtual bool revoke_transfer_agreement(std::int64_t id, const std::string& revoked_at) = 0;
+
+  // Retention: legal holds.
+  virtual std::int64_t insert_hold(const HoldRecord& h) = 0;
+  virtual std::optional<HoldRecord> find_hold(std::int64_t id) = 0;
+  // Holds of one tenant (or all), in id order; released ones only if asked.
+  virtual std::vector<HoldRecord> list_holds(const std::optional<std::string>& tenant_id,
+                                             bool include_released) = 0;
+  // Returns false if the hold does not exist or was released already.
+  virtual bool release_hold(std::int64_t id, const std::string& released_at,
+                            const std::string& released_by) = 0;
+
+  // Retention: sweep runs, their batches and the erasure ledger.
+  virtual std::int64_t insert_retention_run(const RetentionRunRecord& r) = 0;
+  virtual void finish_retention_run(std::int64_t id, const std::string& status,
+                                    const std::string& finished_at) = 0;
+  // Runs still "running" when no process runs (the caller holds the
+  // retention lock) were killed: marks them "interrupted"; returns how many.
+  virtual int mark_interrupted_retention_runs(const std::string& finished_at) = 0;
+  virtual std::int64_t insert_retention_batch(const RetentionBatchRecord& b) = 0;
+  // Batches left in state "intent" by a process that died, oldest first.
+  virtual std::vector<RetentionBatchRecord> pending_retention_batches() = 0;
+  // intent -> done. Returns false (and changes nothing) unless the batch was
+  // in state intent: this is what makes a batch's audit entry exactly-once.
+  virtual bool complete_retention_batch(std::int64_t id, std::int64_t deleted, std::int64_t bytes,
+                                        const std::string& done_at) = 0;
+  virtual void insert_tombstones(const std::vector<TombstoneRecord>& tombstones) = 0;
+  virtual std::vector<TombstoneRecord> batch_tombstones(std::int64_t batch_id) = 0;
+  virtual void delete_tombstones(const std::vector<std::int64_t>& ids) = 0;
+  // In id order; stops when `visit` returns false.
+  virtual void scan_tombstones(const TombstoneQuery& q,
+                               const std::function<bool(const TombstoneRecord&)>& visit) = 0;
+  // Distinct (dataset, tenant) pairs with tombstones of `source` (any if nullopt).
+  virtual std::vector<std::pair<std::string, std::string>> tombstone_groups(
+      const std::optional<std::string>& source) = 0;
+  // Crypto-shredding: wipes the wrapped key material of every key of the
+  // tenant not destroyed yet and stamps destroyed_at; returns how many.
+  virtual int destroy_tenant_keys(const std::string& tenant_id, const std::string& destroyed_at) = 0;
 
   // Audit log. Rows are only ever appended.
   virtual std::optional<AuditRecord> audit_head() = 0;

@@ -6,6 +6,7 @@
 #include "dpa/error.h"
 #include "dpa/policy.h"
 #include "dpa/time.h"
+#include "dpa/working_calendar.h"
 #include "dpa/workspace.h"
 
 namespace dpa {
@@ -55,6 +56,42 @@ TenantRecord add_tenant(Workspace& ws, const std::string& id, const std::string&
                       {{"policy", policy_name},
                        {"policy_version", policy.version},
                        {"key_id", k.key_id}});
+  });
+  return t;
+}
+
+TenantRecord terminate_tenant(Workspace& ws, const std::string& id, Timestamp on) {
+  TenantRecord t = get_tenant(ws, id);
+  Policy policy = load_policy(t.policy, ws.policy_search_dirs());
+  const TimeZone& zone = TimeZone::named(ws.settings().timezone);
+  auto add = [&](const Duration& d) {
+    std::optional<WorkingCalendar> cal;
+    if (d.unit == DurationUnit::kWorkingDays) cal = WorkingCalendar::shipped(policy.jurisdiction);
+    return add_duration(on, d, zone, cal ? &*cal : nullptr);
+  };
+  auto cite = [](const RuleOrigin& o) { return o.clause.empty() ? o.policy : o.policy + " " + o.clause; };
+  nlohmann::json details{{"terminated_at", format_utc(on)}, {"policy", t.policy}, {"policy_version", policy.version}};
+  t.terminated_at = format_utc(on);
+  t.status = "terminated";
+  if (const auto& e = policy.termination.export_window) {
+    t.export_until = format_utc(add(e->value.window));
+    details["export_until"] = *t.export_until;
+    details["export_clause"] = cite(e->origin);
+    if (e->value.condition != "none") details["export_condition"] = e->value.condition;
+  }
+  if (const auto& d = policy.termination.deletion) {
+    t.delete_after = format_utc(add(d->value.delay));
+    details["delete_after"] = *t.delete_after;
+    details["deletion_clause"] = cite(d->origin);
+  }
+  ws.store().transaction([&] {
+    auto current = ws.store().find_tenant(id);
+    if (current && current->terminated_at) {
+      throw InputError(fmt::format("the contract of tenant '{}' ended on {} already; see `dpa tenant show {}`", id,
+                                   *current->terminated_at, id));
+    }
+    ws.store().update_tenant(t);
+    ws.audit().append("tenant.terminate", "tenant:" + id, details);
   });
   return t;
 }

@@ -13,6 +13,7 @@
 
 #include "dpa/secret_key.h"
 #include "dpa/state_store.h"
+#include "dpa/time.h"
 
 namespace dpa {
 
@@ -26,6 +27,13 @@ void validate_tenant_id(const std::string& id);
 // InputError if the id is malformed or taken, or the policy does not load.
 TenantRecord add_tenant(Workspace& ws, const std::string& id, const std::string& policy,
                         const std::string& name);
+
+// Records the end of the tenant's contract on `on` and the dates its policy
+// derives from it: export_until (termination.export window) and delete_after
+// (termination.deletion delay), counted in the workspace's time zone, and
+// audits them with their clauses. Status becomes "terminated". Throws
+// InputError if the tenant is unknown or its contract has ended already.
+TenantRecord terminate_tenant(Workspace& ws, const std::string& id, Timestamp on);
 
 // Throws InputError naming the known tenants if there is no such tenant.
 TenantRecord get_tenant(Workspace& ws, const std::string& id);

@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 
 #include "dpa/cli/command.h"
+#include "dpa/cli/demo_pseudonymize.h"
+#include "dpa/cli/demo_retention.h"
 #include "dpa/demo_dataset.h"
+#include "dpa/demo_transfers.h"
 #include "dpa/error.h"
 #include "dpa/tenants.h"
 #include "dpa/time.h"
@@ -52,6 +55,10 @@ int run_demo(Invocation& inv) {
   }
   Workspace ws = Workspace::open(home, inv.actor());
   for (const auto& t : data.tenants) add_tenant(ws, t.id, "upstat", t.name);
+  DemoPseudonymizeSummary pseudo = demo_pseudonymize(ws, inv.actor());
+  // After the pseudonymizer's part: it records the consent of its truffles tenant.
+  DemoTransfersSummary transfers = build_demo_transfers(ws, now(), inv.actor());
+  DemoRetentionSummary retention = demo_retention(ws, data.tenants, inv.actor());
   AuditVerifyReport verify = ws.audit().verify();
 
   if (inv.json()) {
@@ -67,6 +74,22 @@ int run_demo(Invocation& inv) {
                     {"rows", data.rows_per_table},
                     {"recording_files", data.recording_files},
                     {"recording_bytes", data.recording_bytes},
+                    {"transfers", {{"register_entries", transfers.register_entries},
+                                   {"agreements", transfers.agreements},
+                                   {"made", transfers.made},
+                                   {"refused", transfers.refused},
+                                   {"flagged", transfers.flagged}}},
+                    {"pseudonymize", {{"tenant", pseudo.tenant},
+                                      {"pseudonymized", pseudo.pseudonymized},
+                                      {"reply", pseudo.reply},
+                                      {"restored", pseudo.restored},
+                                      {"refusal", pseudo.refusal}}},
+                    {"retention", {{"tenant", retention.tenant},
+                                   {"terminated_on", retention.terminated_on},
+                                   {"delete_after", retention.delete_after},
+                                   {"deleted", retention.deleted},
+                                   {"batches", retention.batches},
+                                   {"key_destroyed", retention.key_destroyed}}},
                     {"audit_entries", verify.entries},
                     {"audit_ok", verify.ok()}});
     return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
@@ -86,12 +109,39 @@ int run_demo(Invocation& inv) {
     out << fmt::format("            {:<16} {:<11} {}{}\n", t.id, t.contract_state, t.name,
                        t.contract_end.empty() ? "" : " (contract ends " + t.contract_end + ")");
   }
+  out << fmt::format("  transfers: {} register entries (hosting, elevenlabs), {} made ({} while its SCC had "
+                     "lapsed), {} refused\n",
+                     transfers.register_entries, transfers.made, transfers.flagged, transfers.refused);
+  out << fmt::format("  pseudonymize for OpenAI (tenant {}, policy truffles):\n", pseudo.tenant);
+  out << fmt::format("            raw:      refused: {}\n", pseudo.refusal);
+  out << fmt::format("            original: {}\n", pseudo.original);
+  out << fmt::format("            sent:     {}\n", pseudo.pseudonymized);
+  out << fmt::format("            reply:    {}\n", pseudo.reply);
+  out << fmt::format("            restored: {}\n", pseudo.restored);
+  out << fmt::format("  retention: {} terminated on {} (upstat: deleted 30 days later, from {})\n",
+                     retention.tenant, retention.terminated_on, retention.delete_after);
+  out << "            plan:\n";
+  for (std::size_t a = 0, b; a < retention.plan.size(); a = b + 1) {
+    b = retention.plan.find('\n', a);
+    if (b == std::string::npos) b = retention.plan.size();
+    if (b > a) out << "              " << retention.plan.substr(a, b - a) << "\n";
+  }
+  out << fmt::format("            sweep: deleted {} records in {} batches{}; audit entries:\n", retention.deleted,
+                     retention.batches, retention.key_destroyed ? ", destroyed the tenant's key" : "");
+  for (const auto& line : retention.audit) out << "              " << line << "\n";
   out << fmt::format("  audit:    {} entries, chain {}\n", verify.entries,
                      verify.ok() ? "verified" : "BROKEN");
   out << fmt::format("\nTry:\n  dpa --home {0} tenant list\n  dpa --home {0} policy explain upstat "
                      "--category communications.transcript\n  dpa --home {0} audit log\n"
-                     "  dpa --home {0} audit verify\n",
-                     home.string());
+                     "  dpa --home {0} audit verify\n"
+                     "  dpa --home {0} transfer list\n"
+                     "  dpa --home {0} transfer report --from {1} --to {2}\n"
+                     "  dpa --home {0} transfer check --tenant steppe-retail --to elevenlabs "
+                     "--category communications.audio\n"
+                     "  dpa --home {0} ropa\n"
+                     "  dpa --home {0} retention plan --at 2027-06-01\n"
+                     "  dpa --home {0} datamap check\n",
+                     home.string(), transfers.report_from, transfers.report_to);
   return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
 }
 

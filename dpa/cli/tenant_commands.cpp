@@ -1,8 +1,9 @@
-// dpa tenant add | list | show
+// dpa tenant add | list | show | terminate
 #include <fmt/format.h>
 
 #include "dpa/cli/command.h"
 #include "dpa/error.h"
+#include "dpa/policy.h"
 #include "dpa/tenants.h"
 #include "dpa/workspace.h"
 
@@ -45,6 +46,23 @@ int run_list(Invocation& inv) {
   return 0;
 }
 
+int run_terminate(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  Timestamp on = now();
+  if (auto d = inv.maybe<std::string>("on")) on = parse_timestamp(*d, TimeZone::named(ws.settings().timezone));
+  TenantRecord t = terminate_tenant(ws, inv.get<std::string>("id"), on);
+  if (inv.json()) {
+    inv.print_json(tenant_json(t));
+    return 0;
+  }
+  const TimeZone& zone = TimeZone::named(ws.settings().timezone);
+  inv.out << fmt::format("tenant {} terminated on {}\n", t.id, format_local(on, zone));
+  if (t.export_until) inv.out << fmt::format("  export until {}\n", format_local(parse_timestamp(*t.export_until, TimeZone::utc()), zone));
+  if (t.delete_after) inv.out << fmt::format("  deleted from  {}\n", format_local(parse_timestamp(*t.delete_after, TimeZone::utc()), zone));
+  if (!t.delete_after) inv.out << "  its policy sets no deletion after termination\n";
+  return 0;
+}
+
 int run_show(Invocation& inv) {
   Workspace ws = inv.open_workspace();
   TenantRecord t = get_tenant(ws, inv.get<std::string>("id"));
@@ -64,8 +82,33 @@ int run_show(Invocation& inv) {
   inv.out << fmt::format("tenant     {}\nname       {}\npolicy     {}\nstatus     {}\ncreated    {}\n",
                          t.id, t.name, t.policy, t.status, t.created_at);
   if (t.terminated_at) inv.out << fmt::format("terminated {}\n", *t.terminated_at);
-  if (t.export_until) inv.out << fmt::format("export by  {}\n", *t.export_until);
-  if (t.delete_after) inv.out << fmt::format("delete on  {}\n", *t.delete_after);
+  // The dates with the clauses they come from, read from the tenant's policy.
+  std::optional<Policy> policy;
+  if (t.export_until || t.delete_after) {
+    try {
+      policy = load_policy(t.policy, ws.policy_search_dirs());
+    } catch (const InputError&) {
+    }
+  }
+  auto cite = [](const RuleOrigin& o) { return o.clause.empty() ? o.policy : o.policy + " " + o.clause; };
+  if (t.export_until) {
+    std::string why;
+    if (policy && policy->termination.export_window) {
+      const auto& e = *policy->termination.export_window;
+      why = fmt::format(" ({} after termination{}; {})", e.value.window.to_string(),
+                        e.value.condition == "none" ? "" : ", if " + e.value.condition, cite(e.origin));
+    }
+    inv.out << fmt::format("export by  {}{}\n", *t.export_until, why);
+  }
+  if (t.delete_after) {
+    std::string why;
+    if (policy && policy->termination.deletion) {
+      const auto& d = *policy->termination.deletion;
+      why = fmt::format(" ({} after termination, {}; {})", d.value.delay.to_string(), to_string(d.value.kind),
+                        cite(d.origin));
+    }
+    inv.out << fmt::format("delete on  {}{}\n", *t.delete_after, why);
+  }
   for (const auto& k : keys) {
     inv.out << fmt::format("key {}      created {}{}\n", k.key_id, k.created_at,
                            k.destroyed_at ? ", destroyed " + *k.destroyed_at : "");
@@ -92,6 +135,16 @@ const CommandRegistrar add_command{Command{
 const CommandRegistrar list_command{Command{
     "tenant list", "[--json]", "list tenants",
     [](po::options_description&, po::positional_options_description&) {}, run_list}};
+
+const CommandRegistrar terminate_command{Command{
+    "tenant terminate", "ID [--on DATE]",
+    "record the end of a tenant's contract; computes its export and deletion dates from its policy",
+    [](po::options_description& o, po::positional_options_description& p) {
+      declare_id(o, p);
+      o.add_options()("on", po::value<std::string>()->value_name("DATE"),
+                      "when the contract ended (default now; ISO-8601, local to the workspace's zone)");
+    },
+    run_terminate}};
 
 const CommandRegistrar show_command{Command{
     "tenant show", "ID [--json]", "show a tenant, its contract dates and keys", declare_id, run_show}};

@@ -1,0 +1,104 @@
+#include "anonymize/detector.h"
+
+#include <algorithm>
+
+namespace dpa::anonymize {
+
+Detector::Detector(DetectorOptions options) : options_(std::move(options)) {
+  recognizers_ = make_pattern_recognizers();
+  recognizers_.push_back(make_person_recognizer());
+  if (options_.pseudonym_tokens) recognizers_.push_back(make_pseudonym_token_recognizer());
+}
+
+Detector::Detector(DetectorOptions options, std::vector<std::unique_ptr<Recognizer>> recognizers)
+    : options_(std::move(options)), recognizers_(std::move(recognizers)) {}
+
+Detector::~Detector() = default;
+
+std::vector<Finding> Detector::detect(std::string_view text) const {
+  DetectScratch scratch;
+  std::vector<Finding> out;
+  detect(text, scratch, out);
+  return out;
+}
+
+void Detector::detect(std::string_view text, DetectScratch& scratch, std::vector<Finding>& out) const {
+  scratch.tokens.clear();
+  scratch.raw.clear();
+  out.clear();
+  tokenize(text, scratch.tokens);
+  ScanContext ctx{text, scratch.tokens};
+  for (const auto& r : recognizers_) r->find(ctx, scratch.raw);
+
+  auto wanted = [&](const Finding& f) {
+    if (f.confidence < options_.min_confidence) return false;
+    if (f.begin >= f.end || f.end > text.size()) return false;
+    if (options_.only.empty()) return true;
+    return std::find(options_.only.begin(), options_.only.end(), f.type) != options_.only.end();
+  };
+  std::erase_if(scratch.raw, [&](const Finding& f) { return !wanted(f); });
+  out = resolve_overlaps(std::move(scratch.raw));
+  scratch.raw.clear();
+}
+
+namespace {
+
+// Priority for overlap resolution; the later keys only make the order total
+// so that the result never depends on the order recognizers ran in.
+bool higher_priority(const Finding& a, const Finding& b) {
+  if (a.length() != b.length()) return a.length() > b.length();
+  if (a.confidence != b.confidence) return a.confidence > b.confidence;
+  if (a.begin != b.begin) return a.begin < b.begin;
+  if (a.type != b.type) return a.type < b.type;
+  return a.recognizer < b.recognizer;
+}
+
+// Resolves one cluster of mutually overlapping findings (rare and small).
+void resolve_cluster(std::vector<Finding>& cluster, std::vector<Finding>& kept) {
+  std::sort(cluster.begin(), cluster.end(), higher_priority);
+  std::vector<std::pair<std::size_t, std::size_t>> taken;
+  std::size_t first_kept = kept.size();
+  for (auto& f : cluster) {
+    bool free = true;
+    for (const auto& [b, e] : taken) free = free && (f.end <= b || f.begin >= e);
+    if (!free) continue;
+    taken.emplace_back(f.begin, f.end);
+    kept.push_back(std::move(f));
+  }
+  std::sort(kept.begin() + static_cast<long>(first_kept), kept.end(),
+            [](const Finding& a, const Finding& b) { return a.begin < b.begin; });
+}
+
+}  // namespace
+
+std::vector<Finding> resolve_overlaps(std::vector<Finding> findings) {
+  // Most findings overlap nothing: sort by position, pass lone findings
+  // through, and resolve only the clusters of overlapping ones by priority.
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    return higher_priority(a, b);
+  });
+  std::vector<Finding> kept;
+  kept.reserve(findings.size());
+  std::vector<Finding> cluster;
+  std::size_t i = 0;
+  while (i < findings.size()) {
+    std::size_t j = i + 1;
+    std::size_t cluster_end = findings[i].end;
+    while (j < findings.size() && findings[j].begin < cluster_end) {
+      cluster_end = std::max(cluster_end, findings[j].end);
+      ++j;
+    }
+    if (j == i + 1) {
+      kept.push_back(std::move(findings[i]));
+    } else {
+      cluster.assign(std::make_move_iterator(findings.begin() + static_cast<long>(i)),
+                     std::make_move_iterator(findings.begin() + static_cast<long>(j)));
+      resolve_cluster(cluster, kept);
+    }
+    i = j;
+  }
+  return kept;
+}
+
+}  // namespace dpa::anonymize

@@ -1,0 +1,172 @@
+#include "anonymize/operators.h"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "dpa/error.h"
+
+namespace dpa::anonymize {
+namespace {
+
+constexpr std::array<std::string_view, 5> kOperatorNames = {"tag", "token", "surrogate", "mask", "redact"};
+
+bool is_ascii_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::size_t utf8_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;
+}
+
+// Replaces every digit at index >= keep_first and < count - keep_last (digit
+// positions) with '*', leaving separators.
+std::string mask_digits(std::string_view s, int keep_first, int keep_last) {
+  int digits = 0;
+  for (char c : s) digits += (c >= '0' && c <= '9');
+  std::string out(s);
+  int seen = 0;
+  for (char& c : out) {
+    if (c < '0' || c > '9') continue;
+    if (seen >= keep_first && seen < digits - keep_last) c = '*';
+    ++seen;
+  }
+  return out;
+}
+
+// Keeps the first character of every word; letters and digits after it
+// become '*' (one per code point).
+std::string mask_words(std::string_view s) {
+  std::string out;
+  bool at_word_start = true;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = std::min(utf8_length(c), s.size() - i);
+    bool letter = n > 1 || is_ascii_alnum(c);
+    if (!letter) {
+      out.append(s.substr(i, n));
+      at_word_start = true;
+    } else if (at_word_start) {
+      out.append(s.substr(i, n));
+      at_word_start = false;
+    } else {
+      out.push_back('*');
+    }
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view operator_name(OperatorKind k) { return kOperatorNames[static_cast<std::size_t>(k)]; }
+
+OperatorKind parse_operator(std::string_view name) {
+  for (std::size_t i = 0; i < kOperatorNames.size(); ++i) {
+    if (name == kOperatorNames[i]) return static_cast<OperatorKind>(i);
+  }
+  throw InputError(fmt::format("unknown operator '{}'; use tag, token, surrogate, mask or redact", name));
+}
+
+OperatorPlan OperatorPlan::parse(std::string_view spec) {
+  std::vector<std::string_view> items;
+  for (std::size_t start = 0;;) {
+    auto comma = spec.find(',', start);
+    items.push_back(spec.substr(start, comma == std::string_view::npos ? spec.npos : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  // The bare item sets the default wherever it stands; typed items override it.
+  OperatorPlan plan;
+  for (auto item : items) {
+    if (item.empty()) throw InputError(fmt::format("empty item in operator list '{}'", spec));
+    if (item.find('=') == std::string_view::npos) plan.set_all(parse_operator(item));
+  }
+  for (auto item : items) {
+    auto eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    auto type = parse_entity_type(item.substr(0, eq));
+    if (!type) {
+      std::string known;
+      for (int i = 0; i < kEntityTypeCount; ++i) {
+        known += (i ? ", " : "") + std::string(entity_type_name(static_cast<EntityType>(i)));
+      }
+      throw InputError(fmt::format("unknown entity type '{}' in operator list; types: {}",
+                                   item.substr(0, eq), known));
+    }
+    plan.set(*type, parse_operator(item.substr(eq + 1)));
+  }
+  return plan;
+}
+
+bool OperatorPlan::uses_vault() const {
+  for (auto k : by_type_) {
+    if (needs_vault(k)) return true;
+  }
+  return false;
+}
+
+std::string OperatorPlan::describe() const {
+  bool uniform = true;
+  for (auto k : by_type_) uniform = uniform && k == by_type_[0];
+  if (uniform) return std::string(operator_name(by_type_[0]));
+  std::string out;
+  for (int i = 0; i < kEntityTypeCount; ++i) {
+    if (!out.empty()) out += ',';
+    out += fmt::format("{}={}", entity_type_name(static_cast<EntityType>(i)), operator_name(by_type_[i]));
+  }
+  return out;
+}
+
+std::string TagNumbering::tag(const Finding& f) {
+  auto type_index = static_cast<std::size_t>(f.type);
+  std::string key;
+  key.reserve(f.normalized.size() + 2);
+  key.push_back(static_cast<char>('A' + type_index));
+  key.push_back('\0');
+  key.append(f.normalized);
+  auto [it, inserted] = numbers_.try_emplace(std::move(key), 0);
+  if (inserted) it->second = ++next_[type_index];
+  return fmt::format("[{}_{}]", entity_type_name(f.type), it->second);
+}
+
+std::string mask(const Finding& f, std::string_view surface) {
+  switch (f.type) {
+    case EntityType::kPhone: {
+      // Keep the country and operator codes and the last two digits.
+      bool plus = surface.find('+') != std::string_view::npos;
+      return mask_digits(surface, plus ? 4 : 4, 2);
+    }
+    case EntityType::kCard:
+      return mask_digits(surface, 0, 4);
+    case EntityType::kIban: {
+      std::string out(surface);
+      int kept = 0;
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        if (!is_ascii_alnum(static_cast<unsigned char>(out[i]))) continue;
+        if (kept++ >= 4) out[i] = '*';
+      }
+      return out;
+    }
+    case EntityType::kEmail: {
+      auto at = surface.find('@');
+      if (at == std::string_view::npos || at == 0) return mask_words(surface);
+      return std::string(surface.substr(0, 1)) + std::string(at - 1, '*') + std::string(surface.substr(at));
+    }
+    case EntityType::kIin:
+    case EntityType::kBin:
+    case EntityType::kIdCard:
+    case EntityType::kPassport:
+      return mask_digits(surface, 0, 2);
+    case EntityType::kPerson:
+      return mask_words(surface);
+    default:
+      return mask_digits(mask_words(surface), 0, 0);
+  }
+}
+
+}  // namespace dpa::anonymize

@@ -1,0 +1,1124 @@
+#include "anonymize/person_names.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "anonymize/data_files.h"
+#include "anonymize/token.h"
+
+namespace dpa::anonymize::names {
+namespace {
+
+using U = std::u32string;
+
+// --- UTF-8 <-> code points (build time only) -------------------------------
+
+U to_u32(std::string_view s) {
+  U out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    char32_t cp = 0;
+    int n = 0;
+    if (c < 0x80) { cp = c; n = 1; }
+    else if ((c >> 5) == 6) { cp = c & 0x1Fu; n = 2; }
+    else if ((c >> 4) == 14) { cp = c & 0x0Fu; n = 3; }
+    else { cp = c & 0x07u; n = 4; }
+    for (int k = 1; k < n && i + static_cast<std::size_t>(k) < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3Fu);
+    }
+    out.push_back(cp);
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+std::string to_utf8(const U& s) {
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char32_t c : s) append_utf8(out, c);
+  return out;
+}
+
+// --- letters ---------------------------------------------------------------
+
+bool ends_with(const U& w, std::u32string_view suffix) {
+  return w.size() >= suffix.size() && std::u32string_view(w).substr(w.size() - suffix.size()) == suffix;
+}
+
+U drop(const U& w, std::size_t n) { return w.substr(0, w.size() >= n ? w.size() - n : 0); }
+
+char32_t kazakh_to_russian(char32_t c) {
+  switch (c) {
+    case U'ә': return U'а';
+    case U'ғ': return U'г';
+    case U'қ': return U'к';
+    case U'ң': return U'н';
+    case U'ө': return U'о';
+    case U'ұ': return U'у';
+    case U'ү': return U'у';
+    case U'һ': return U'х';
+    case U'і': return U'и';
+    default: return c;
+  }
+}
+
+
+U russian_letters(const U& w) {
+  U out = w;
+  for (auto& c : out) c = kazakh_to_russian(c);
+  return out;
+}
+
+bool is_cyrillic_vowel(char32_t c) {
+  return std::u32string_view(U"аеёиоуыэюяәөұүі").find(c) != std::u32string_view::npos;
+}
+
+bool is_consonant(char32_t c) {
+  return c >= U'а' && c <= U'я' && !is_cyrillic_vowel(c) && c != U'ь' && c != U'ъ' && c != U'й';
+}
+
+// г к х ж ш ч щ: after them Russian writes и, not ы.
+bool takes_i(char32_t c) { return std::u32string_view(U"гкхжшчщ").find(c) != std::u32string_view::npos; }
+// ж ш ч щ ц: after them an unstressed о is written е.
+bool hushing(char32_t c) { return std::u32string_view(U"жшчщц").find(c) != std::u32string_view::npos; }
+
+// Kazakh vowel harmony: front if the last vowel is front.
+bool front_vowels(const U& w) {
+  for (auto it = w.rbegin(); it != w.rend(); ++it) {
+    char32_t c = *it;
+    if (std::u32string_view(U"әеөүіиэ").find(c) != std::u32string_view::npos) return true;
+    if (std::u32string_view(U"аоұыуяёю").find(c) != std::u32string_view::npos) return false;
+  }
+  return false;
+}
+
+enum class Sound { kVowel, kSonorant, kNasal, kVoicedZ, kVoiceless };
+
+Sound final_sound(const U& w) {
+  std::size_t i = w.size();
+  while (i > 0 && (w[i - 1] == U'ь' || w[i - 1] == U'ъ')) --i;
+  if (i == 0) return Sound::kVowel;
+  char32_t c = w[i - 1];
+  if (std::u32string_view(U"лрйуию").find(c) != std::u32string_view::npos) return Sound::kSonorant;
+  if (is_cyrillic_vowel(c)) return Sound::kVowel;
+  if (c == U'м' || c == U'н' || c == U'ң') return Sound::kNasal;
+  if (c == U'з' || c == U'ж') return Sound::kVoicedZ;
+  return Sound::kVoiceless;
+}
+
+// --- Latin spellings -------------------------------------------------------
+
+// Two schemes: the popular one (й→y, я→ya, х→kh) and the one of Kazakh
+// passports (ICAO: й→i, я→ia). A third adds the common habits: initial е→ye,
+// кс→x, final ий→y.
+std::vector<std::string> latin_of(const U& w) {
+  auto scheme = [&](int kind) {
+    std::string out;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      char32_t c = kazakh_to_russian(w[i]);
+      bool last = i + 1 == w.size();
+      switch (c) {
+        case U'а': out += "a"; break;
+        case U'б': out += "b"; break;
+        case U'в': out += "v"; break;
+        case U'г': out += "g"; break;
+        case U'д': out += "d"; break;
+        case U'е': case U'ё': out += (kind == 2 && i == 0) ? "ye" : "e"; break;
+        case U'ж': out += "zh"; break;
+        case U'з': out += "z"; break;
+        case U'и':
+          if (kind == 2 && i + 2 == w.size() && w[i + 1] == U'й') { out += "y"; ++i; break; }
+          out += "i";
+          break;
+        case U'й': out += kind == 1 ? "i" : "y"; break;
+        case U'к':
+          if (kind == 2 && i + 1 < w.size() && w[i + 1] == U'с') { out += "x"; ++i; break; }
+          out += "k";
+          break;
+        case U'л': out += "l"; break;
+        case U'м': out += "m"; break;
+        case U'н': out += "n"; break;
+        case U'о': out += "o"; break;
+        case U'п': out += "p"; break;
+        case U'р': out += "r"; break;
+        case U'с': out += "s"; break;
+        case U'т': out += "t"; break;
+        case U'у': out += "u"; break;
+        case U'ф': out += "f"; break;
+        case U'х': out += "kh"; break;
+        case U'ц': out += "ts"; break;
+        case U'ч': out += "ch"; break;
+        case U'ш': out += "sh"; break;
+        case U'щ': out += "shch"; break;
+        case U'ъ': case U'ь': break;
+        case U'ы': out += "y"; break;
+        case U'э': out += "e"; break;
+        case U'ю': out += kind == 1 ? "iu" : "yu"; break;
+        case U'я': out += kind == 1 ? "ia" : "ya"; break;
+        default:
+          if (c < 0x80) out.push_back(static_cast<char>(c));
+          break;
+      }
+      (void)last;
+    }
+    return out;
+  };
+  std::vector<std::string> out;
+  for (int kind = 0; kind < 3; ++kind) {
+    auto s = scheme(kind);
+    if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// --- ambiguity lists -------------------------------------------------------
+
+struct Ambiguity {
+  // word -> level: 1 ambiguous, 2 always ambiguous, 3 never a name
+  const std::unordered_map<std::string, std::uint8_t>& lemma_level;
+  const std::unordered_map<std::string, std::uint8_t>& form_level;
+};
+
+// --- form generation -------------------------------------------------------
+
+class Emitter {
+ public:
+  Emitter(const Ambiguity* amb, std::uint32_t lemma, Kind kind, std::vector<Form>& out)
+      : amb_(amb), lemma_(lemma), kind_(kind), out_(out) {}
+
+  // Forms derived from the spelling `base` inherit its lemma-level ambiguity.
+  void set_base(const U& base) {
+    base_level_ = 0;
+    if (!amb_) return;
+    auto it = amb_->lemma_level.find(to_utf8(base));
+    if (it != amb_->lemma_level.end()) base_level_ = it->second;
+  }
+
+  void add(const U& form, Gender g, Case c, std::uint8_t flags = 0) { add_utf8(to_utf8(form), g, c, flags); }
+
+  void add_utf8(std::string form, Gender g, Case c, std::uint8_t flags = 0) {
+    std::uint8_t level = base_level_;
+    if (amb_) {
+      auto it = amb_->form_level.find(form);
+      if (it != amb_->form_level.end()) level = std::max(level, it->second);
+    }
+    if (level >= 3) return;
+    if (level == 1) flags |= kAmbiguous;
+    if (level == 2) flags |= kAlwaysAmbiguous;
+    Analysis a;
+    a.lemma = lemma_;
+    a.kind = kind_;
+    a.gender = g;
+    a.gcase = c;
+    a.flags = flags;
+    if (!form.empty() && static_cast<unsigned char>(form[0]) < 0x80) a.script = Script::kLatin;
+    else if (has_kazakh_letters(form)) a.script = Script::kKazakh;
+    else a.script = Script::kRussian;
+    out_.push_back(Form{std::move(form), a});
+  }
+
+ private:
+  const Ambiguity* amb_;
+  std::uint32_t lemma_;
+  Kind kind_;
+  std::vector<Form>& out_;
+  std::uint8_t base_level_ = 0;
+};
+
+// The six Russian cases of a masculine noun in a consonant (Марат, Ким).
+void decline_masculine_hard(Emitter& e, const U& nom, const U& stem, Gender g) {
+  e.add(stem + U"а", g, Case::kGen);
+  e.add(stem + U"у", g, Case::kDat);
+  e.add(stem + U"а", g, Case::kAcc);
+  e.add(stem + U"ом", g, Case::kIns);
+  if (!stem.empty() && hushing(stem.back())) e.add(stem + U"ем", g, Case::kIns, kAltEnding);
+  e.add(stem + U"е", g, Case::kPrep);
+  (void)nom;
+}
+
+// -й, -ий, masculine -ь.
+void decline_masculine_soft(Emitter& e, const U& w, Gender g) {
+  if (ends_with(w, U"ий")) {
+    U b = drop(w, 2);
+    e.add(b + U"ия", g, Case::kGen);
+    e.add(b + U"ию", g, Case::kDat);
+    e.add(b + U"ия", g, Case::kAcc);
+    e.add(b + U"ием", g, Case::kIns);
+    e.add(b + U"ии", g, Case::kPrep);
+    return;
+  }
+  U b = drop(w, 1);
+  e.add(b + U"я", g, Case::kGen);
+  e.add(b + U"ю", g, Case::kDat);
+  e.add(b + U"я", g, Case::kAcc);
+  e.add(b + U"ем", g, Case::kIns);
+  e.add(b + U"е", g, Case::kPrep);
+}
+
+// -а, -я (Анна, Никита, Мария, Илья).
+void decline_a(Emitter& e, const U& w, Gender g, std::uint8_t flags = 0) {
+  U b = drop(w, 1);
+  if (w.back() == U'а') {
+    char32_t s = b.empty() ? U'а' : b.back();
+    e.add(b + (takes_i(s) ? U"и" : U"ы"), g, Case::kGen, flags);
+    e.add(b + U"е", g, Case::kDat, flags);
+    e.add(b + U"у", g, Case::kAcc, flags);
+    e.add(b + (hushing(s) ? U"ей" : U"ой"), g, Case::kIns, flags);
+    e.add(b + U"е", g, Case::kPrep, flags);
+    return;
+  }
+  bool ija = !b.empty() && b.back() == U'и';
+  e.add(b + U"и", g, Case::kGen, flags);
+  e.add(b + (ija ? U"и" : U"е"), g, Case::kDat, flags);
+  e.add(b + U"ю", g, Case::kAcc, flags);
+  e.add(b + U"ей", g, Case::kIns, flags);
+  e.add(b + (ija ? U"и" : U"е"), g, Case::kPrep, flags);
+}
+
+// Feminine -ь (Любовь, Айгуль, Асель).
+void decline_feminine_soft(Emitter& e, const U& w, Gender g) {
+  U b = drop(w, 1);
+  e.add(b + U"и", g, Case::kGen);
+  e.add(b + U"и", g, Case::kDat);
+  e.add(w, g, Case::kAcc);
+  e.add(b + U"ью", g, Case::kIns);
+  e.add(b + U"и", g, Case::kPrep);
+}
+
+// Kazakh case endings. `front` picks the front-vowel variant; `possessive`
+// is for words that already end in the 3rd-person possessive (ұлы, қызы).
+void kazakh_cases(Emitter& e, const U& w, bool front, Gender g, bool possessive, bool keyboard_too) {
+  auto pick = [&](std::u32string_view back, std::u32string_view fr) { return U(front ? fr : back); };
+  struct Ending {
+    Case c;
+    U ending;
+    std::uint8_t flags;
+  };
+  std::vector<Ending> endings;
+  if (possessive) {
+    endings = {{Case::kKzGen, pick(U"ның", U"нің"), 0},  {Case::kKzDat, pick(U"на", U"не"), 0},
+               {Case::kKzAcc, U"н", 0},                  {Case::kKzLoc, pick(U"нда", U"нде"), 0},
+               {Case::kKzAbl, pick(U"нан", U"нен"), 0},  {Case::kKzIns, U"мен", 0},
+               {Case::kKzPred, pick(U"мын", U"мін"), 0}};
+  } else {
+    Sound s = final_sound(w);
+    bool voiceless = s == Sound::kVoiceless;
+    U gen = s == Sound::kVowel || s == Sound::kNasal ? pick(U"ның", U"нің")
+            : voiceless                              ? pick(U"тың", U"тің")
+                                                     : pick(U"дың", U"дің");
+    U dat = voiceless ? pick(U"қа", U"ке") : pick(U"ға", U"ге");
+    U acc = s == Sound::kVowel ? pick(U"ны", U"ні") : voiceless ? pick(U"ты", U"ті") : pick(U"ды", U"ді");
+    U loc = voiceless ? pick(U"та", U"те") : pick(U"да", U"де");
+    U abl = s == Sound::kNasal ? pick(U"нан", U"нен") : voiceless ? pick(U"тан", U"тен") : pick(U"дан", U"ден");
+    U ins = s == Sound::kVoicedZ ? U"бен" : voiceless ? U"пен" : U"мен";
+    U pred = s == Sound::kVoicedZ ? pick(U"бын", U"бін") : voiceless ? pick(U"пын", U"пін") : pick(U"мын", U"мін");
+    endings = {{Case::kKzGen, gen, 0}, {Case::kKzDat, dat, 0}, {Case::kKzAcc, acc, 0}, {Case::kKzLoc, loc, 0},
+               {Case::kKzAbl, abl, 0}, {Case::kKzIns, ins, 0}, {Case::kKzPred, pred, 0}};
+    if (s == Sound::kNasal) endings.push_back({Case::kKzIns, U"бен", kAltEnding});
+  }
+  for (const auto& en : endings) {
+    U form = w + en.ending;
+    e.add(form, g, en.c, en.flags);
+    if (keyboard_too) {
+      U typed = russian_letters(form);
+      if (typed != form) e.add(typed, g, en.c, static_cast<std::uint8_t>(en.flags | kKeyboardVariant));
+    }
+  }
+}
+
+// English possessives ("Marat's") are three tokens, so they are found by
+// the recognizer, not listed here.
+void latin_forms(Emitter& e, const U& russian, Gender g) {
+  for (const auto& l : latin_of(russian)) e.add_utf8(l, g, Case::kNom);
+}
+
+// The Russian patronymic of a father's name, masculine then feminine.
+std::pair<U, U> russian_patronymic(const Lemma& father) {
+  if (!father.patronymic_m.empty()) return {to_u32(father.patronymic_m), to_u32(father.patronymic_f)};
+  U f = to_u32(father.russian);
+  U m;
+  if (!father.stem.empty()) {
+    m = to_u32(father.stem) + U"ович";
+  } else if (ends_with(f, U"ий")) {
+    U b = drop(f, 2);
+    bool i_form = (!b.empty() && takes_i(b.back()) && !hushing(b.back())) || f == U"дмитрий";
+    m = b + (i_form ? U"иевич" : U"ьевич");
+  } else if (f.back() == U'й' || f.back() == U'ь') {
+    m = drop(f, 1) + U"евич";
+  } else if (f.back() == U'а' || f.back() == U'я') {
+    m = father.origin == Origin::kRussian ? drop(f, 1) + U"ич" : f + U"евич";
+  } else if (is_cyrillic_vowel(f.back())) {
+    m = f + U"евич";
+  } else {
+    m = f + (hushing(f.back()) ? U"евич" : U"ович");
+  }
+  U fem;
+  if (ends_with(m, U"ович")) fem = drop(m, 4) + U"овна";
+  else if (ends_with(m, U"евич")) fem = drop(m, 4) + U"евна";
+  else fem = m + U"на";  // -ич -> -ична
+  return {m, fem};
+}
+
+void decline_russian_patronymic(Emitter& e, const U& m_or_f, bool feminine, Gender g) {
+  if (!feminine) {
+    e.add(m_or_f, g, Case::kNom);
+    e.add(m_or_f + U"а", g, Case::kGen);
+    e.add(m_or_f + U"у", g, Case::kDat);
+    e.add(m_or_f + U"а", g, Case::kAcc);
+    e.add(m_or_f + U"ем", g, Case::kIns);
+    e.add(m_or_f + U"е", g, Case::kPrep);
+  } else {
+    e.add(m_or_f, g, Case::kNom);
+    decline_a(e, m_or_f, g);
+  }
+}
+
+Paradigm given_paradigm(const U& russian, Gender g) {
+  char32_t last = russian.back();
+  if (last == U'а' || last == U'я') return Paradigm::kGivenA;
+  if (last == U'ь') return g == Gender::kFemale ? Paradigm::kGivenSoftFem : Paradigm::kGivenSoft;
+  if (last == U'й') return Paradigm::kGivenSoft;
+  if (is_consonant(last)) return g == Gender::kFemale ? Paradigm::kGivenIndecl : Paradigm::kGivenConsonant;
+  return Paradigm::kGivenIndecl;
+}
+
+Paradigm surname_paradigm(const U& w) {
+  if (ends_with(w, U"ский") || ends_with(w, U"цкий") || ends_with(w, U"ской") || ends_with(w, U"цкой") ||
+      ends_with(w, U"ый") || (ends_with(w, U"ой") && w.size() > 4))
+    return Paradigm::kSurnameAdj;
+  if (ends_with(w, U"ов") || ends_with(w, U"ев") || ends_with(w, U"ин") || ends_with(w, U"ын"))
+    return Paradigm::kSurnameOv;
+  if (ends_with(w, U"их") || ends_with(w, U"ых")) return Paradigm::kSurnameIndecl;
+  char32_t last = w.back();
+  if (is_consonant(last) || last == U'й' || last == U'ь') return Paradigm::kSurnameConsonant;
+  return Paradigm::kSurnameIndecl;
+}
+
+// Russian cases of a surname in one gender (nominative included).
+void decline_surname(Emitter& e, const U& m, Paradigm p, bool feminine) {
+  Gender g = feminine ? Gender::kFemale : Gender::kMale;
+  switch (p) {
+    case Paradigm::kSurnameOv:
+      if (!feminine) {
+        e.add(m, g, Case::kNom);
+        e.add(m + U"а", g, Case::kGen);
+        e.add(m + U"у", g, Case::kDat);
+        e.add(m + U"а", g, Case::kAcc);
+        e.add(m + U"ым", g, Case::kIns);
+        e.add(m + U"е", g, Case::kPrep);
+        e.add(m + U"ы", Gender::kUnknown, Case::kNom, kPlural);
+        e.add(m + U"ых", Gender::kUnknown, Case::kGen, kPlural);
+        e.add(m + U"ым", Gender::kUnknown, Case::kDat, kPlural);
+        e.add(m + U"ых", Gender::kUnknown, Case::kAcc, kPlural);
+        e.add(m + U"ыми", Gender::kUnknown, Case::kIns, kPlural);
+        e.add(m + U"ых", Gender::kUnknown, Case::kPrep, kPlural);
+      } else {
+        e.add(m + U"а", g, Case::kNom);
+        e.add(m + U"ой", g, Case::kGen);
+        e.add(m + U"ой", g, Case::kDat);
+        e.add(m + U"у", g, Case::kAcc);
+        e.add(m + U"ой", g, Case::kIns);
+        e.add(m + U"ой", g, Case::kPrep);
+      }
+      return;
+    case Paradigm::kSurnameAdj: {
+      U stem = drop(m, 2);
+      char32_t s = stem.empty() ? U'а' : stem.back();
+      bool soft = ends_with(m, U"ий") || takes_i(s);
+      U y = soft ? U"и" : U"ы";
+      if (!feminine) {
+        e.add(m, g, Case::kNom);
+        e.add(stem + U"ого", g, Case::kGen);
+        e.add(stem + U"ому", g, Case::kDat);
+        e.add(stem + U"ого", g, Case::kAcc);
+        e.add(stem + y + U"м", g, Case::kIns);
+        e.add(stem + U"ом", g, Case::kPrep);
+        e.add(stem + y + U"е", Gender::kUnknown, Case::kNom, kPlural);
+        e.add(stem + y + U"х", Gender::kUnknown, Case::kGen, kPlural);
+        e.add(stem + y + U"м", Gender::kUnknown, Case::kDat, kPlural);
+        e.add(stem + y + U"ми", Gender::kUnknown, Case::kIns, kPlural);
+      } else {
+        e.add(stem + U"ая", g, Case::kNom);
+        e.add(stem + U"ой", g, Case::kGen);
+        e.add(stem + U"ой", g, Case::kDat);
+        e.add(stem + U"ую", g, Case::kAcc);
+        e.add(stem + U"ой", g, Case::kIns);
+        e.add(stem + U"ой", g, Case::kPrep);
+      }
+      return;
+    }
+    case Paradigm::kSurnameConsonant:
+      if (feminine) {
+        e.add(m, g, Case::kNom, kIndeclinable);
+        return;
+      }
+      e.add(m, g, Case::kNom);
+      if (m.back() == U'й' || m.back() == U'ь') decline_masculine_soft(e, m, g);
+      else decline_masculine_hard(e, m, m, g);
+      return;
+    default:
+      e.add(m, Gender::kUnknown, Case::kNom, kIndeclinable);
+      return;
+  }
+}
+
+// The feminine nominative of a surname (Иванов -> Иванова).
+U feminine_surname(const U& m, Paradigm p) {
+  if (p == Paradigm::kSurnameOv) return m + U"а";
+  if (p == Paradigm::kSurnameAdj) return drop(m, 2) + U"ая";
+  return m;
+}
+
+// Where a surname is the father's name + -ов/-ев (Марат -> Маратов).
+U surname_from_given(const U& g) {
+  char32_t last = g.back();
+  if (last == U'й' || last == U'ь') return drop(g, 1) + U"ев";
+  if (is_cyrillic_vowel(last) || hushing(last)) return g + U"ев";
+  return g + U"ов";
+}
+
+void generate(const std::vector<Lemma>& lemmas, std::uint32_t id, const Ambiguity* amb, std::vector<Form>& out) {
+  const Lemma& L = lemmas[id];
+  Emitter e(amb, id, L.kind, out);
+  const U ru = to_u32(L.russian);
+  const U kz = to_u32(L.kazakh);
+  const bool front = front_vowels(kz.empty() ? ru : kz);
+  const Gender g = L.gender;
+
+  auto russian_spellings = [&] {
+    std::vector<U> v{ru};
+    for (const auto& s : L.variants) v.push_back(to_u32(s));
+    return v;
+  };
+
+  switch (L.kind) {
+    case Kind::kGiven: {
+      if (L.origin == Origin::kEnglish) {
+        e.set_base(ru);
+        e.add(ru, g, Case::kNom);
+        return;
+      }
+      for (const U& s : russian_spellings()) {
+        e.set_base(s);
+        Paradigm p = given_paradigm(s, g);
+        if (p == Paradigm::kGivenIndecl) {
+          e.add(s, g, Case::kNom, kIndeclinable);
+        } else {
+          e.add(s, g, Case::kNom);
+          switch (p) {
+            case Paradigm::kGivenConsonant:
+              decline_masculine_hard(e, s, L.stem.empty() ? s : to_u32(L.stem), g);
+              break;
+            case Paradigm::kGivenSoft: decline_masculine_soft(e, s, g); break;
+            case Paradigm::kGivenA: decline_a(e, s, g); break;
+            case Paradigm::kGivenSoftFem: decline_feminine_soft(e, s, g); break;
+            default: break;
+          }
+        }
+        kazakh_cases(e, s, front, g, false, true);
+        e.set_base(s);
+        latin_forms(e, s, g);
+      }
+      if (!kz.empty()) {
+        e.set_base(kz);
+        e.add(kz, g, Case::kNom);
+        kazakh_cases(e, kz, front, g, false, false);
+      }
+      return;
+    }
+    case Kind::kSurname: {
+      if (L.origin == Origin::kEnglish) {
+        e.set_base(ru);
+        e.add(ru, Gender::kUnknown, Case::kNom, kIndeclinable);
+        return;
+      }
+      // The lemma holds the masculine spelling; a feminine lemma declines
+      // its feminine forms.
+      const bool fem = L.feminine_form;
+      for (const U& s : russian_spellings()) {
+        U nom = fem ? feminine_surname(s, L.paradigm) : s;
+        e.set_base(nom);
+        decline_surname(e, s, L.paradigm, fem);
+        Gender fg = L.paradigm == Paradigm::kSurnameIndecl ? Gender::kUnknown : g;
+        if (L.paradigm != Paradigm::kSurnameAdj) kazakh_cases(e, nom, front_vowels(nom), fg, false, true);
+        if (L.paradigm == Paradigm::kSurnameOv && ends_with(s, U"ев")) {
+          // -ев after a back-vowel stem takes either harmony (Тоқаевқа).
+          kazakh_cases(e, nom, !front_vowels(nom), fg, false, true);
+        }
+        latin_forms(e, nom, fg);
+      }
+      if (!kz.empty()) {
+        U nom = fem ? feminine_surname(kz, L.paradigm) : kz;
+        e.set_base(nom);
+        e.add(nom, g, Case::kNom);
+        kazakh_cases(e, nom, front_vowels(nom), g, false, false);
+      }
+      return;
+    }
+    case Kind::kPatronymic: {
+      const Lemma& father = lemmas[L.father];
+      if (L.paradigm == Paradigm::kPatronymicRu) {
+        auto [m, f] = russian_patronymic(father);
+        U nom = L.feminine_form ? f : m;
+        e.set_base(nom);
+        decline_russian_patronymic(e, nom, L.feminine_form, g);
+        kazakh_cases(e, nom, front_vowels(nom), g, false, true);
+        latin_forms(e, nom, g);
+        // Дмитриевич / Дмитрьевич, Юрьевич / Юриевич: both are written.
+        if (father.patronymic_m.empty() && ends_with(to_u32(father.russian), U"ий")) {
+          U b = drop(to_u32(father.russian), 2);
+          U alt = ends_with(nom, U"иевич") || ends_with(nom, U"иевна") ? b + U"ьев" : b + U"иев";
+          alt += L.feminine_form ? U"на" : U"ич";
+          e.set_base(alt);
+          decline_russian_patronymic(e, alt, L.feminine_form, g);
+        }
+        return;
+      }
+      // Kazakh: father's name + ұлы / қызы, written as one word.
+      const U fr = to_u32(father.russian);
+      const U fk = father.kazakh.empty() ? fr : to_u32(father.kazakh);
+      const bool fem = L.feminine_form;
+      U kz_form = fk + (fem ? U"қызы" : U"ұлы");
+      U ru_form = fr + (fem ? U"кызы" : U"улы");
+      bool kfront = false;  // ұлы, қызы are back-vowel words
+      e.set_base(kz_form);
+      e.add(kz_form, g, Case::kNom);
+      kazakh_cases(e, kz_form, kfront, g, true, true);
+      e.set_base(ru_form);
+      e.add(ru_form, g, Case::kNom);
+      kazakh_cases(e, ru_form, kfront, g, true, true);
+      for (const auto& l : latin_of(fr)) {
+        e.add_utf8(l + (fem ? "kyzy" : "uly"), g, Case::kNom);
+        e.add_utf8(l + (fem ? "qyzy" : "uly"), g, Case::kNom);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+// --- data files ------------------------------------------------------------
+
+// Separate words that turn the given name before them into a patronymic.
+struct MarkerWord {
+  const char* word;
+  const char* canonical;
+  Gender g;
+  Case c;
+};
+const MarkerWord kMarkers[] = {
+    {"ұлы", "ұлы", Gender::kMale, Case::kNom},          {"улы", "ұлы", Gender::kMale, Case::kNom},
+    {"uly", "ұлы", Gender::kMale, Case::kNom},          {"қызы", "қызы", Gender::kFemale, Case::kNom},
+    {"кызы", "қызы", Gender::kFemale, Case::kNom},      {"kyzy", "қызы", Gender::kFemale, Case::kNom},
+    {"qyzy", "қызы", Gender::kFemale, Case::kNom},      {"оглы", "оглы", Gender::kMale, Case::kNom},
+    {"угли", "оглы", Gender::kMale, Case::kNom},        {"ўғли", "оглы", Gender::kMale, Case::kNom},
+    {"ogly", "оглы", Gender::kMale, Case::kNom},        {"ugli", "оглы", Gender::kMale, Case::kNom},
+    {"кизи", "қизи", Gender::kFemale, Case::kNom},      {"қизи", "қизи", Gender::kFemale, Case::kNom},
+    {"qizi", "қизи", Gender::kFemale, Case::kNom},      {"ұлының", "ұлы", Gender::kMale, Case::kKzGen},
+    {"ұлына", "ұлы", Gender::kMale, Case::kKzDat},      {"ұлын", "ұлы", Gender::kMale, Case::kKzAcc},
+    {"ұлында", "ұлы", Gender::kMale, Case::kKzLoc},     {"ұлынан", "ұлы", Gender::kMale, Case::kKzAbl},
+    {"ұлымен", "ұлы", Gender::kMale, Case::kKzIns},     {"қызының", "қызы", Gender::kFemale, Case::kKzGen},
+    {"қызына", "қызы", Gender::kFemale, Case::kKzDat},  {"қызын", "қызы", Gender::kFemale, Case::kKzAcc},
+    {"қызында", "қызы", Gender::kFemale, Case::kKzLoc}, {"қызынан", "қызы", Gender::kFemale, Case::kKzAbl},
+    {"қызымен", "қызы", Gender::kFemale, Case::kKzIns},
+};
+
+// The pool of a kind, origin and gender over every paradigm.
+constexpr auto kAnyParadigm = static_cast<Paradigm>(0xFF);
+
+std::string_view data_file(std::string_view name) {
+  auto f = find_data_file(name);
+  if (!f) throw std::runtime_error("anonymize data file missing: " + std::string(name));
+  return *f;
+}
+
+// Calls fn(words) for each non-empty line, '#' comments removed.
+template <class Fn>
+void for_each_line(std::string_view text, Fn fn) {
+  std::vector<std::string_view> words;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    words.clear();
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+      std::size_t j = i;
+      while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
+      if (j > i) words.push_back(line.substr(i, j - i));
+      i = j;
+    }
+    if (!words.empty()) fn(words, line);
+  }
+}
+
+Gender parse_gender(std::string_view s) {
+  if (s == "m") return Gender::kMale;
+  if (s == "f") return Gender::kFemale;
+  return Gender::kUnknown;
+}
+
+}  // namespace
+
+std::string kazakh_to_russian_letters(std::string_view folded) { return to_utf8(russian_letters(to_u32(folded))); }
+
+bool has_kazakh_letters(std::string_view word) {
+  // The Kazakh-only letters are І і (D0 86, D1 96) and ones in U+0480..U+04FF
+  // (lead bytes D2, D3), where Russian has no letters.
+  for (std::size_t i = 0; i + 1 < word.size(); ++i) {
+    auto c = static_cast<unsigned char>(word[i]);
+    if (c < 0xD0 || c > 0xD3) continue;
+    if (c >= 0xD2) return true;
+    auto d = static_cast<unsigned char>(word[i + 1]);
+    if ((c == 0xD1 && d == 0x96) || (c == 0xD0 && d == 0x86)) return true;
+    ++i;
+  }
+  return false;
+}
+
+std::vector<std::string> latin_spellings(std::string_view russian) { return latin_of(to_u32(russian)); }
+
+std::string capitalize(std::string_view folded, bool all_caps) {
+  U w = to_u32(folded);
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (i > 0 && !all_caps) break;
+    char32_t& c = w[i];
+    if (c >= U'a' && c <= U'z') c = c - U'a' + U'A';
+    else if (c >= U'а' && c <= U'я') c = c - 0x20;
+    else if (c == U'ё') c = U'Ё';
+    else if (c == U'і') c = U'І';
+    else if (((c >= 0x0490 && c <= 0x04BF) || (c >= 0x04D0 && c <= 0x04FF)) && (c & 1u))
+      c = c - 1;  // ғ қ ң ү ұ һ ә ө: the capital is the even code point before
+  }
+  return to_utf8(w);
+}
+
+struct Dictionary::Builder {
+  explicit Builder(Dictionary& dict) : d(dict) {}
+  Dictionary& d;
+  Ambiguity amb{d.ambiguous_spellings_, d.ambiguous_forms_};
+  std::unordered_map<std::string, std::uint32_t> given_by_key;    // russian spelling -> lemma
+  std::unordered_map<std::string, std::uint32_t> surname_by_key;  // russian masc spelling -> masc lemma
+
+  std::uint32_t add_lemma(Lemma l) {
+    d.lemmas_.push_back(std::move(l));
+    return static_cast<std::uint32_t>(d.lemmas_.size() - 1);
+  }
+
+  void load_ambiguity() {
+    for_each_line(data_file("names/ambiguous.txt"), [&](const std::vector<std::string_view>& w, std::string_view) {
+      std::string word = fold(w[0]);
+      std::uint8_t level = 1;
+      bool lemma_level = false;
+      if (w.size() > 1) {
+        if (w[1] == "*") { lemma_level = true; level = 1; }
+        else if (w[1] == "**") { lemma_level = true; level = 2; }
+        else if (w[1] == "-") { level = 3; }
+        else if (w[1] == "!") { level = 2; }
+      }
+      auto& map = lemma_level ? d.ambiguous_spellings_ : d.ambiguous_forms_;
+      auto& slot = map[word];
+      slot = std::max(slot, level);
+    });
+  }
+
+  void load_given(std::string_view file, Origin origin) {
+    for_each_line(data_file(file), [&](const std::vector<std::string_view>& w, std::string_view) {
+      if (w.size() < 2) return;
+      std::string name = fold(w[0]);
+      Gender g = parse_gender(w[1]);
+      std::string key = kazakh_to_russian_letters(name);
+      std::uint32_t id;
+      if (auto it = given_by_key.find(key); it != given_by_key.end()) {
+        id = it->second;
+        Lemma& l = d.lemmas_[id];
+        if (l.kazakh.empty() && has_kazakh_letters(name)) l.kazakh = name;
+      } else {
+        Lemma l;
+        l.text = name;
+        l.russian = key;
+        if (has_kazakh_letters(name)) l.kazakh = name;
+        l.kind = Kind::kGiven;
+        l.origin = origin;
+        l.gender = g;
+        l.paradigm = origin == Origin::kEnglish ? Paradigm::kLatinOnly : given_paradigm(to_u32(key), g);
+        id = add_lemma(std::move(l));
+        given_by_key.emplace(key, id);
+      }
+      Lemma& l = d.lemmas_[id];
+      for (std::size_t i = 2; i < w.size(); ++i) {
+        std::string_view opt = w[i];
+        if (opt == "dim") l.diminutive = true;
+        else if (opt[0] == '~') l.stem = fold(opt.substr(1));
+        else if (opt[0] == '%') {
+          auto slash = opt.find('/');
+          l.patronymic_m = fold(opt.substr(1, slash - 1));
+          l.patronymic_f = fold(opt.substr(slash + 1));
+        } else if (opt[0] == '=') {
+          std::string v = fold(opt.substr(1));
+          if (v != l.russian && std::find(l.variants.begin(), l.variants.end(), v) == l.variants.end())
+            l.variants.push_back(v);
+        }
+      }
+    });
+  }
+
+  std::uint32_t add_surname(const std::string& masc, Origin origin, Paradigm p, const std::string& kazakh) {
+    if (auto it = surname_by_key.find(masc); it != surname_by_key.end()) {
+      if (!kazakh.empty()) {
+        for (std::uint32_t id = it->second; id < it->second + 2 && id < d.lemmas_.size(); ++id) {
+          if (d.lemmas_[id].kind == Kind::kSurname && d.lemmas_[id].russian == masc && d.lemmas_[id].kazakh.empty())
+            d.lemmas_[id].kazakh = kazakh;
+        }
+      }
+      return it->second;
+    }
+    Lemma l;
+    l.russian = masc;
+    l.kazakh = kazakh;
+    l.kind = Kind::kSurname;
+    l.origin = origin;
+    l.paradigm = p;
+    if (origin == Origin::kEnglish || p == Paradigm::kSurnameIndecl) {
+      l.text = masc;
+      l.gender = Gender::kUnknown;
+      auto id = add_lemma(std::move(l));
+      surname_by_key.emplace(masc, id);
+      return id;
+    }
+    Lemma f = l;
+    l.text = kazakh.empty() ? masc : masc;
+    l.gender = Gender::kMale;
+    f.gender = Gender::kFemale;
+    f.feminine_form = true;
+    f.text = to_utf8(feminine_surname(to_u32(masc), p));
+    auto id = add_lemma(std::move(l));
+    add_lemma(std::move(f));
+    surname_by_key.emplace(masc, id);
+    return id;
+  }
+
+  void load_surnames(std::string_view file, Origin origin) {
+    for_each_line(data_file(file), [&](const std::vector<std::string_view>& w, std::string_view) {
+      std::string name = fold(w[0]);
+      if (origin == Origin::kEnglish) {
+        add_surname(name, origin, Paradigm::kLatinOnly, "");
+        return;
+      }
+      U u = to_u32(name);
+      Paradigm p = surname_paradigm(u);
+      std::string kazakh;
+      for (std::size_t i = 1; i < w.size(); ++i) {
+        if (w[i] == "!cons") p = Paradigm::kSurnameConsonant;
+        else if (w[i] == "!indecl") p = Paradigm::kSurnameIndecl;
+        else if (w[i] == "!ov") p = Paradigm::kSurnameOv;
+        else if (w[i][0] == '=') kazakh = fold(w[i].substr(1));
+      }
+      add_surname(name, origin, p, kazakh);
+    });
+  }
+
+  // Kazakh and Central Asian surnames are often the grandfather's name +
+  // -ов/-ев; the Kazakh patronymics are the father's name + ұлы/қызы.
+  void derive_from_given() {
+    std::size_t n = d.lemmas_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      Lemma father = d.lemmas_[i];
+      if (father.kind != Kind::kGiven || father.gender != Gender::kMale || father.diminutive) continue;
+      if (father.origin == Origin::kEnglish) continue;
+      auto fid = static_cast<std::uint32_t>(i);
+      if (father.origin != Origin::kRussian) {
+        U ru = to_u32(father.russian);
+        std::string masc = to_utf8(surname_from_given(ru));
+        std::string kz = father.kazakh.empty() ? "" : to_utf8(surname_from_given(to_u32(father.kazakh)));
+        add_surname(masc, father.origin, Paradigm::kSurnameOv, kz);
+      }
+      for (int fem = 0; fem < 2; ++fem) {
+        Lemma p;
+        p.kind = Kind::kPatronymic;
+        p.origin = father.origin;
+        p.gender = fem ? Gender::kFemale : Gender::kMale;
+        p.feminine_form = fem != 0;
+        p.father = fid;
+        p.paradigm = Paradigm::kPatronymicRu;
+        auto [m, f] = russian_patronymic(father);
+        p.text = to_utf8(fem ? f : m);
+        p.russian = p.text;
+        d.lemmas_[fid].patronymics[fem] = add_lemma(p);
+        if (father.origin == Origin::kRussian) continue;
+        p.paradigm = Paradigm::kPatronymicKz;
+        std::string base = father.kazakh.empty() ? father.russian : father.kazakh;
+        p.text = base + (fem ? "қызы" : "ұлы");
+        p.russian = father.russian + (fem ? "кызы" : "улы");
+        d.lemmas_[fid].patronymics[2 + fem] = add_lemma(p);
+      }
+    }
+  }
+
+  void load_cues() {
+    std::string_view text = data_file("names/cues.txt");
+    std::vector<Token> toks;
+    for_each_line(text, [&](const std::vector<std::string_view>& w, std::string_view line) {
+      if (w.size() < 3) return;
+      Cue c;
+      std::string_view k = w[0];
+      if (k == "intro") c.kind = CueKind::kIntro;
+      else if (k == "honorific") c.kind = CueKind::kHonorific;
+      else if (k == "before") c.kind = CueKind::kBefore;
+      else if (k == "beforecap") c.kind = CueKind::kBeforeCap;
+      else if (k == "after") c.kind = CueKind::kAfter;
+      else if (k == "afterintro") c.kind = CueKind::kAfterIntro;
+      else if (k == "notbefore") c.kind = CueKind::kNotBefore;
+      else if (k == "notafter") c.kind = CueKind::kNotAfter;
+      else return;
+      c.weight = std::stof(std::string(w[1]));
+      // The phrase: from the third word to the end of the line, as written.
+      auto start = static_cast<std::size_t>(w[2].data() - line.data());
+      std::string_view phrase = line.substr(start);
+      while (!phrase.empty() && (phrase.back() == ' ' || phrase.back() == '\r' || phrase.back() == '\t'))
+        phrase.remove_suffix(1);
+      c.text = phrase;
+      toks.clear();
+      tokenize(phrase, toks);
+      std::uint16_t longest = 0;
+      for (const auto& t : toks) {
+        if (t.kind != TokenKind::kWord) continue;
+        if (t.letters >= longest) {
+          longest = t.letters;
+          c.anchor = c.words.size();
+        }
+        c.words.push_back(fold_hash(t.view(phrase)));
+      }
+      if (c.words.empty()) return;
+      d.cues_.push_back(std::move(c));
+    });
+    for (std::uint32_t i = 0; i < d.cues_.size(); ++i) {
+      for (auto h : d.cues_[i].words) d.cue_words_.emplace_back(h, i);
+    }
+    std::sort(d.cue_words_.begin(), d.cue_words_.end());
+    d.cue_words_.erase(std::unique(d.cue_words_.begin(), d.cue_words_.end()), d.cue_words_.end());
+    for (auto& [h, i] : d.cue_words_) d.cue_ids_.push_back(i);
+
+    for_each_line(data_file("names/stopwords.txt"), [&](const std::vector<std::string_view>& w, std::string_view) {
+      for (auto s : w) d.stop_words_.push_back(fold_hash(s));
+    });
+    std::sort(d.stop_words_.begin(), d.stop_words_.end());
+    d.stop_words_.erase(std::unique(d.stop_words_.begin(), d.stop_words_.end()), d.stop_words_.end());
+
+    std::size_t cap = 64;
+    while (cap < (d.stop_words_.size() + d.cue_words_.size()) * 2) cap <<= 1;
+    d.small_keys_.assign(cap, 0);
+    d.small_bits_.assign(cap, 0);
+    d.small_mask_ = cap - 1;
+    auto add = [&](std::uint64_t hash, std::uint8_t bit) {
+      std::size_t i = static_cast<std::size_t>(mix(hash)) & d.small_mask_;
+      while (d.small_bits_[i] != 0 && d.small_keys_[i] != hash) i = (i + 1) & d.small_mask_;
+      d.small_keys_[i] = hash;
+      d.small_bits_[i] |= bit;
+    };
+    for (auto h : d.stop_words_) add(h, 1);
+    for (const auto& [h, id] : d.cue_words_) add(h, 2);
+  }
+
+  void build_pools() {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> keyed;
+    for (std::uint32_t i = 0; i < d.lemmas_.size(); ++i) {
+      const Lemma& l = d.lemmas_[i];
+      if (l.kind == Kind::kGiven && l.gender == Gender::kMale && !l.diminutive && l.origin != Origin::kEnglish)
+        d.fathers_[static_cast<int>(l.origin)].push_back(i);
+      if (l.kind == Kind::kPatronymic) continue;  // surrogates derive them from fathers
+      // Names that are common words make poor surrogates.
+      if (d.ambiguous_spellings_.count(l.russian) || d.ambiguous_spellings_.count(l.text)) continue;
+      keyed.emplace_back(pool_key(l.kind, l.origin, l.gender, l.paradigm), i);
+      keyed.emplace_back(pool_key(l.kind, l.origin, l.gender, kAnyParadigm), i);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < keyed.size();) {
+      std::size_t j = i;
+      while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
+      PoolKey pk{keyed[i].first, static_cast<std::uint32_t>(d.pool_members_.size()), 0};
+      for (std::size_t k = i; k < j; ++k) d.pool_members_.push_back(keyed[k].second);
+      pk.end = static_cast<std::uint32_t>(d.pool_members_.size());
+      d.pools_.push_back(pk);
+      i = j;
+    }
+  }
+
+  static std::uint32_t pool_key(Kind k, Origin o, Gender g, Paradigm p) {
+    return static_cast<std::uint32_t>(k) << 24 | static_cast<std::uint32_t>(o) << 16 |
+           static_cast<std::uint32_t>(g) << 8 | static_cast<std::uint32_t>(p);
+  }
+
+  void build_table() {
+    std::vector<std::pair<std::uint64_t, Analysis>> entries;
+    std::vector<Form> forms;
+    for (std::uint32_t id = 0; id < d.lemmas_.size(); ++id) {
+      forms.clear();
+      generate(d.lemmas_, id, &amb, forms);
+      d.form_count_ += forms.size();
+      for (const auto& f : forms) entries.emplace_back(fold_hash(f.text), f.analysis);
+    }
+    for (std::uint32_t i = 0; i < std::size(kMarkers); ++i) {
+      Analysis a;
+      a.lemma = i;
+      a.kind = Kind::kMarker;
+      a.gender = kMarkers[i].g;
+      a.gcase = kMarkers[i].c;
+      std::string w = kMarkers[i].word;
+      a.script = static_cast<unsigned char>(w[0]) < 0x80 ? Script::kLatin
+                 : has_kazakh_letters(w)                 ? Script::kKazakh
+                                                         : Script::kRussian;
+      entries.emplace_back(fold_hash(w), a);
+    }
+    // Intro and honorific cues are found from their longest word.
+    for (std::uint32_t i = 0; i < d.cues_.size(); ++i) {
+      const Cue& c = d.cues_[i];
+      if (c.kind != CueKind::kIntro && c.kind != CueKind::kHonorific && c.kind != CueKind::kAfterIntro &&
+          c.kind != CueKind::kBeforeCap)
+        continue;
+      Analysis a;
+      a.lemma = i;
+      a.kind = Kind::kCueAnchor;
+      entries.emplace_back(c.words[c.anchor], a);
+    }
+
+    auto key = [](const Analysis& a) {
+      return std::make_tuple(a.kind, a.lemma, a.gcase, a.gender, a.flags, a.script);
+    };
+    std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return key(a.second) < key(b.second);
+    });
+    entries.erase(std::unique(entries.begin(), entries.end(),
+                              [&](const auto& a, const auto& b) {
+                                return a.first == b.first && key(a.second) == key(b.second);
+                              }),
+                  entries.end());
+
+    std::size_t distinct = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (i == 0 || entries[i].first != entries[i - 1].first) ++distinct;
+    }
+    std::size_t cap = 1024;
+    while (cap < distinct * 2) cap <<= 1;
+    d.slots_.assign(cap, 0);
+    d.mask_ = cap - 1;
+    d.distinct_forms_ = distinct;
+    d.analyses_.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size();) {
+      std::size_t j = i;
+      while (j < entries.size() && entries[j].first == entries[i].first) ++j;
+      auto offset = static_cast<std::uint32_t>(d.analyses_.size());
+      std::size_t count = std::min<std::size_t>(j - i, 255);
+      for (std::size_t k = i; k < i + count; ++k) d.analyses_.push_back(entries[k].second);
+      std::uint64_t h = mix(entries[i].first);
+      d.filter_[(h >> 44) & kFilterMask] |= (std::uint64_t{1} << ((h >> 20) & 63)) | (std::uint64_t{1} << ((h >> 26) & 63));
+      std::uint32_t tag = static_cast<std::uint32_t>(h >> 32) | 1u;
+      std::size_t slot = static_cast<std::size_t>(h) & d.mask_;
+      while (d.slots_[slot] != 0) slot = (slot + 1) & d.mask_;
+      d.slots_[slot] = static_cast<std::uint64_t>(tag) << 32 | (offset << 8) | static_cast<std::uint32_t>(count);
+      i = j;
+    }
+  }
+
+};
+
+Dictionary::Dictionary() {
+  Builder b{*this};
+  b.load_ambiguity();
+  b.load_given("names/given_kz.txt", Origin::kKazakh);
+  b.load_given("names/given_ru.txt", Origin::kRussian);
+  b.load_given("names/given_other.txt", Origin::kOther);
+  b.load_given("names/given_en.txt", Origin::kEnglish);
+  b.load_surnames("names/surnames_ru.txt", Origin::kRussian);
+  b.load_surnames("names/surnames_kz.txt", Origin::kKazakh);
+  b.load_surnames("names/surnames_en.txt", Origin::kEnglish);
+  b.derive_from_given();
+  b.load_cues();
+  b.build_pools();
+  b.build_table();
+}
+
+const Dictionary& Dictionary::instance() {
+  static const Dictionary* dict = new Dictionary();
+  return *dict;
+}
+
+std::uint8_t Dictionary::small_lookup(std::uint64_t hash) const {
+  std::size_t i = static_cast<std::size_t>(mix(hash)) & small_mask_;
+  for (;;) {
+    std::uint8_t bits = small_bits_[i];
+    if (bits == 0) return 0;
+    if (small_keys_[i] == hash) return bits;
+    i = (i + 1) & small_mask_;
+  }
+}
+
+std::span<const std::uint32_t> Dictionary::cues_with_word(std::uint64_t hash) const {
+  if ((small_lookup(hash) & 2) == 0) return {};
+  auto lo = std::lower_bound(cue_words_.begin(), cue_words_.end(), std::make_pair(hash, std::uint32_t{0}));
+  auto hi = lo;
+  while (hi != cue_words_.end() && hi->first == hash) ++hi;
+  auto b = static_cast<std::size_t>(lo - cue_words_.begin());
+  auto e = static_cast<std::size_t>(hi - cue_words_.begin());
+  return {cue_ids_.data() + b, e - b};
+}
+
+bool Dictionary::is_stop_word(std::uint64_t hash) const { return (small_lookup(hash) & 1) != 0; }
+
+std::vector<Form> Dictionary::forms(std::uint32_t id) const {
+  std::vector<Form> out;
+  Ambiguity amb{ambiguous_spellings_, ambiguous_forms_};
+  generate(lemmas_, id, &amb, out);
+  return out;
+}
+
+std::span<const std::uint32_t> Dictionary::pool(Kind kind, Origin origin, Gender gender, Paradigm paradigm) const {
+  auto find = [&](Paradigm p) -> std::span<const std::uint32_t> {
+    std::uint32_t key = Builder::pool_key(kind, origin, gender, p);
+    auto it = std::lower_bound(pools_.begin(), pools_.end(), key,
+                               [](const PoolKey& pk, std::uint32_t k) { return pk.key < k; });
+    if (it == pools_.end() || it->key != key) return {};
+    return {pool_members_.data() + it->begin, it->end - it->begin};
+  };
+  auto exact = find(paradigm);
+  if (exact.size() >= 8) return exact;
+  auto wide = find(kAnyParadigm);
+  return wide.size() > exact.size() ? wide : exact;
+}
+
+std::string_view Dictionary::marker_suffix(std::uint32_t lemma) {
+  return lemma < std::size(kMarkers) ? kMarkers[lemma].canonical : "";
+}
+
+std::span<const std::uint32_t> Dictionary::fathers(Origin origin) const { return fathers_[static_cast<int>(origin)]; }
+
+}  // namespace dpa::anonymize::names

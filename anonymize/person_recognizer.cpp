@@ -1,0 +1,1249 @@
+// Person names in Russian, Kazakh and English text, cased or not.
+//
+// Every word costs one look-up in the name dictionary (person_names.h);
+// only the words it knows, intro cues ("меня зовут") and capitalized words
+// with a surname ending go further. From such a word the reader takes the
+// run of adjacent name words (given name, patronymic, surname in the orders
+// Russian and Kazakh use) and picks the reading whose parts agree in
+// gender and case. Confidence comes from how much evidence there is: more
+// than one part, capital letters where a sentence does not start, cue
+// phrases before or after, and against it: names that are also common
+// words, street and company words, a house number right after.
+#include "anonymize/person_recognizer.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "anonymize/recognizer.h"
+
+namespace dpa::anonymize::names {
+namespace {
+
+constexpr std::size_t kMaxSlots = 6;
+constexpr std::size_t kMaxCandidates = 16;
+
+bool is_name_kind(Kind k) {
+  return k == Kind::kGiven || k == Kind::kPatronymic || k == Kind::kSurname || k == Kind::kMarker;
+}
+
+std::size_t utf8_letters(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Byte loops rather than memcmp: the strings are a few bytes long and the
+// call would cost more than the comparison.
+inline bool ends_with(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  const char* a = s.data() + s.size();
+  const char* b = suffix.data() + suffix.size();
+  for (std::size_t k = suffix.size(); k > 0; --k) {
+    if (*--a != *--b) return false;
+  }
+  return true;
+}
+
+// The word folded like the tokenizer folds it (lower case, ё as е), into a
+// buffer reused by the thread: valid until the next call.
+std::string_view fold_word(std::string_view word) {
+  thread_local std::string buf;
+  buf.clear();
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    auto c = static_cast<unsigned char>(word[i]);
+    if (c < 0x80) {
+      buf.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0 && i + 1 < word.size()) {
+      char32_t cp = (static_cast<char32_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3Fu);
+      if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
+      else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
+      else if (((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x52F)) &&
+               cp % 2 == 0)
+        cp += 1;
+      if (cp == 0x451) cp = 0x435;
+      buf.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      buf.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      ++i;
+      continue;
+    }
+    buf.push_back(static_cast<char>(c));
+  }
+  return buf;
+}
+
+Script script_of(std::string_view folded) {
+  if (!folded.empty() && static_cast<unsigned char>(folded[0]) < 0x80) return Script::kLatin;
+  return has_kazakh_letters(folded) ? Script::kKazakh : Script::kRussian;
+}
+
+// --- endings of surnames and patronymics no dictionary knows ---------------
+
+struct EndingRule {
+  std::string_view ending;
+  Kind kind;
+  Gender gender;
+  Case gcase;
+  std::string_view nominative;  // replaces `ending` to give the lemma
+};
+
+constexpr Kind G = Kind::kGiven;
+constexpr Kind P = Kind::kPatronymic;
+constexpr Kind S = Kind::kSurname;
+constexpr Gender M = Gender::kMale;
+constexpr Gender F = Gender::kFemale;
+
+// Every ending with the readings it allows; the longest matching ending wins.
+constexpr EndingRule kEndings[] = {
+    {"ович", P, M, Case::kNom, "ович"},     {"овича", P, M, Case::kGen, "ович"},   {"овича", P, M, Case::kAcc, "ович"},
+    {"овичу", P, M, Case::kDat, "ович"},    {"овичем", P, M, Case::kIns, "ович"},  {"овиче", P, M, Case::kPrep, "ович"},
+    {"евич", P, M, Case::kNom, "евич"},     {"евича", P, M, Case::kGen, "евич"},   {"евича", P, M, Case::kAcc, "евич"},
+    {"евичу", P, M, Case::kDat, "евич"},    {"евичем", P, M, Case::kIns, "евич"},  {"евиче", P, M, Case::kPrep, "евич"},
+    {"овна", P, F, Case::kNom, "овна"},     {"овны", P, F, Case::kGen, "овна"},    {"овне", P, F, Case::kDat, "овна"},
+    {"овну", P, F, Case::kAcc, "овна"},     {"овной", P, F, Case::kIns, "овна"},   {"евна", P, F, Case::kNom, "евна"},
+    {"евны", P, F, Case::kGen, "евна"},     {"евне", P, F, Case::kDat, "евна"},    {"евну", P, F, Case::kAcc, "евна"},
+    {"евной", P, F, Case::kIns, "евна"},    {"ична", P, F, Case::kNom, "ична"},    {"ичны", P, F, Case::kGen, "ична"},
+    {"ичне", P, F, Case::kDat, "ична"},     {"ичну", P, F, Case::kAcc, "ична"},    {"ичной", P, F, Case::kIns, "ична"},
+    {"ұлы", P, M, Case::kNom, "ұлы"},       {"улы", P, M, Case::kNom, "улы"},      {"қызы", P, F, Case::kNom, "қызы"},
+    {"кызы", P, F, Case::kNom, "кызы"},     {"ұлының", P, M, Case::kKzGen, "ұлы"}, {"ұлына", P, M, Case::kKzDat, "ұлы"},
+    {"ұлымен", P, M, Case::kKzIns, "ұлы"},  {"қызының", P, F, Case::kKzGen, "қызы"}, {"қызына", P, F, Case::kKzDat, "қызы"},
+    {"қызымен", P, F, Case::kKzIns, "қызы"},
+    {"ов", S, M, Case::kNom, "ов"},         {"ев", S, M, Case::kNom, "ев"},        {"ин", S, M, Case::kNom, "ин"},
+    {"ова", S, F, Case::kNom, "ова"},       {"ова", S, M, Case::kGen, "ов"},       {"ова", S, M, Case::kAcc, "ов"},
+    {"ева", S, F, Case::kNom, "ева"},       {"ева", S, M, Case::kGen, "ев"},       {"ева", S, M, Case::kAcc, "ев"},
+    {"ина", S, F, Case::kNom, "ина"},       {"ина", S, M, Case::kGen, "ин"},       {"ина", S, M, Case::kAcc, "ин"},
+    {"ову", S, M, Case::kDat, "ов"},        {"ову", S, F, Case::kAcc, "ова"},      {"еву", S, M, Case::kDat, "ев"},
+    {"еву", S, F, Case::kAcc, "ева"},       {"ину", S, M, Case::kDat, "ин"},       {"ину", S, F, Case::kAcc, "ина"},
+    {"овым", S, M, Case::kIns, "ов"},       {"евым", S, M, Case::kIns, "ев"},      {"иным", S, M, Case::kIns, "ин"},
+    {"ове", S, M, Case::kPrep, "ов"},       {"еве", S, M, Case::kPrep, "ев"},      {"ине", S, M, Case::kPrep, "ин"},
+    {"овой", S, F, Case::kGen, "ова"},      {"евой", S, F, Case::kGen, "ева"},     {"иной", S, F, Case::kGen, "ина"},
+    {"ский", S, M, Case::kNom, "ский"},     {"цкий", S, M, Case::kNom, "цкий"},    {"ская", S, F, Case::kNom, "ская"},
+    {"цкая", S, F, Case::kNom, "цкая"},     {"ского", S, M, Case::kGen, "ский"},   {"скому", S, M, Case::kDat, "ский"},
+    {"ским", S, M, Case::kIns, "ский"},     {"скую", S, F, Case::kAcc, "ская"},    {"ской", S, F, Case::kGen, "ская"},
+    {"овқа", S, M, Case::kKzDat, "ов"},     {"овтың", S, M, Case::kKzGen, "ов"},   {"овпен", S, M, Case::kKzIns, "ов"},
+    {"евқа", S, M, Case::kKzDat, "ев"},     {"евке", S, M, Case::kKzDat, "ев"},    {"евтің", S, M, Case::kKzGen, "ев"},
+    {"оваға", S, F, Case::kKzDat, "ова"},   {"ованың", S, F, Case::kKzGen, "ова"}, {"овамен", S, F, Case::kKzIns, "ова"},
+    {"еваға", S, F, Case::kKzDat, "ева"},   {"еваның", S, F, Case::kKzGen, "ева"}, {"енко", S, Gender::kUnknown, Case::kNom, "енко"},
+    // Latin spellings.
+    {"ov", S, M, Case::kNom, "ov"},         {"ev", S, M, Case::kNom, "ev"},        {"ova", S, F, Case::kNom, "ova"},
+    {"eva", S, F, Case::kNom, "eva"},       {"yev", S, M, Case::kNom, "yev"},      {"yeva", S, F, Case::kNom, "yeva"},
+    {"enko", S, Gender::kUnknown, Case::kNom, "enko"}, {"skiy", S, M, Case::kNom, "skiy"}, {"sky", S, M, Case::kNom, "sky"},
+    {"skaya", S, F, Case::kNom, "skaya"},   {"ovich", P, M, Case::kNom, "ovich"},  {"evich", P, M, Case::kNom, "evich"},
+    {"ovna", P, F, Case::kNom, "ovna"},     {"evna", P, F, Case::kNom, "evna"},    {"uly", P, M, Case::kNom, "uly"},
+    {"kyzy", P, F, Case::kNom, "kyzy"},     {"qyzy", P, F, Case::kNom, "qyzy"},
+    // Kazakh given names end in a few productive elements (Айбек, Бекжан,
+    // Серікбай, Айгүл, Сейтқали, Ерхан, Ақнұр, Аясұлу).
+    {"бек", G, M, Case::kNom, "бек"},       {"жан", G, Gender::kUnknown, Case::kNom, "жан"}, {"бай", G, M, Case::kNom, "бай"},
+    {"гүл", G, F, Case::kNom, "гүл"},       {"гуль", G, F, Case::kNom, "гуль"},    {"қали", G, M, Case::kNom, "қали"},
+    {"кали", G, M, Case::kNom, "кали"},     {"ғали", G, M, Case::kNom, "ғали"},    {"гали", G, M, Case::kNom, "гали"},
+    {"хан", G, M, Case::kNom, "хан"},       {"нұр", G, Gender::kUnknown, Case::kNom, "нұр"}, {"нур", G, Gender::kUnknown, Case::kNom, "нур"},
+    {"сұлу", G, F, Case::kNom, "сұлу"},     {"сулу", G, F, Case::kNom, "сулу"},    {"bek", G, M, Case::kNom, "bek"},
+    {"zhan", G, Gender::kUnknown, Case::kNom, "zhan"}, {"bay", G, M, Case::kNom, "bay"}, {"gul", G, F, Case::kNom, "gul"},
+    {"kali", G, M, Case::kNom, "kali"},     {"gali", G, M, Case::kNom, "gali"},    {"khan", G, M, Case::kNom, "khan"},
+    {"nur", G, Gender::kUnknown, Case::kNom, "nur"}, {"sulu", G, F, Case::kNom, "sulu"},
+};
+
+// Endings that make a capitalized word a likely name even alone (checked
+// on the raw bytes of every capitalized unknown word, so kept short).
+constexpr std::string_view kStandaloneEndings[] = {"ович", "евич", "овна", "евна", "ұлы", "қызы", "ов", "ев",
+                                                   "ова", "ева", "ский", "цкий", "ская", "цкая", "ского", "скому"};
+
+bool standalone_candidate(std::string_view word) {
+  for (auto e : kStandaloneEndings) {
+    if (ends_with(word, e)) return true;
+  }
+  return false;
+}
+
+// --- token context -----------------------------------------------------------
+
+inline bool punct_is(const Token& t, std::string_view text, std::string_view p) {
+  if (t.kind != TokenKind::kPunct || t.end - t.begin != p.size()) return false;
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    if (text[t.begin + k] != p[k]) return false;
+  }
+  return true;
+}
+
+bool is_apostrophe(const Token& t, std::string_view text) {
+  return punct_is(t, text, "'") || punct_is(t, text, "\xE2\x80\x99");
+}
+
+bool ends_sentence(const Token& t, std::string_view text) {
+  if (t.kind == TokenKind::kNewline) return true;
+  if (t.kind != TokenKind::kPunct) return false;
+  auto v = t.view(text);
+  return v == "." || v == "!" || v == "?" || v == ":" || v == ";" || v == "\xE2\x80\xA6";  // …
+}
+
+// Quotes, dashes and brackets a sentence may open with.
+bool opens_sentence(const Token& t, std::string_view text) {
+  if (t.kind != TokenKind::kPunct) return false;
+  auto v = t.view(text);
+  return v == "\"" || v == "(" || v == "-" || v == "*" || v == ">" || v == "\xC2\xAB" ||  // «
+         v == "\xE2\x80\x94" || v == "\xE2\x80\x93" || v == "\xE2\x80\x9C" || v == "'";  // — – “
+}
+
+bool sentence_initial(std::string_view text, std::span<const Token> tokens, std::uint32_t i) {
+  std::uint32_t k = i;
+  while (k > 0 && opens_sentence(tokens[k - 1], text)) --k;
+  if (k == 0) return true;
+  return ends_sentence(tokens[k - 1], text);
+}
+
+bool capitalized(const Token& t) { return (t.flags & (kCapitalized | kAllCaps)) == kCapitalized; }
+
+// Whether the text around tokens [first, last] uses capital letters at all:
+// in all-lowercase speech-recognition output a lowercase name says nothing.
+//
+// Counted with a prefix sum over the scan's tokens, built on first use in
+// each find() (lower-case transcripts ask for every name).
+struct CaseIndex {
+  const Token* tokens = nullptr;
+  std::size_t size = 0;
+  bool built = false;
+  std::vector<std::uint32_t> prefix;  // capitalized words before token k
+};
+thread_local CaseIndex case_index;
+
+void reset_case_index() { case_index.built = false; }
+
+bool text_is_cased(std::span<const Token> tokens, std::uint32_t first, std::uint32_t last) {
+  CaseIndex& ci = case_index;
+  if (!ci.built || ci.tokens != tokens.data() || ci.size != tokens.size()) {
+    ci.prefix.resize(tokens.size() + 1);
+    std::uint32_t count = 0;
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+      ci.prefix[k] = count;
+      count += tokens[k].kind == TokenKind::kWord && (tokens[k].flags & (kCapitalized | kAllCaps)) ? 1u : 0u;
+    }
+    ci.prefix[tokens.size()] = count;
+    ci.tokens = tokens.data();
+    ci.size = tokens.size();
+    ci.built = true;
+  }
+  constexpr std::uint32_t kWindow = 40;
+  std::uint32_t lo = first > kWindow ? first - kWindow : 0;
+  auto hi = static_cast<std::uint32_t>(std::min<std::size_t>(tokens.size(), std::size_t{last} + 1 + kWindow));
+  std::uint32_t around = ci.prefix[hi] - ci.prefix[lo] - (ci.prefix[last + 1] - ci.prefix[first]);
+  return around > 0;
+}
+
+// --- reading a run of name words ---------------------------------------------
+
+struct Slot {
+  std::uint32_t first = 0, last = 0;
+  std::array<Analysis, kMaxCandidates> cands{};
+  std::uint8_t count = 0;
+  bool known = true;
+  bool unknown = false;
+  bool initial = false;
+  std::vector<std::string> guessed;  // lemma of each candidate, for guessed slots
+};
+
+struct Choice {
+  std::array<std::uint8_t, kMaxSlots> pick{};
+  double score = -1e9;
+  bool valid = false;
+};
+
+struct PartState {
+  Kind kind;
+  Gender gender;
+  Case gcase;
+  std::uint8_t flags;
+  Script script;
+  bool known;
+  std::uint32_t lemma;
+};
+
+// Kazakh surnames are often the father's given name as it is ("Нұргүл
+// Төлеген", "Жандос Сейтқали"): two given names make a name when one is a
+// man's name of Kazakh or Central Asian origin (or unknown).
+bool kazakh_two_given(const PartState& a, const PartState& b) {
+  const Dictionary& d = Dictionary::instance();
+  auto fits = [&](const PartState& p) {
+    if (p.gender == Gender::kFemale) return false;
+    if (!p.known || p.lemma == kNoLemma) return true;
+    Origin o = d.lemma(p.lemma).origin;
+    return o == Origin::kKazakh || o == Origin::kOther;
+  };
+  return fits(a) || fits(b);
+}
+
+char kind_letter(Kind k) { return k == Kind::kGiven ? 'G' : k == Kind::kPatronymic ? 'P' : 'S'; }
+
+bool allowed_sequence(std::string_view seq, bool latin) {
+  // "PS": the given name before it was not recognized, or left out.
+  static constexpr std::string_view kAllowed[] = {"G", "S", "P", "GS", "SG", "GP", "PS", "GPS", "SGP"};
+  for (auto a : kAllowed) {
+    if (seq == a) return true;
+  }
+  return latin && seq == "GGS";
+}
+
+bool russian_case(Case c) { return c >= Case::kNom && c <= Case::kPrep; }
+
+// Scores a full assignment of slots [0, n); returns false if not a name.
+bool evaluate(const std::vector<Slot>& slots, std::size_t n, const std::array<std::uint8_t, kMaxSlots>& pick,
+              double& score) {
+  std::array<PartState, kMaxSlots> parts{};
+  std::size_t np = 0;
+  bool prev_was_given_part = false;
+  for (std::size_t k = 0; k < n; ++k) {
+    const Slot& s = slots[k];
+    if (s.initial) {
+      prev_was_given_part = false;
+      continue;
+    }
+    const Analysis& a = s.cands[pick[k]];
+    if (a.kind == Kind::kMarker) {
+      // "Серік ұлы": the given name before becomes a patronymic.
+      if (!prev_was_given_part || np == 0) return false;
+      PartState& p = parts[np - 1];
+      if (p.gender == Gender::kFemale || p.gcase != Case::kNom || !p.known) return false;
+      p.kind = Kind::kPatronymic;
+      p.gender = a.gender;
+      p.gcase = a.gcase;
+      prev_was_given_part = false;
+      continue;
+    }
+    parts[np++] = PartState{a.kind, a.gender, a.gcase, a.flags, a.script, s.known, a.lemma};
+    prev_was_given_part = a.kind == Kind::kGiven;
+  }
+  if (np == 0) return false;
+  char seq_buf[kMaxSlots];
+  bool latin = false, cyrillic = false;
+  for (std::size_t k = 0; k < np; ++k) {
+    seq_buf[k] = kind_letter(parts[k].kind);
+    (parts[k].script == Script::kLatin ? latin : cyrillic) = true;
+  }
+  const std::string_view seq(seq_buf, np);
+  // Parts agree in gender, except a father's name used as a surname
+  // ("Айгүл Төлеген", "Төлеген Мөлдір Нұрланқызы").
+  if (seq != "GG" && seq != "GGP") {
+    Gender g = Gender::kUnknown;
+    for (std::size_t k = 0; k < np; ++k) {
+      if (parts[k].gender == Gender::kUnknown) continue;
+      if (g != Gender::kUnknown && g != parts[k].gender) return false;
+      g = parts[k].gender;
+    }
+  }
+  if (latin && cyrillic) return false;
+  score = 0;
+  if (seq == "GG" || seq == "GGP") {
+    if (!kazakh_two_given(parts[0], parts[1])) return false;
+    score -= 0.4;
+  } else if (!allowed_sequence(seq, latin)) {
+    return false;
+  }
+
+  // Case agreement: Russian declines every part; Kazakh only the last.
+  bool all_same = true, kazakh_style = true;
+  Case last = parts[np - 1].gcase;
+  for (std::size_t k = 0; k < np; ++k) {
+    bool indecl = (parts[k].flags & kIndeclinable) != 0;
+    if (!indecl && parts[k].gcase != last) all_same = false;
+    if (k + 1 < np && !indecl && parts[k].gcase != Case::kNom) kazakh_style = false;
+  }
+  if (np > 1) {
+    if (all_same) score += 2;
+    else if (kazakh_style && !russian_case(last)) score += 1.5;
+    else if (kazakh_style) score += 0.5;
+    else score -= 2;
+  }
+  for (std::size_t k = 0; k < np; ++k) {
+    if (parts[k].gcase == Case::kNom) score += 0.3;
+    if (parts[k].flags & kPlural) score -= 0.6;
+    if (parts[k].flags & (kAmbiguous | kAlwaysAmbiguous)) score -= 0.3;
+    if (parts[k].flags & (kKeyboardVariant | kAltEnding)) score -= 0.05;
+    if (parts[k].gender != Gender::kUnknown) score += 0.2;
+    if (!parts[k].known) score -= 0.2;
+  }
+  return true;
+}
+
+Choice best_choice(const std::vector<Slot>& slots, std::size_t n) {
+  Choice best;
+  std::array<std::uint8_t, kMaxSlots> pick{};
+  // Depth-first over the candidates of each slot (at most a few hundred
+  // combinations: slots are few and most words have one or two readings).
+  std::size_t budget = 4096;
+  auto rec = [&](auto&& self, std::size_t k) -> void {
+    if (budget == 0) return;
+    if (k == n) {
+      --budget;
+      double score = 0;
+      if (evaluate(slots, n, pick, score) && score > best.score) {
+        best.score = score;
+        best.pick = pick;
+        best.valid = true;
+      }
+      return;
+    }
+    std::uint8_t count = slots[k].initial ? 1 : slots[k].count;
+    for (std::uint8_t c = 0; c < count; ++c) {
+      pick[k] = c;
+      self(self, k + 1);
+    }
+  };
+  rec(rec, 0);
+  return best;
+}
+
+bool fill_known(Slot& s, std::span<const Analysis> analyses) {
+  s.count = 0;
+  for (const auto& a : analyses) {
+    if (!is_name_kind(a.kind)) continue;
+    if (s.count == kMaxCandidates) break;
+    s.cands[s.count++] = a;
+  }
+  return s.count > 0;
+}
+
+bool fill_guessed(Slot& s, std::string_view folded) {
+  thread_local std::vector<Analysis> readings;
+  readings.clear();
+  s.guessed.clear();
+  if (!guess_by_ending(folded, readings, s.guessed)) return false;
+  // A Kazakh given name may be a surname too (the father's name).
+  if (std::all_of(readings.begin(), readings.end(), [](const Analysis& a) { return a.kind == Kind::kGiven; })) {
+    for (std::size_t k = 0, n = readings.size(); k < n; ++k) {
+      Analysis a = readings[k];
+      a.kind = Kind::kSurname;
+      a.gender = Gender::kUnknown;
+      readings.push_back(a);
+      s.guessed.push_back(s.guessed[k]);
+    }
+  }
+  s.count = 0;
+  for (const auto& a : readings) {
+    if (s.count == kMaxCandidates) break;
+    s.cands[s.count++] = a;
+  }
+  s.known = false;
+  return s.count > 0;
+}
+
+// A word known neither by the dictionary nor by its ending: a given name or
+// a surname, `kind` preferred.
+void fill_unknown(Slot& s, std::string_view folded, Kind kind) {
+  Analysis a;
+  a.lemma = kNoLemma;
+  a.kind = kind;
+  a.script = script_of(folded);
+  s.cands[0] = a;
+  a.kind = kind == Kind::kGiven ? Kind::kSurname : Kind::kGiven;
+  s.cands[1] = a;
+  s.count = 2;
+  s.known = false;
+  s.unknown = true;
+  s.guessed.assign(2, std::string(folded));
+}
+
+// Endings of verbs, adverbs and adjectives: a capitalized word so ending
+// beside a name opens the sentence, it is not part of the name.
+bool verb_like(std::string_view folded) {
+  static constexpr std::string_view kVerbEndings[] = {"л", "ла", "ли", "ло", "ть", "те", "ся", "сь", "ет", "ит",
+                                                      "ют", "ят", "ого", "его", "ому", "ему", "ый", "ая", "ое",
+                                                      "ые", "ых", "ed", "ing", "ly"};
+  for (auto e : kVerbEndings) {
+    if (ends_with(folded, e)) return true;
+  }
+  return false;
+}
+
+// "И." — or the second of "Ж.М", written without its dot.
+bool is_initial(std::string_view text, std::span<const Token> tokens, std::uint32_t j) {
+  const Token& t = tokens[j];
+  if (t.letters != 1 || !(t.flags & kCapitalized)) return false;
+  if (j + 1 < tokens.size() && adjacent(t, tokens[j + 1]) && punct_is(tokens[j + 1], text, ".")) return true;
+  return j >= 2 && adjacent(tokens[j - 1], t) && punct_is(tokens[j - 1], text, ".") && tokens[j - 2].letters == 1 &&
+         tokens[j - 2].kind == TokenKind::kWord;
+}
+
+// Endings of Russian verbs in the present (звоню, хочу) and of Kazakh
+// cases, possessives and verb persons (досымын, айттым, сізге): a lowercase
+// word so ending is not a surname.
+bool kazakh_or_verb_ending(std::string_view folded) {
+  static constexpr std::string_view kTailEndings[] = {
+      "ю", "у", "мын", "мін", "пын", "пін", "бын", "бін", "ды", "ді", "ты", "ті", "ңыз", "ңіз", "мыз", "міз",
+      "ған", "ген", "қан", "кен", "де", "те", "ға", "ге", "қа", "ке", "ны", "ні", "ның", "нің",
+      "мен", "пен", "бен", "м", "ым", "ім"};
+  for (auto e : kTailEndings) {
+    if (ends_with(folded, e)) return true;
+  }
+  return false;
+}
+
+// Whether the word at `j` ends a phrase: a speaker label, punctuation, the
+// end of the line, or a function word come next.
+bool tail_ends_phrase(std::string_view text, std::span<const Token> tokens, std::uint32_t j, std::uint32_t n) {
+  std::uint32_t k = j + 1;
+  if (k >= n) return true;
+  const Token& t = tokens[k];
+  if (t.kind == TokenKind::kNewline || t.kind == TokenKind::kPunct) return true;  // "featherstone's name" too
+  if (t.kind != TokenKind::kWord) return false;
+  if (k + 1 < n && punct_is(tokens[k + 1], text, ":")) return true;  // "клиент:"
+  return Dictionary::instance().is_stop_word(t.fold_hash);
+}
+
+bool has_marker(std::span<const Analysis> analyses) {
+  return std::any_of(analyses.begin(), analyses.end(), [](const Analysis& a) { return a.kind == Kind::kMarker; });
+}
+
+struct CueMatch {
+  const Cue* before = nullptr;    // the strongest cue before the name
+  const Cue* after = nullptr;     // ... and after it
+  bool negative_hard = false;     // a street or company word
+  bool negative_soft = false;     // a preposition before an ambiguous name
+};
+
+// The words before token `s` on its line, nearest first, with whether a
+// sentence ends between each and `s`.
+struct WordBefore {
+  std::uint32_t index;
+  std::uint64_t hash;
+  bool crossed_stop;
+  bool crossed_colon;  // "оператор: вера в лучшее": a speaker label, not a cue
+};
+
+std::size_t words_before(std::string_view text, std::span<const Token> tokens, std::uint32_t s,
+                         std::array<WordBefore, 5>& out) {
+  std::size_t count = 0;
+  bool crossed = false, colon = false;
+  std::uint32_t k = s;
+  while (k > 0 && count < out.size()) {
+    const Token& t = tokens[k - 1];
+    --k;
+    if (t.kind == TokenKind::kNewline) break;
+    if (t.kind == TokenKind::kWord) {
+      out[count++] = {k, t.fold_hash, crossed, colon};
+      continue;
+    }
+    if (t.kind == TokenKind::kNumber) break;
+    if (ends_sentence(t, text)) {
+      // "Mr. Smith", "ул. Абая": a dot after a short word is an abbreviation's.
+      bool abbreviation = punct_is(t, text, ".") && k > 0 && tokens[k - 1].kind == TokenKind::kWord &&
+                          tokens[k - 1].letters <= 3 && adjacent(tokens[k - 1], t);
+      if (punct_is(t, text, ":")) colon = true;
+      else if (!abbreviation) crossed = true;
+    }
+  }
+  return count;
+}
+
+void match_cues_before(const Dictionary& dict, std::string_view text, std::span<const Token> tokens, std::uint32_t s,
+                       CueMatch& m) {
+  std::array<WordBefore, 5> before{};
+  std::size_t count = words_before(text, tokens, s, before);
+  if (count == 0) return;
+  for (std::uint32_t id : dict.cues_with_word(before[0].hash)) {
+    const Cue& c = dict.cue(id);
+    if (c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter) continue;
+    std::size_t len = c.words.size();
+    if (len > count || c.words.back() != before[0].hash) continue;
+    bool ok = true;
+    for (std::size_t w = 0; w < len && ok; ++w) ok = c.words[len - 1 - w] == before[w].hash;
+    if (!ok || before[len - 1].crossed_stop) continue;
+    if (before[0].crossed_colon && (c.kind == CueKind::kBefore || c.kind == CueKind::kBeforeCap)) continue;
+    if (c.kind == CueKind::kNotBefore) {
+      (c.weight >= 1 ? m.negative_hard : m.negative_soft) = true;
+    } else if (c.kind != CueKind::kAfterIntro && (!m.before || c.weight > m.before->weight)) {
+      m.before = &c;
+    }
+  }
+}
+
+void match_cues_after(const Dictionary& dict, std::string_view text, std::span<const Token> tokens,
+                      std::uint32_t after, CueMatch& m) {
+  std::uint32_t k = after;
+  if (k < tokens.size() && punct_is(tokens[k], text, ",")) ++k;
+  if (k >= tokens.size() || tokens[k].kind != TokenKind::kWord) return;
+  for (std::uint32_t id : dict.cues_with_word(tokens[k].fold_hash)) {
+    const Cue& c = dict.cue(id);
+    if (c.kind != CueKind::kAfter && c.kind != CueKind::kAfterIntro && c.kind != CueKind::kNotAfter) continue;
+    if (c.words.front() != tokens[k].fold_hash) continue;
+    std::uint32_t j = k;
+    bool ok = true;
+    for (std::size_t w = 0; w < c.words.size() && ok; ++w) {
+      while (j < tokens.size() && tokens[j].kind == TokenKind::kPunct) ++j;
+      ok = j < tokens.size() && tokens[j].kind == TokenKind::kWord && tokens[j].fold_hash == c.words[w];
+      ++j;
+    }
+    if (!ok) continue;
+    if (c.kind == CueKind::kNotAfter) m.negative_hard = true;
+    else if (!m.after || c.weight > m.after->weight) m.after = &c;
+  }
+}
+
+}  // namespace
+
+bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, std::vector<std::string>& lemmas) {
+  // The rules indexed by the last two bytes of their ending: most words
+  // end in none of them and cost one look-up.
+  struct TailIndex {
+    std::array<std::uint16_t, 4096> first{};  // hash of the tail -> 1 + index into order, 0 = none
+    std::vector<std::uint16_t> order;         // rule indexes grouped by tail hash, each group ends with 0xFFFF
+  };
+  static const TailIndex kIndex = [] {
+    TailIndex ix;
+    auto tail_hash = [](std::string_view e) {
+      return static_cast<std::size_t>((static_cast<unsigned char>(e[e.size() - 2]) * 31u +
+                                       static_cast<unsigned char>(e.back())) & 4095u);
+    };
+    std::array<std::vector<std::uint16_t>, 4096> groups;
+    for (std::size_t k = 0; k < std::size(kEndings); ++k) groups[tail_hash(kEndings[k].ending)].push_back(static_cast<std::uint16_t>(k));
+    for (std::size_t h = 0; h < groups.size(); ++h) {
+      if (groups[h].empty()) continue;
+      ix.first[h] = static_cast<std::uint16_t>(ix.order.size() + 1);
+      for (auto k : groups[h]) ix.order.push_back(k);
+      ix.order.push_back(0xFFFF);
+    }
+    return ix;
+  }();
+  if (folded.size() < 2) return false;
+  std::size_t h = (static_cast<unsigned char>(folded[folded.size() - 2]) * 31u + static_cast<unsigned char>(folded.back())) & 4095u;
+  if (kIndex.first[h] == 0) return false;
+  const std::uint16_t* group = kIndex.order.data() + (kIndex.first[h] - 1);
+  std::size_t best = 0;
+  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
+    const auto& r = kEndings[*k];
+    if (r.ending.size() > best && ends_with(folded, r.ending)) best = r.ending.size();
+  }
+  if (best == 0) return false;
+  // Longer endings that share the last two bytes are in the same group;
+  // shorter ones ("ов" for "ова") are not needed: the longest wins.
+  std::size_t letters = utf8_letters(folded);
+  Script script = script_of(folded);
+  bool any = false;
+  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
+    const auto& r = kEndings[*k];
+    if (r.ending.size() != best || !ends_with(folded, r.ending)) continue;
+    std::size_t stem_letters = letters - utf8_letters(r.ending);
+    std::size_t min_stem = r.kind == Kind::kGiven ? 2u : r.kind == Kind::kPatronymic ? 3u : 4u;
+    if (stem_letters < min_stem) continue;
+    Analysis a;
+    a.lemma = kNoLemma;
+    a.kind = r.kind;
+    a.gender = r.gender;
+    a.gcase = r.gcase;
+    a.script = script;
+    readings.push_back(a);
+    lemmas.push_back(std::string(folded.substr(0, folded.size() - r.ending.size())) + std::string(r.nominative));
+    any = true;
+  }
+  return any;
+}
+
+std::size_t NameReading::name_parts() const {
+  return static_cast<std::size_t>(std::count_if(parts.begin(), parts.end(), [](const NamePart& p) { return !p.initial; }));
+}
+
+Gender NameReading::gender() const {
+  // With two given names (the father's as a surname), a woman's name
+  // among them decides.
+  for (const auto& p : parts) {
+    if (!p.initial && p.analysis.gender == Gender::kFemale) return Gender::kFemale;
+  }
+  for (const auto& p : parts) {
+    if (!p.initial && p.analysis.gender != Gender::kUnknown) return p.analysis.gender;
+  }
+  return Gender::kUnknown;
+}
+
+std::string NameReading::normalized() const {
+  std::string out;
+  static constexpr Kind kOrder[] = {Kind::kGiven, Kind::kPatronymic, Kind::kSurname};
+  for (Kind k : kOrder) {
+    for (const auto& p : parts) {
+      if (p.initial || p.analysis.kind != k || p.lemma.empty()) continue;
+      if (!out.empty()) out.push_back(' ');
+      out += p.lemma;
+    }
+  }
+  return out;
+}
+
+bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32_t i, const ReadOptions& options,
+               NameReading& out) {
+  const Dictionary& dict = Dictionary::instance();
+  const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(tokens.size(), options.limit));
+  if (i >= n || tokens[i].kind != TokenKind::kWord) return false;
+
+  // Scratch reused between calls: reading names allocates nothing once warm.
+  thread_local std::vector<Slot> scratch, with;
+  std::vector<Slot>& slots = scratch;
+  slots.clear();
+  std::uint32_t j = i;
+  while (slots.size() < kMaxSlots && j < n && tokens[j].kind == TokenKind::kWord) {
+    Slot s;
+    s.first = s.last = j;
+    auto analyses = dict.lookup(tokens[j].fold_hash);
+    if (!fill_known(s, analyses)) {
+      if (is_initial(text, tokens, j)) {
+        s.initial = true;
+        if (j + 1 < n && punct_is(tokens[j + 1], text, ".")) s.last = j + 1;
+      } else {
+        thread_local std::string folded;
+        folded.assign(fold_word(tokens[j].view(text)));
+        bool first = slots.empty();
+        if (dict.is_stop_word(tokens[j].fold_hash)) break;
+        if (first && !options.force_first) break;
+        // A guess must look like its neighbours: a lowercase word beside a
+        // capitalized name is not one in cased text.
+        if (!first && capitalized(tokens[slots.back().first]) && !(tokens[j].flags & (kCapitalized | kAllCaps))) break;
+        if (!fill_guessed(s, folded)) {
+          if (first) {
+            fill_unknown(s, folded, options.unknown_kind);
+          } else if (options.unknown_tail && slots.size() == 1 && slots[0].known && !capitalized(tokens[j]) &&
+                     dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded) &&
+                     !kazakh_or_verb_ending(folded) && tail_ends_phrase(text, tokens, j, n)) {
+            // "меня зовут марат жаксыбеков клиент: ...": after an intro, the
+            // last word of the phrase after a given name is its surname.
+            fill_unknown(s, folded, Kind::kSurname);
+          } else if (!slots.back().initial && j + 1 < n && tokens[j + 1].kind == TokenKind::kWord &&
+                     dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded) &&
+                     !kazakh_or_verb_ending(folded) &&
+                     std::any_of(dict.lookup(tokens[j + 1].fold_hash).begin(), dict.lookup(tokens[j + 1].fold_hash).end(),
+                                 [](const Analysis& a) {
+                                   return a.kind == Kind::kPatronymic || a.kind == Kind::kSurname;
+                                 })) {
+            // "байжанова евстафия петровича": a word between two name words
+            // is the given name.
+            fill_unknown(s, folded, Kind::kGiven);
+          } else if (tokens[j].letters >= 2 && capitalized(tokens[j]) && capitalized(tokens[slots.back().first]) &&
+                     dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded)) {
+            // "Jessica Nakashima", "Асель Жаксыбекқызы": a capitalized word
+            // beside a capitalized name is part of it.
+            fill_unknown(s, folded, Kind::kSurname);
+          } else {
+            break;
+          }
+        }
+      }
+    }
+    slots.push_back(std::move(s));
+    std::uint32_t k = slots.back().last + 1;
+    if (k >= n) break;
+    if (tokens[k].kind == TokenKind::kWord) {
+      j = k;
+      continue;
+    }
+    // "Серік-ұлы"
+    if (punct_is(tokens[k], text, "-") && adjacent(tokens[k - 1], tokens[k]) && k + 1 < n &&
+        adjacent(tokens[k], tokens[k + 1]) && tokens[k + 1].kind == TokenKind::kWord &&
+        has_marker(dict.lookup(tokens[k + 1].fold_hash))) {
+      j = k + 1;
+      continue;
+    }
+    break;
+  }
+
+  // Words before the first one that belong to the name: a surname known by
+  // its ending ("жаксылыков марат"), a capitalized word before a capitalized
+  // name ("Феврония Иванова"), the given name before a patronymic
+  // ("ксаверий дмитриевич", "Белозерский Ксаверий Амангельдинович"), an
+  // unknown word between a cue and a surname ("я акберен искаков").
+  for (int step = 0; step < 2 && options.extend_left && !slots.empty() && !slots.front().initial; ++step) {
+    const std::uint32_t f = slots.front().first;
+    if (f == 0 || f - 1 < options.floor) break;
+    const Token& w = tokens[f - 1];
+    const Token& next = tokens[f];
+    if (w.kind != TokenKind::kWord || w.letters < 2 || dict.is_stop_word(w.fold_hash) ||
+        !dict.lookup(w.fold_hash).empty() || !dict.cues_with_word(w.fold_hash).empty())
+      break;
+    const Slot& front = slots.front();
+    auto front_has = [&](Kind k) {
+      return std::any_of(front.cands.begin(), front.cands.begin() + front.count,
+                         [&](const Analysis& a) { return a.kind == k; });
+    };
+    const bool cap = capitalized(w), next_cap = capitalized(next);
+    thread_local std::string left;
+    left.assign(fold_word(w.view(text)));
+    Slot s;
+    s.first = s.last = f - 1;
+    bool ok = (cap || !next_cap) && fill_guessed(s, left);
+    if (!ok && !verb_like(left) && !kazakh_or_verb_ending(left) && (cap || !next_cap)) {
+      if (step == 0 && front_has(Kind::kPatronymic)) {
+        ok = true;
+      } else if (cap && next_cap) {
+        ok = front_has(Kind::kSurname) || front_has(Kind::kPatronymic) || !sentence_initial(text, tokens, f - 1);
+      } else if (!cap && front.known && front_has(Kind::kSurname)) {
+        CueMatch m;
+        match_cues_before(dict, text, tokens, f - 1, m);
+        ok = m.before != nullptr;
+      }
+      if (ok) fill_unknown(s, left, Kind::kGiven);
+    }
+    if (!ok) break;
+    with.clear();
+    with.push_back(std::move(s));
+    for (auto& x : slots) {
+      if (with.size() < kMaxSlots) with.push_back(x);
+    }
+    bool valid = false;
+    for (std::size_t len = with.size(); len >= 2 && !valid; --len) valid = best_choice(with, len).valid;
+    if (!valid) break;
+    std::swap(slots, with);
+  }
+
+  // The longest prefix that reads as a name.
+  Choice choice;
+  std::size_t len = slots.size();
+  for (; len > 0; --len) {
+    choice = best_choice(slots, len);
+    if (choice.valid) break;
+  }
+  if (len == 0) return false;
+  // A prepended word must be part of the reading with the one that began it.
+  if (!slots.front().known && !options.force_first && len < 2) return false;
+
+  out.parts.clear();
+  out.possessive = false;
+  for (std::size_t k = 0; k < len; ++k) {
+    const Slot& s = slots[k];
+    if (s.initial) {
+      NamePart p;
+      p.first = s.first;
+      p.last = s.last;
+      p.initial = true;
+      p.known = false;
+      p.analysis.kind = Kind::kGiven;
+      p.analysis.script = (tokens[s.first].flags & kLatin) ? Script::kLatin : Script::kRussian;
+      out.parts.push_back(std::move(p));
+      continue;
+    }
+    const Analysis& a = s.cands[choice.pick[k]];
+    if (a.kind == Kind::kMarker) {
+      NamePart& p = out.parts.back();
+      const Lemma& father = dict.lemma(p.analysis.lemma);
+      p.last = s.last;
+      p.separate_marker = true;
+      p.analysis.kind = Kind::kPatronymic;
+      p.analysis.gender = a.gender;
+      p.analysis.gcase = a.gcase;
+      // A given name with ұлы after it is a patronymic, whatever else the word means.
+      p.analysis.flags &= static_cast<std::uint8_t>(~(kAmbiguous | kAlwaysAmbiguous));
+      p.lemma = (father.kazakh.empty() ? father.russian : father.kazakh) + std::string(Dictionary::marker_suffix(a.lemma));
+      continue;
+    }
+    NamePart p;
+    p.first = s.first;
+    p.last = s.last;
+    p.analysis = a;
+    p.known = s.known;
+    p.unknown = s.unknown;
+    if (s.known) p.lemma = dict.lemma(a.lemma).text;
+    else p.lemma = s.guessed.size() > choice.pick[k] ? s.guessed[choice.pick[k]] : std::string();
+    out.parts.push_back(std::move(p));
+  }
+  // Trailing initials without a following name are still the name's
+  // ("Иванов И."), but a leading initial alone is not one.
+  out.first = out.parts.front().first;
+  out.last = out.parts.back().last;
+  out.end_byte = tokens[out.last].end;
+  // "John's": the possessive stays with the name.
+  std::uint32_t k = out.last + 1;
+  if (k + 1 < n && is_apostrophe(tokens[k], text) && adjacent(tokens[k - 1], tokens[k]) &&
+      adjacent(tokens[k], tokens[k + 1]) && tokens[k + 1].kind == TokenKind::kWord && tokens[k + 1].letters == 1 &&
+      (tokens[k + 1].view(text) == "s" || tokens[k + 1].view(text) == "S")) {
+    out.possessive = true;
+    out.end_byte = tokens[k + 1].end;
+  }
+  return true;
+}
+
+namespace {
+
+// Where a chat export or a transcript puts the speaker's name: at the start
+// of a line, after "[14:51]" or after "06.01.2023, 18:23 -".
+// With `timestamped`, only after a time stamp: a line that starts with
+// "Важно:" or "Исполнитель:" is a document, not a chat.
+bool label_start(std::string_view text, std::span<const Token> tokens, std::uint32_t i, bool timestamped = false) {
+  if (i == 0) return !timestamped;
+  const Token& p = tokens[i - 1];
+  if (p.kind == TokenKind::kWord || p.kind == TokenKind::kNumber) return false;
+  if (p.kind == TokenKind::kNewline) return !timestamped;
+  if (punct_is(p, text, "]")) return i >= 2 && tokens[i - 2].kind == TokenKind::kNumber;
+  if ((punct_is(p, text, "-") || punct_is(p, text, "\xE2\x80\x94") || punct_is(p, text, "\xE2\x80\x93")) && i >= 2 &&
+      tokens[i - 2].kind == TokenKind::kNumber)
+    return true;
+  return false;
+}
+
+// The name of a speaker label ends right before its colon.
+bool label_end(std::string_view text, std::span<const Token> tokens, std::uint32_t last) {
+  return last + 1 < tokens.size() && punct_is(tokens[last + 1], text, ":") && adjacent(tokens[last], tokens[last + 1]);
+}
+
+constexpr std::string_view kSpeakerLabel = "<speaker>:";
+
+// Whether another speaker's turn (or the line) starts at token `k`.
+bool utterance_ends_after(std::string_view text, std::span<const Token> tokens, std::uint32_t k) {
+  if (k >= tokens.size()) return true;
+  if (tokens[k].kind == TokenKind::kNewline) return true;
+  if (tokens[k].kind == TokenKind::kWord) {
+    std::uint32_t e = k;
+    if (e + 1 < tokens.size() && tokens[e + 1].kind == TokenKind::kNumber) ++e;  // "спикер 2:"
+    return label_end(text, tokens, e);
+  }
+  return false;
+}
+
+class PersonRecognizer final : public Recognizer {
+ public:
+  PersonRecognizer() : dict_(Dictionary::instance()) {}
+
+  std::string_view name() const override { return "person"; }
+
+  void find(const ScanContext& ctx, std::vector<Finding>& out) const override {
+    const auto tokens = ctx.tokens;
+    const auto n = static_cast<std::uint32_t>(tokens.size());
+    std::uint32_t floor = 0;  // tokens before it belong to a finding already
+    reset_case_index();
+    thread_local NameReading reading;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const Token& t = tokens[i];
+      if (t.kind != TokenKind::kWord || i < floor) continue;
+      auto analyses = dict_.lookup(t.fold_hash);
+      if (analyses.empty()) {
+        std::uint32_t next = 0;
+        if (t.letters >= 2 && i > 0 && tokens[i - 1].kind == TokenKind::kPunct &&
+            label_start(ctx.text, tokens, i, true))
+          next = speaker_label(ctx, i, reading, out);
+        if (!next && t.letters >= 6 && capitalized(t) && standalone_candidate(t.view(ctx.text)))
+          next = standalone(ctx, i, floor, reading, out);
+        if (next) {
+          floor = next;
+          i = next - 1;
+        }
+        continue;
+      }
+      bool name = false, anchor = false;
+      for (const auto& a : analyses) {
+        if (a.kind == Kind::kCueAnchor) anchor = true;
+        else if (a.kind != Kind::kMarker) name = true;
+      }
+      if (anchor) {
+        for (const auto& a : analyses) {
+          if (a.kind != Kind::kCueAnchor || dict_.cue(a.lemma).kind != CueKind::kAfterIntro) continue;
+          if (i == 0 || i - 1 < floor) break;
+          capture_before_cue(ctx, i, dict_.cue(a.lemma), reading, out);
+          break;
+        }
+        if (std::uint32_t next = capture_after_cue(ctx, i, analyses, reading, out)) {
+          floor = next;
+          i = next - 1;
+          continue;
+        }
+      }
+      if (!name) continue;
+      ReadOptions options;
+      options.floor = floor;
+      CueMatch before;
+      bool before_known = false;
+      if (!(t.flags & (kCapitalized | kAllCaps))) {
+        match_cues_before(dict_, ctx.text, tokens, i, before);
+        before_known = true;
+        options.unknown_tail = before.before != nullptr;
+      }
+      if (!read_name(ctx.text, tokens, i, options, reading)) continue;
+      // The cues before were looked up for the same first word unless the
+      // name grew to the left.
+      emit(ctx, reading, nullptr, out, {}, before_known && reading.first == i ? &before : nullptr);
+      floor = reading.last + 1;
+      i = reading.last;
+    }
+  }
+
+ private:
+  // A capitalized word no dictionary knows, with a patronymic or surname
+  // ending ("Жаксылыков", "Нурланович", "Жұмабайұлы").
+  std::uint32_t standalone(const ScanContext& ctx, std::uint32_t i, std::uint32_t floor, NameReading& reading,
+                           std::vector<Finding>& out) const {
+    thread_local std::string folded;
+    folded.assign(fold_word(tokens_view(ctx, i)));
+    std::vector<Analysis> readings;
+    std::vector<std::string> lemmas;
+    if (!guess_by_ending(folded, readings, lemmas)) return 0;
+    if (dict_.is_stop_word(ctx.tokens[i].fold_hash)) return 0;
+    auto blocked = dict_.lookup(ctx.tokens[i].fold_hash);
+    if (!blocked.empty()) return 0;
+    bool patronymic = readings.front().kind == Kind::kPatronymic;
+    if (!patronymic && sentence_initial(ctx.text, ctx.tokens, i)) return 0;
+    ReadOptions options;
+    options.force_first = true;
+    options.floor = floor;
+    if (!read_name(ctx.text, ctx.tokens, i, options, reading)) return 0;
+    // Alone, a capitalized word in -ов is as often a plural ("Абонентов")
+    // as a surname: it needs a patronymic, a dictionary name or initials
+    // with it (a capitalized neighbour is not enough: "Автозвонков Абонентам").
+    bool evidence = std::any_of(reading.parts.begin(), reading.parts.end(), [](const NamePart& p) {
+      return p.known || p.initial || p.analysis.kind == Kind::kPatronymic;
+    });
+    if (!evidence) return 0;
+    emit(ctx, reading, nullptr, out);
+    return reading.last + 1;
+  }
+
+  // Words that a cue is not followed into: they are inflected like
+  // adjectives, participles, verbs or abstract nouns, not like names.
+  static bool unlike_a_name(std::string_view folded) {
+    static constexpr std::string_view kNonNameEndings[] = {
+        "ого", "его", "ому", "ему", "ыми", "ими", "ных", "ной", "ное", "ные", "ный", "ская", "ться", "тся",
+        "ешь", "ить", "ать", "ять", "ение", "ание", "ость", "ния", "ников", "телей", "ений", "аний", "ций",
+        "ами", "ями", "ях", "ing", "tion", "ment", "ness"};
+    for (auto e : kNonNameEndings) {
+      if (ends_with(folded, e)) return true;
+    }
+    return false;
+  }
+
+  static std::string_view tokens_view(const ScanContext& ctx, std::uint32_t i) { return ctx.tokens[i].view(ctx.text); }
+
+  // "[14:51] Ксаверий: Добрый день": up to three words between a label
+  // start and a colon. One unknown word is taken as a name; several need a
+  // dictionary word or a name ending among them ("Береке Трейд:" is a
+  // company).
+  std::uint32_t speaker_label(const ScanContext& ctx, std::uint32_t i, NameReading& reading,
+                              std::vector<Finding>& out) const {
+    const auto tokens = ctx.tokens;
+    const auto n = static_cast<std::uint32_t>(tokens.size());
+    std::uint32_t j = i;
+    while (j < n && j < i + 3 && tokens[j].kind == TokenKind::kWord && !label_end(ctx.text, tokens, j)) ++j;
+    if (j >= n || tokens[j].kind != TokenKind::kWord || !label_end(ctx.text, tokens, j)) return 0;
+    for (std::uint32_t k = i; k <= j; ++k) {
+      if (dict_.is_stop_word(tokens[k].fold_hash) || !dict_.cues_with_word(tokens[k].fold_hash).empty()) return 0;
+      if (unlike_a_name(fold_word(tokens[k].view(ctx.text)))) return 0;
+    }
+    ReadOptions options;
+    options.force_first = true;
+    options.extend_left = false;
+    options.floor = i;
+    options.limit = j + 1;
+    if (!read_name(ctx.text, tokens, i, options, reading) || reading.last != j) return 0;
+    if (j > i && std::none_of(reading.parts.begin(), reading.parts.end(),
+                              [](const NamePart& p) { return p.known || !p.unknown; }))
+      return 0;
+    emit(ctx, reading, nullptr, out, kSpeakerLabel);
+    return reading.last + 1;
+  }
+
+  // "оператор Салтанат слушаю вас", "support Niamh speaking", "Это
+  // Феоктист из Дала Телеком": the word between a role word (or "это")
+  // and a strong after-cue is a name.
+  std::uint32_t capture_before_cue(const ScanContext& ctx, std::uint32_t i, const Cue& c, NameReading& reading,
+                                   std::vector<Finding>& out) const {
+    const auto tokens = ctx.tokens;
+    // The cue's first word: the anchor may be a later one ("на связи").
+    std::uint32_t s = i;
+    for (std::size_t w = c.anchor; w > 0; --w) {
+      while (s > 0 && tokens[s - 1].kind == TokenKind::kPunct) --s;
+      if (s == 0 || tokens[s - 1].fold_hash != c.words[w - 1]) return 0;
+      --s;
+    }
+    std::uint32_t x = s;
+    if (x > 0 && punct_is(tokens[x - 1], ctx.text, ",")) --x;
+    if (x == 0 || tokens[x - 1].kind != TokenKind::kWord) return 0;
+    --x;
+    const Token& t = tokens[x];
+    bool cap = capitalized(t);
+    if (c.weight < 0.2 && !cap) return 0;
+    if (t.letters < 2 || dict_.is_stop_word(t.fold_hash) || !dict_.cues_with_word(t.fold_hash).empty()) return 0;
+    auto known = dict_.lookup(t.fold_hash);
+    if (std::any_of(known.begin(), known.end(), [](const Analysis& a) { return is_name_kind(a.kind); })) return 0;
+    if (unlike_a_name(fold_word(t.view(ctx.text)))) return 0;
+    // The word before: a role word or a before-cue.
+    CueMatch m;
+    match_cues_before(dict_, ctx.text, tokens, x, m);
+    if (!m.before) return 0;
+    ReadOptions options;
+    options.force_first = true;
+    options.extend_left = false;
+    options.floor = x;
+    options.limit = x + 1;
+    if (!read_name(ctx.text, tokens, x, options, reading)) return 0;
+    emit(ctx, reading, &c, out);
+    return reading.last + 1;
+  }
+
+  // After "меня зовут", "Mr" and the like, the next word is a name even
+  // when no dictionary knows it.
+  std::uint32_t capture_after_cue(const ScanContext& ctx, std::uint32_t i, std::span<const Analysis> analyses,
+                                  NameReading& reading, std::vector<Finding>& out) const {
+    const auto tokens = ctx.tokens;
+    const auto n = static_cast<std::uint32_t>(tokens.size());
+    for (const auto& a : analyses) {
+      if (a.kind != Kind::kCueAnchor) continue;
+      const Cue& c = dict_.cue(a.lemma);
+      if (c.kind == CueKind::kAfterIntro) continue;
+      // Match the words around the anchor, skipping punctuation ("г-н").
+      bool ok = true;
+      std::uint32_t k = i;
+      for (std::size_t w = c.anchor; w-- > 0 && ok;) {
+        while (k > 0 && tokens[k - 1].kind == TokenKind::kPunct) --k;
+        ok = k > 0 && tokens[k - 1].kind == TokenKind::kWord && tokens[k - 1].fold_hash == c.words[w];
+        --k;
+      }
+      std::uint32_t e = i;
+      for (std::size_t w = c.anchor + 1; w < c.words.size() && ok; ++w) {
+        std::uint32_t j = e + 1;
+        while (j < n && tokens[j].kind == TokenKind::kPunct) ++j;
+        ok = j < n && tokens[j].kind == TokenKind::kWord && tokens[j].fold_hash == c.words[w];
+        e = j;
+      }
+      if (!ok) continue;
+      // The name: the next word, past a colon, comma, dash, quote or dot.
+      std::uint32_t s = e + 1;
+      while (s < n && tokens[s].kind == TokenKind::kPunct && !ends_sentence(tokens[s], ctx.text, true)) ++s;
+      if (s >= n || tokens[s].kind != TokenKind::kWord || tokens[s].letters < 2) continue;
+      if (dict_.is_stop_word(tokens[s].fold_hash)) continue;
+      if (label_end(ctx.text, tokens, s)) continue;  // "...отчество клиент: Никита"
+      if (c.kind == CueKind::kBeforeCap &&
+          (!capitalized(tokens[s]) || !text_is_cased(tokens, s, s) || !tail_ends_phrase(ctx.text, tokens, s, n)))
+        continue;
+      auto known = dict_.lookup(tokens[s].fold_hash);
+      if (std::any_of(known.begin(), known.end(), [](const Analysis& x) { return x.kind != Kind::kCueAnchor; }))
+        continue;  // a dictionary word: the normal path reads it, with this cue
+      // In cased text a name after a cue is capitalized.
+      if (!(tokens[s].flags & (kCapitalized | kAllCaps)) && text_is_cased(tokens, s, s)) continue;
+      if (unlike_a_name(fold_word(tokens[s].view(ctx.text)))) continue;
+      ReadOptions options;
+      options.force_first = true;
+      options.extend_left = false;
+      options.floor = s;
+      options.unknown_kind = c.kind == CueKind::kHonorific ? Kind::kSurname : Kind::kGiven;
+      if (!read_name(ctx.text, tokens, s, options, reading)) continue;
+      emit(ctx, reading, &c, out);
+      return reading.last + 1;
+    }
+    return 0;
+  }
+
+  static bool ends_sentence(const Token& t, std::string_view text, bool allow_dot) {
+    if (t.kind == TokenKind::kNewline) return true;
+    if (allow_dot && punct_is(t, text, ".")) return false;
+    if (punct_is(t, text, ":")) return false;
+    return names::ends_sentence(t, text);
+  }
+
+  void emit(const ScanContext& ctx, const NameReading& r, const Cue* capture_cue, std::vector<Finding>& out,
+            std::string_view capture_context = {}, const CueMatch* before = nullptr) const {
+    const auto tokens = ctx.tokens;
+    Finding f;
+    f.begin = tokens[r.first].begin;
+    f.end = r.end_byte;
+    f.type = EntityType::kPerson;
+    f.normalized = r.normalized();
+    f.gender = r.gender();
+    const bool captured = capture_cue || !capture_context.empty();
+    f.recognizer = captured ? "person.cue" : "person.dictionary";
+    if (capture_cue) f.context = capture_cue->text;
+    if (!capture_context.empty()) f.context = capture_context;
+    if (f.normalized.empty()) return;
+
+    CueMatch cues;
+    if (before) cues = *before;
+    else match_cues_before(dict_, ctx.text, tokens, r.first, cues);
+    match_cues_after(dict_, ctx.text, tokens, r.last + (r.possessive ? 3 : 1), cues);
+
+    const bool initial = sentence_initial(ctx.text, tokens, r.first);
+    std::size_t parts = 0, ambiguous = 0, always = 0, with_capital = 0, lower = 0, guessed = 0, initials = 0;
+    for (std::size_t k = 0; k < r.parts.size(); ++k) {
+      const NamePart& p = r.parts[k];
+      if (p.initial) {
+        ++initials;
+        continue;
+      }
+      ++parts;
+      const Token& t = tokens[p.first];
+      if (p.analysis.flags & kAmbiguous) ++ambiguous;
+      if (p.analysis.flags & kAlwaysAmbiguous) ++ambiguous, ++always;
+      if (!p.known) ++guessed;
+      if (capitalized(t) && !(p.first == r.first && initial)) ++with_capital;
+      if (!(t.flags & (kCapitalized | kAllCaps))) ++lower;
+    }
+    double conf;
+    if (captured) {
+      // The word after an intro cue is a name; how sure depends on whether
+      // the writer capitalizes.
+      if (capitalized(tokens[r.first])) conf = capture_cue && capture_cue->kind == CueKind::kBeforeCap ? 0.7 : 0.85;
+      else conf = text_is_cased(tokens, r.first, r.last) ? 0.5 : 0.65;
+    } else if (parts >= 2) {
+      if (ambiguous == parts) conf = with_capital > 0 && always < parts ? 0.8 : 0.4;
+      else if (guessed + ambiguous == parts) conf = with_capital > 0 ? 0.75 : 0.55;
+      else conf = 0.9;
+    } else {
+      const NamePart* p = nullptr;
+      for (const auto& x : r.parts) {
+        if (!x.initial) p = &x;
+      }
+      const Token& t = tokens[p->first];
+      bool cap = capitalized(t);
+      if (ambiguous) {
+        conf = 0.3;
+        if (cap && !initial && !always) conf += 0.35;
+      } else {
+        switch (p->analysis.kind) {
+          case Kind::kGiven: conf = 0.75; break;
+          case Kind::kPatronymic: conf = 0.8; break;
+          default: conf = 0.7; break;
+        }
+        if (!p->known) conf = p->analysis.kind == Kind::kPatronymic ? 0.7 : 0.6;
+        if (cap && !(p->first == r.first && initial)) conf += 0.15;
+        else if (cap) conf += 0.05;
+        else if (!(t.flags & kAllCaps) && text_is_cased(tokens, r.first, r.last)) conf -= 0.1;
+      }
+      if (initials && cap) conf = std::max(conf, 0.85);
+      // "Абая 150", "Розыбакиева 247": a street in the genitive and its
+      // house number.
+      std::uint32_t after = r.last + 1;
+      if (after < tokens.size() && tokens[after].kind == TokenKind::kNumber &&
+          (p->analysis.gcase == Case::kGen || p->analysis.gcase == Case::kNom))
+        conf = std::min(conf, 0.3);
+    }
+    if (!captured) {
+      // Evidence from around the name adds up: "оператор Салтанат слушаю".
+      double boost = 0;
+      std::string_view context;
+      bool strong = false;
+      for (const Cue* c : {cues.before, cues.after}) {
+        if (!c) continue;
+        boost += c->weight;
+        strong = strong || c->kind == CueKind::kIntro || c->kind == CueKind::kHonorific;
+        if (context.empty()) context = c->text;
+      }
+      if (label_start(ctx.text, tokens, r.first) && label_end(ctx.text, tokens, r.last)) {
+        boost += 0.3;
+        if (context.empty()) context = kSpeakerLabel;
+      } else if (utterance_ends_after(ctx.text, tokens, r.last + (r.possessive ? 3 : 1))) {
+        // "это жанна клиент: ...": a name said last, before the other
+        // speaker's turn.
+        boost += 0.15;
+      }
+      if (boost > 0 && (parts > 1 || !always || strong)) {
+        conf += boost;
+        f.context = context;
+        if (guessed > 0) f.recognizer = "person.cue";
+      }
+    }
+    if (cues.negative_hard) conf = std::min(conf, 0.2);
+    if (cues.negative_soft && !cues.before && ambiguous == parts) conf = std::min(conf, 0.2);
+    f.confidence = static_cast<float>(std::clamp(conf, 0.0, 0.99));
+    out.push_back(std::move(f));
+  }
+
+  const Dictionary& dict_;
+};
+
+}  // namespace
+}  // namespace dpa::anonymize::names
+
+namespace dpa::anonymize {
+
+std::unique_ptr<Recognizer> make_person_recognizer() { return std::make_unique<names::PersonRecognizer>(); }
+
+}  // namespace dpa::anonymize

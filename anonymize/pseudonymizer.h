@@ -1,0 +1,52 @@
+// `dpa anonymize` as a library: a streaming filter that replaces every
+// finding by its operator's output.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "anonymize/operators.h"
+#include "anonymize/stream.h"
+
+namespace dpa::anonymize {
+
+class Vault;
+
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual void write(std::string_view bytes) = 0;
+};
+
+class StringSink final : public ByteSink {
+ public:
+  void write(std::string_view bytes) override { text.append(bytes); }
+  std::string text;
+};
+
+struct PseudonymizeOptions {
+  StreamOptions stream;
+  OperatorPlan operators;
+};
+
+struct PseudonymizeStats {
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bytes_out = 0;
+  std::uint64_t documents = 0;   // 1 for text, one per JSON line
+  std::array<std::uint64_t, kEntityTypeCount> counts{};
+  std::uint64_t total() const {
+    std::uint64_t t = 0;
+    for (auto c : counts) t += c;
+    return t;
+  }
+};
+
+// Reads `in`, writes the pseudonymized text to `out`. `vault` is required
+// when the plan uses token or surrogate (InputError otherwise). Tags are
+// numbered per document: the whole text, or each JSON line.
+PseudonymizeStats pseudonymize(ByteSource& in, ByteSink& out, const Detector& detector, Vault* vault,
+                               const PseudonymizeOptions& options);
+
+}  // namespace dpa::anonymize

@@ -1,0 +1,320 @@
+// Retention at scale: the sweep against a plain DELETE of the same rows, and
+// the plan, on a SQLite dataset of --rows rows over --tenants tenants of
+// which --due are due (default 10,000,000 / 1,000 / 1,000,000).
+//
+// The rows look like a live application's: ids grow with time, tenants are
+// interleaved, the table has an index on (tenant_id, created_at) and one on
+// the subject column. Every tenant is under autocall, whose recordings are
+// deleted 3 months after they were made (2.1.10); the oldest --due rows are
+// older than that. Each timed phase runs in its own process (this binary,
+// re-executed), so that its peak memory is its own:
+//
+//   plain  DELETE FROM events WHERE tenant_id IN (...) AND created_at < cut,
+//          one statement, one transaction, on copy B;
+//   plan   dpa's retention plan on copy A;
+//   sweep  dpa's sweep with --batch on copy A (audit log, tombstones, crash-
+//          safe batches and all).
+//
+// Targets: sweep within 1.5x of the plain DELETE, with memory independent
+// of the row count; plan under 5 s. Usage:
+//   bench_retention [--rows N] [--tenants N] [--due N] [--batch N] [--dir DIR] [--keep]
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include "dpa/datamap.h"
+#include "dpa/tenants.h"
+#include "dpa/time.h"
+#include "dpa/workspace.h"
+#include "retention/plan.h"
+#include "retention/schedule.h"
+#include "retention/sweep.h"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using dpa::Timestamp;
+
+struct Args {
+  long long rows = 10'000'000;
+  long long tenants = 1000;
+  long long due = 1'000'000;
+  long long batch = 1000;
+  fs::path dir;
+  bool keep = false;
+  std::string phase;  // internal: "plain", "plan", "sweep"
+  std::string at;     // internal: the instant shared by all phases
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string k = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(k + " needs a value");
+      return argv[++i];
+    };
+    if (k == "--rows") a.rows = std::stoll(next());
+    else if (k == "--tenants") a.tenants = std::stoll(next());
+    else if (k == "--due") a.due = std::stoll(next());
+    else if (k == "--batch") a.batch = std::stoll(next());
+    else if (k == "--dir") a.dir = next();
+    else if (k == "--keep") a.keep = true;
+    else if (k == "--phase") a.phase = next();
+    else if (k == "--at") a.at = next();
+    else throw std::runtime_error("unknown flag " + k + "; see the comment at the top of retention_bench.cpp");
+  }
+  if (a.rows < 1 || a.tenants < 1 || a.due < 0 || a.due > a.rows || a.batch < 1) throw std::runtime_error("bad sizes");
+  return a;
+}
+
+std::string tenant_name(long long i) { return fmt::format("t{:04}", i); }
+
+// The data map of the bench workspace.
+const char* kDataMap = R"toml(
+[[store]]
+name = "app"
+kind = "sqlite"
+path = "app.db"
+
+[[dataset]]
+name     = "events"
+store    = "app"
+table    = "events"
+key      = "id"
+category = "communications.audio"
+tenant   = "tenant_id"
+created  = "created_at"
+subject  = { phone = "caller_phone" }
+text     = ["body"]
+)toml";
+
+void generate(const Args& a, Timestamp at, const fs::path& db_path) {
+  // The cut: rows created before it are due (3 months, as autocall says).
+  Timestamp cut = dpa::retention::latest_start(at, dpa::Duration::parse("3mo"), dpa::TimeZone::almaty(), nullptr);
+  // Rows spread evenly from `first` to an hour ago; the oldest `due` before the cut.
+  const Timestamp last = at - std::chrono::hours{1};
+  const double young = static_cast<double>(a.rows - a.due);
+  const auto young_span = (last - cut).count();
+  const auto old_span = std::max<long long>(a.due, 90LL * 86400);  // due rows: the 90 days before the cut
+  SQLite::Database db(db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; PRAGMA cache_size = -200000");
+  db.exec(
+      "CREATE TABLE events(id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, created_at TEXT NOT NULL, "
+      "caller_phone TEXT, body TEXT NOT NULL)");
+  SQLite::Transaction tx(db);
+  SQLite::Statement ins(db, "INSERT INTO events VALUES(?, ?, ?, ?, ?)");
+  std::mt19937_64 rng(20261121);
+  static const char* words[] = {"звонок", "заказ", "доставка", "оплата", "call", "order", "qońyraý", "tapsyrys",
+                                "клиент", "менеджер", "курьер", "адрес", "status", "refund", "счёт", "жеткізу"};
+  for (long long i = 0; i < a.rows; ++i) {
+    Timestamp t = i < a.due ? cut - std::chrono::seconds{old_span - (old_span * i) / std::max<long long>(a.due, 1)}
+                            : cut + std::chrono::seconds{1 + static_cast<long long>(
+                                                                 static_cast<double>(young_span - 2) *
+                                                                 static_cast<double>(i - a.due) / std::max(young, 1.0))};
+    std::string body;
+    for (int w = 0; w < 12; ++w) {
+      body += words[rng() % 16];
+      body += ' ';
+    }
+    ins.bind(1, static_cast<int64_t>(i + 1));
+    ins.bind(2, tenant_name(static_cast<long long>(rng() % static_cast<unsigned long long>(a.tenants))));
+    ins.bind(3, dpa::format_utc(t));
+    ins.bind(4, fmt::format("+7701{:07}", rng() % 10'000'000));
+    ins.bind(5, body);
+    ins.exec();
+    ins.reset();
+  }
+  tx.commit();
+  db.exec("CREATE INDEX events_tenant_created ON events(tenant_id, created_at)");
+  db.exec("CREATE INDEX events_phone ON events(caller_phone)");
+}
+
+// The phase's own peak resident set (an exec'd child inherits ru_maxrss).
+long peak_rss_kb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// ---------------------------------------------------------------- phases
+
+int phase_plain(const Args& a) {
+  Timestamp at = dpa::parse_timestamp(a.at, dpa::TimeZone::utc());
+  Timestamp cut = dpa::retention::latest_start(at, dpa::Duration::parse("3mo"), dpa::TimeZone::almaty(), nullptr);
+  std::string cut_text = dpa::format_utc(cut);
+  cut_text.pop_back();
+  SQLite::Database db((a.dir / "plain.db").string(), SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA cache_size = -65536");  // the page cache dpa's SQLite store uses
+  db.exec("CREATE TEMP TABLE due_tenants(id TEXT PRIMARY KEY)");
+  {
+    SQLite::Statement q(db, "INSERT INTO due_tenants VALUES(?)");
+    for (long long i = 0; i < a.tenants; ++i) {
+      q.bind(1, tenant_name(i));
+      q.exec();
+      q.reset();
+    }
+  }
+  auto t0 = Clock::now();
+  SQLite::Statement del(db, "DELETE FROM events WHERE tenant_id IN (SELECT id FROM due_tenants) AND created_at < ?");
+  del.bind(1, cut_text);
+  int n = del.exec();
+  double s = seconds_since(t0);
+  std::printf("%d %.3f %ld\n", n, s, peak_rss_kb());
+  return 0;
+}
+
+int phase_plan(const Args& a) {
+  dpa::Workspace ws = dpa::Workspace::open(a.dir / "ws", "bench");
+  dpa::DataMap map = dpa::read_datamap(ws.config_path());
+  dpa::retention::PlanOptions o;
+  o.at = dpa::parse_timestamp(a.at, dpa::TimeZone::utc());
+  auto t0 = Clock::now();
+  auto plan = dpa::retention::make_plan(ws, map, o);
+  double s = seconds_since(t0);
+  std::printf("%lld %.3f %lld %ld\n", static_cast<long long>(plan.count(dpa::retention::PlanLine::Status::kDue)), s,
+              static_cast<long long>(plan.due_bytes()), peak_rss_kb());
+  return 0;
+}
+
+int phase_sweep(const Args& a) {
+  dpa::Workspace ws = dpa::Workspace::open(a.dir / "ws", "bench");
+  dpa::DataMap map = dpa::read_datamap(ws.config_path());
+  dpa::retention::SweepOptions o;
+  o.at = dpa::parse_timestamp(a.at, dpa::TimeZone::utc());
+  o.batch = static_cast<std::size_t>(a.batch);
+  o.actor = "bench";
+  auto t0 = Clock::now();
+  auto r = dpa::retention::run_sweep(ws, map, o);
+  double s = seconds_since(t0);
+  std::printf("%lld %.3f %lld %ld\n", static_cast<long long>(r.records), s, static_cast<long long>(r.batches),
+              peak_rss_kb());
+  return 0;
+}
+
+struct PhaseResult {
+  std::string out;
+  long max_rss_kb = 0;
+};
+
+PhaseResult run_phase(const char* self, const Args& a, const std::string& phase, const std::string& at) {
+  std::vector<std::string> args{self,          "--phase", phase,   "--at",      at, "--dir", a.dir.string(),
+                                "--rows",      std::to_string(a.rows), "--tenants", std::to_string(a.tenants),
+                                "--due",       std::to_string(a.due),  "--batch",   std::to_string(a.batch)};
+  std::vector<char*> argv;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  int pipefd[2];
+  if (pipe(pipefd) != 0) throw std::runtime_error("pipe");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+  posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+  pid_t pid;
+  if (posix_spawn(&pid, self, &fa, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn");
+  posix_spawn_file_actions_destroy(&fa);
+  close(pipefd[1]);
+  PhaseResult r;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(pipefd[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<std::size_t>(n));
+  close(pipefd[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("phase " + phase + " failed");
+  return r;
+}
+
+void copy_db(const fs::path& from, const fs::path& to) {
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Args a = parse(argc, argv);
+    if (a.phase == "plain") return phase_plain(a);
+    if (a.phase == "plan") return phase_plan(a);
+    if (a.phase == "sweep") return phase_sweep(a);
+
+    bool made_dir = a.dir.empty();
+    if (made_dir) a.dir = fs::temp_directory_path() / fmt::format("dpa-retention-bench-{}", getpid());
+    fs::create_directories(a.dir);
+    const Timestamp at = dpa::now();
+    const std::string at_text = dpa::format_utc(at);
+    std::printf("retention benchmark: %lld rows, %lld tenants, %lld due, batch %lld, in %s\n", a.rows, a.tenants,
+                a.due, a.batch, a.dir.c_str());
+
+    auto t0 = Clock::now();
+    generate(a, at, a.dir / "base.db");
+    std::printf("  generated in %.1f s (%.0f MB)\n", seconds_since(t0),
+                static_cast<double>(fs::file_size(a.dir / "base.db")) / 1e6);
+
+    // The workspace: every tenant under autocall.
+    t0 = Clock::now();
+    dpa::Workspace::init(a.dir / "ws", "autocall", "bench");
+    {
+      std::ofstream(a.dir / "ws" / "dpa.toml", std::ios::app) << kDataMap;
+      dpa::Workspace ws = dpa::Workspace::open(a.dir / "ws", "bench");
+      for (long long i = 0; i < a.tenants; ++i) dpa::add_tenant(ws, tenant_name(i), "autocall", "");
+    }
+    std::printf("  workspace with %lld tenants in %.1f s\n", a.tenants, seconds_since(t0));
+
+    copy_db(a.dir / "base.db", a.dir / "plain.db");
+    auto plain = run_phase(argv[0], a, "plain", at_text);
+    long long plain_n = 0;
+    double plain_s = 0;
+    std::sscanf(plain.out.c_str(), "%lld %lf %ld", &plain_n, &plain_s, &plain.max_rss_kb);
+
+    copy_db(a.dir / "base.db", a.dir / "ws" / "app.db");
+    auto plan = run_phase(argv[0], a, "plan", at_text);
+    long long plan_n = 0, plan_bytes = 0;
+    double plan_s = 0;
+    std::sscanf(plan.out.c_str(), "%lld %lf %lld %ld", &plan_n, &plan_s, &plan_bytes, &plan.max_rss_kb);
+
+    auto sweep = run_phase(argv[0], a, "sweep", at_text);
+    long long sweep_n = 0, batches = 0;
+    double sweep_s = 0;
+    std::sscanf(sweep.out.c_str(), "%lld %lf %lld %ld", &sweep_n, &sweep_s, &batches, &sweep.max_rss_kb);
+
+    std::printf("  plain DELETE: %lld rows in %.2f s (peak RSS %.0f MB)\n", plain_n, plain_s, plain.max_rss_kb / 1024.0);
+    std::printf("  plan:         %lld rows due (%.0f MB) in %.2f s (peak RSS %.0f MB)   target < 5 s: %s\n", plan_n,
+                static_cast<double>(plan_bytes) / 1e6, plan_s, plan.max_rss_kb / 1024.0, plan_s < 5.0 ? "met" : "MISSED");
+    std::printf("  sweep:        %lld rows in %lld batches in %.2f s (peak RSS %.0f MB)\n", sweep_n, batches, sweep_s,
+                sweep.max_rss_kb / 1024.0);
+    double ratio = plain_s > 0 ? sweep_s / plain_s : 0;
+    std::printf("  sweep / plain DELETE = %.2fx   target <= 1.5x: %s\n", ratio, ratio <= 1.5 ? "met" : "MISSED");
+    if (sweep_n != plain_n || plan_n != plain_n) {
+      std::printf("  MISMATCH: the plain DELETE, the plan and the sweep disagree on the rows due\n");
+      return 1;
+    }
+    if (!a.keep && made_dir) fs::remove_all(a.dir);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_retention: %s\n", e.what());
+    return 1;
+  }
+}

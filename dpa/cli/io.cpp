@@ -1,0 +1,119 @@
+#include "dpa/cli/io.h"
+
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "dpa/error.h"
+
+namespace dpa::cli {
+namespace {
+
+void write_all(int fd, const char* p, std::size_t n, const char* what) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) throw Error(ExitStatus::kInternal, fmt::format("cannot write {}: {}", what, std::strerror(errno)));
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+}  // namespace
+
+std::size_t FdSource::read(char* buf, std::size_t n) {
+  while (true) {
+    ssize_t r = ::read(fd_, buf, n);
+    if (r >= 0) return static_cast<std::size_t>(r);
+    if (errno == EINTR) continue;
+    throw InputError(fmt::format("cannot read {}: {}", name_, std::strerror(errno)));
+  }
+}
+
+SpoolSink::SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir)
+    : out_fd_(out_fd) {
+  if (direct) return;
+  std::string dir = spool_dir ? spool_dir->string()
+                              : (std::getenv("TMPDIR") && *std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
+  spool_fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (spool_fd_ < 0) {
+    // Filesystems without O_TMPFILE: a named file, unlinked at once.
+    std::string tmpl = dir + "/dpa-spool-XXXXXX";
+    spool_fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
+    if (spool_fd_ >= 0) ::unlink(tmpl.c_str());
+  }
+  if (spool_fd_ < 0) {
+    throw WorkspaceError(fmt::format("cannot create a spool file in {}: {}; set --spool-dir or TMPDIR",
+                                     dir, std::strerror(errno)));
+  }
+}
+
+SpoolSink::~SpoolSink() {
+  if (spool_fd_ >= 0) ::close(spool_fd_);
+}
+
+void SpoolSink::write(std::string_view bytes) {
+  if (spool_fd_ < 0) {
+    write_all(out_fd_, bytes.data(), bytes.size(), "standard output");
+    return;
+  }
+  write_all(spool_fd_, bytes.data(), bytes.size(), "the spool file");
+  size_ += bytes.size();
+}
+
+void SpoolSink::commit() {
+  if (spool_fd_ < 0) return;
+  off_t offset = 0;
+  std::uint64_t left = size_;
+  while (left > 0) {
+    ssize_t n = ::sendfile(out_fd_, spool_fd_, &offset, static_cast<std::size_t>(std::min<std::uint64_t>(left, 1 << 30)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
+      // Not supported for this output: copy by hand.
+      std::string buf(1 << 20, '\0');
+      while (left > 0) {
+        ssize_t r = ::pread(spool_fd_, buf.data(), std::min<std::uint64_t>(left, buf.size()), offset);
+        if (r <= 0) throw Error(ExitStatus::kInternal, "cannot read back the spool file");
+        write_all(out_fd_, buf.data(), static_cast<std::size_t>(r), "standard output");
+        offset += r;
+        left -= static_cast<std::uint64_t>(r);
+      }
+      break;
+    }
+    if (n <= 0) {
+      throw Error(ExitStatus::kInternal, fmt::format("cannot write standard output: {}", std::strerror(errno)));
+    }
+    left -= static_cast<std::uint64_t>(n);
+  }
+}
+
+int open_input(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  return fd;
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw InputError(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+  try {
+    write_all(fd, content.data(), content.size(), tmp.c_str());
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw InputError(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+  }
+}
+
+}  // namespace dpa::cli

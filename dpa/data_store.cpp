@@ -1,0 +1,95 @@
+#include "dpa/data_store.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "dpa/error.h"
+#include "dpa/files_data_store.h"
+#include "dpa/sqlite_data_store.h"
+
+namespace dpa {
+
+std::string field_text(const FieldValue& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return {};
+}
+
+nlohmann::json field_json(const FieldValue& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return nullptr;
+}
+
+FieldValue field_from_json(const nlohmann::json& j) {
+  if (j.is_number_integer()) return j.get<std::int64_t>();
+  if (j.is_string()) return j.get<std::string>();
+  return std::monostate{};
+}
+
+bool CreatedRange::contains(const std::optional<Timestamp>& created) const {
+  if (empty) return false;
+  if (!created) return include_null;
+  if (from && *created < *from) return false;
+  if (before && !(*created < *before)) return false;
+  return true;
+}
+
+nlohmann::json range_json(const CreatedRange& r) {
+  nlohmann::json j;
+  j["empty"] = r.empty;
+  j["from"] = r.from ? nlohmann::json(format_utc(*r.from)) : nlohmann::json();
+  j["before"] = r.before ? nlohmann::json(format_utc(*r.before)) : nlohmann::json();
+  j["null"] = r.include_null;
+  return j;
+}
+
+CreatedRange range_from_json(const nlohmann::json& j) {
+  CreatedRange r;
+  r.empty = j.value("empty", false);
+  if (j.contains("from") && j["from"].is_string()) r.from = parse_timestamp(j["from"].get<std::string>(), TimeZone::utc());
+  if (j.contains("before") && j["before"].is_string())
+    r.before = parse_timestamp(j["before"].get<std::string>(), TimeZone::utc());
+  r.include_null = j.value("null", false);
+  return r;
+}
+
+std::unique_ptr<DataStore> open_data_store(const StoreSpec& s, bool writable) {
+  switch (s.kind) {
+    case StoreKind::kSqlite: return open_sqlite_data_store(s, writable);
+    case StoreKind::kFiles: return open_files_data_store(s);
+    case StoreKind::kPostgres:
+      throw InputError(fmt::format(
+          "store {}: this build of dpa has no PostgreSQL driver yet; the data map may declare it, but "
+          "nothing can act on it",
+          s.name));
+  }
+  throw InputError(fmt::format("store {}: unknown kind", s.name));
+}
+
+std::vector<DataMapProblem> check_datamap(const DataMap& map) {
+  std::vector<DataMapProblem> out;
+  for (const auto& s : map.stores) {
+    bool used = false;
+    for (const auto& d : map.datasets) used = used || d.store == s.name;
+    if (!used) {
+      out.push_back({DataMapProblem::Severity::kWarning, s.name,
+                     fmt::format("store {} (line {}) has no dataset", s.name, s.line)});
+    }
+  }
+  std::map<std::string, std::unique_ptr<DataStore>> stores;
+  for (const auto& d : map.datasets) {
+    const StoreSpec& spec = map.store_of(d);
+    try {
+      auto it = stores.find(spec.name);
+      if (it == stores.end()) it = stores.emplace(spec.name, open_data_store(spec, false)).first;
+      for (auto& p : it->second->check(d)) out.push_back(std::move(p));
+    } catch (const InputError& e) {
+      out.push_back({DataMapProblem::Severity::kError, d.name, e.what()});
+    }
+  }
+  return out;
+}
+
+}  // namespace dpa

@@ -1,0 +1,143 @@
+// A store of customer data, as the data map declares it (datamap.h): the one
+// interface through which retention, subject requests and exports read and
+// erase records, whatever holds them (a SQLite file, a folder of files, later
+// PostgreSQL).
+//
+// A record is seen by its key, tenant, creation time, subject identifiers and
+// size: never by its content. Records are selected per tenant by their
+// creation time (a CreatedRange), which is what an index on (tenant,
+// created) serves.
+//
+// Invariants every implementation keeps:
+// - scan() returns records in one fixed order (tables: records without a
+//   creation time first, then by creation time and key; files: by path) and
+//   resumes strictly after `after`, so a caller can page through millions of
+//   records in bounded memory.
+// - erase() erases a record only if it is still in the range it is given
+//   (re-checked at the moment of erasure, not trusted from the scan), is
+//   atomic where the store allows it (one SQLite transaction), and reports
+//   exactly which records it erased.
+// - A record whose creation time does not parse in the declared format is
+//   never in a bounded range: it is kept, not guessed at.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dpa/datamap.h"
+#include "dpa/time.h"
+
+namespace dpa {
+
+// A value as a store holds it: NULL, an integer or text.
+using FieldValue = std::variant<std::monostate, std::int64_t, std::string>;
+
+std::string field_text(const FieldValue& v);  // "" for NULL
+nlohmann::json field_json(const FieldValue& v);
+FieldValue field_from_json(const nlohmann::json& j);
+
+// Records by creation time: created in [from, before), plus, with
+// include_null, those without a (parsable) creation time.
+struct CreatedRange {
+  bool empty = false;
+  std::optional<Timestamp> from;    // inclusive; nullopt: no lower bound
+  std::optional<Timestamp> before;  // exclusive; nullopt: no upper bound
+  bool include_null = false;
+
+  static CreatedRange none() { return {true, std::nullopt, std::nullopt, false}; }
+  static CreatedRange all() { return {false, std::nullopt, std::nullopt, true}; }
+  static CreatedRange created_before(Timestamp t) { return {false, std::nullopt, t, false}; }
+  bool is_all() const { return !empty && !from && !before && include_null; }
+  // Whether a record created at `created` (nullopt: no creation time) is in it.
+  bool contains(const std::optional<Timestamp>& created) const;
+};
+
+nlohmann::json range_json(const CreatedRange& r);
+CreatedRange range_from_json(const nlohmann::json& j);
+
+struct DataRecord {
+  FieldValue key;                 // the record's key; for files, the relative path
+  FieldValue created_raw;         // the creation time as stored (for re-finding the record)
+  std::optional<Timestamp> created;  // parsed; nullopt if missing or unparsable
+  bool created_unparsable = false;
+  std::vector<std::optional<std::string>> subjects;  // DatasetSpec::subject order
+  std::int64_t bytes = 0;         // approximate size: a row's column bytes, a file's size
+};
+
+struct RangeStats {
+  std::int64_t records = 0;
+  std::int64_t bytes = -1;            // -1: not computed
+  std::optional<Timestamp> oldest;    // among records with a creation time
+};
+
+struct DataMapProblem {
+  enum class Severity { kError, kWarning };
+  Severity severity = Severity::kError;
+  std::string dataset;   // or the store's name for store problems
+  std::string message;   // one line; never a record's content
+};
+
+// Records of one tenant to erase, if they are still in `range`.
+struct EraseSegment {
+  std::string tenant;
+  CreatedRange range;
+  std::vector<DataRecord> records;
+};
+
+// Called at the named points of an erasure (before a SQLite commit, after each
+// unlink); the retention kill test raises SIGKILL from it.
+using ProgressHook = std::function<void(std::string_view point)>;
+
+class DataStore {
+ public:
+  virtual ~DataStore() = default;
+
+  // Distinct tenant values present in the dataset, sorted.
+  virtual std::vector<std::string> tenants(const DatasetSpec& d) = 0;
+
+  virtual RangeStats stats(const DatasetSpec& d, const std::string& tenant, const CreatedRange& r,
+                           bool with_bytes) = 0;
+
+  // Up to `limit` records of `tenant` in `r`, after `after` (nullptr: from the start).
+  virtual std::vector<DataRecord> scan(const DatasetSpec& d, const std::string& tenant, const CreatedRange& r,
+                                       const DataRecord* after, std::size_t limit) = 0;
+
+  // Erases, in one transaction where the store has them, the records of each
+  // segment that are still in the segment's range; returns for each segment
+  // and record whether it was erased.
+  virtual std::vector<std::vector<bool>> erase(const DatasetSpec& d, const std::vector<EraseSegment>& segments,
+                                               const ProgressHook& hook = {}) = 0;
+
+  // What finds `records` again after a crash without naming them (their keys
+  // are not kept in the state): creation-time bounds, folders. JSON.
+  virtual nlohmann::json locate(const DatasetSpec& d, const std::vector<DataRecord>& records) = 0;
+  // Every record of `tenant` that `locate` may have described (a superset).
+  virtual std::vector<DataRecord> relocate(const DatasetSpec& d, const std::string& tenant,
+                                           const nlohmann::json& where) = 0;
+  // Tidies up after records erased by a process that died (empty folders).
+  virtual void tidy(const DatasetSpec& d, const nlohmann::json& where) = 0;
+
+  // Checks the dataset against the store: the table and columns exist, the
+  // layout parses, creation times are in the declared format; warns where
+  // an index is missing.
+  virtual std::vector<DataMapProblem> check(const DatasetSpec& d) = 0;
+};
+
+// Opens the store. `writable` is needed only to erase. Throws InputError if
+// the store cannot be opened (a missing SQLite file, a missing root folder)
+// and for postgres, which this build cannot open yet.
+std::unique_ptr<DataStore> open_data_store(const StoreSpec& s, bool writable);
+
+// `dpa datamap check`: opens every store read-only and checks every dataset
+// against it; a store that cannot be opened is one error for each dataset.
+std::vector<DataMapProblem> check_datamap(const DataMap& map);
+
+}  // namespace dpa

@@ -1,0 +1,548 @@
+#include "dpa/sqlite_data_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "dpa/error.h"
+
+namespace dpa {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n) {
+  if (pos + n > s.size()) return false;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+int num(std::string_view s, std::size_t pos, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+// "YYYY-MM-DD?HH:MM:SS[.fff]" followed by `tail`; sep is 'T' or ' '.
+std::optional<Timestamp> parse_text_time(std::string_view s, char sep, std::string_view tail) {
+  if (s.size() < 19 || !digits(s, 0, 4) || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' || !digits(s, 8, 2) ||
+      s[10] != sep || !digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2)) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    std::size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    if (pos == start) return std::nullopt;
+  }
+  if (s.substr(pos) != tail) return std::nullopt;
+  using namespace std::chrono;
+  year_month_day ymd{year{num(s, 0, 4)}, month{static_cast<unsigned>(num(s, 5, 2))},
+                     day{static_cast<unsigned>(num(s, 8, 2))}};
+  int h = num(s, 11, 2), m = num(s, 14, 2), sec = num(s, 17, 2);
+  if (!ymd.ok() || h > 23 || m > 59 || sec > 59) return std::nullopt;
+  return Timestamp{sys_days{ymd}} + hours{h} + minutes{m} + seconds{sec};
+}
+
+int busy_timeout_ms() {
+  if (const char* t = std::getenv("DPA_BUSY_TIMEOUT_MS"); t && *t) {
+    char* end = nullptr;
+    long ms = std::strtol(t, &end, 10);
+    if (*end == '\0' && ms >= 0 && ms <= 3600000) return static_cast<int>(ms);
+  }
+  return 15000;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+struct IndexInfo {
+  std::string name;
+  bool unique = false;
+  std::vector<std::string> columns;  // lowercase, in order
+};
+
+class SqliteDataStore final : public DataStore {
+ public:
+  SqliteDataStore(const StoreSpec& s, bool writable)
+      : spec_(s), db_(open(s, writable)) {
+    db_.setBusyTimeout(busy_timeout_ms());
+    // This connection's page cache only (64 MB, whatever the table's size):
+    // index pages stay cached from one batch to the next, and a batch's dirty
+    // pages are not spilled to the file before its commit.
+    db_.exec("PRAGMA cache_size = -65536");
+  }
+
+  std::vector<std::string> tenants(const DatasetSpec& d) override {
+    return guard(d, [&] {
+      std::vector<std::string> out;
+      const std::string t = quote_identifier(d.tenant);
+      const std::string table = quote_identifier(d.table);
+      if (has_index_starting(d, {d.tenant})) {
+        // Skip-scan: one index seek per tenant instead of reading every row.
+        SQLite::Statement first(db_, fmt::format("SELECT min({0}) FROM {1} WHERE {0} IS NOT NULL", t, table));
+        if (!first.executeStep() || first.getColumn(0).isNull()) return out;
+        out.push_back(first.getColumn(0).getString());
+        SQLite::Statement next(db_, fmt::format("SELECT min({0}) FROM {1} WHERE {0} > ?", t, table));
+        for (;;) {
+          next.reset();
+          next.bind(1, out.back());
+          if (!next.executeStep() || next.getColumn(0).isNull()) break;
+          out.push_back(next.getColumn(0).getString());
+        }
+        return out;
+      }
+      SQLite::Statement q(db_, fmt::format("SELECT DISTINCT {0} FROM {1} WHERE {0} IS NOT NULL ORDER BY {0}", t, table));
+      while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+      return out;
+    });
+  }
+
+  RangeStats stats(const DatasetSpec& d, const std::string& tenant, const CreatedRange& r, bool with_bytes) override {
+    RangeStats st;
+    if (r.empty) {
+      st.bytes = with_bytes ? 0 : -1;
+      return st;
+    }
+    return guard(d, [&] {
+      const std::string c = quote_identifier(d.created);
+      std::string sql = fmt::format("SELECT count(*), {}, min(CASE WHEN {} IS NOT NULL THEN {} END) FROM {} WHERE {} = :tenant AND {}",
+                                    with_bytes ? "coalesce(sum(" + bytes_expr(d) + "), 0)" : "-1", c, c,
+                                    quote_identifier(d.table), quote_identifier(d.tenant), range_sql(d, r));
+      SQLite::Statement q(db_, sql);
+      q.bind(":tenant", tenant);
+      bind_range(q, d, r);
+      q.executeStep();
+      st.records = q.getColumn(0).getInt64();
+      st.bytes = q.getColumn(1).getInt64();
+      st.oldest = parse_created(column_value(q, 2), d.created_format);
+      return st;
+    });
+  }
+
+  std::vector<DataRecord> scan(const DatasetSpec& d, const std::string& tenant, const CreatedRange& r,
+                               const DataRecord* after, std::size_t limit) override {
+    std::vector<DataRecord> out;
+    if (r.empty || limit == 0) return out;
+    return guard(d, [&] {
+      const std::string c = quote_identifier(d.created);
+      const std::string k = quote_identifier(d.key);
+      const std::string head = fmt::format("SELECT {} FROM {} WHERE {} = :tenant AND ", select_list(d),
+                                           quote_identifier(d.table), quote_identifier(d.tenant));
+      bool after_null = after && std::holds_alternative<std::monostate>(after->created_raw);
+      if (r.include_null && (!after || after_null)) {
+        std::string sql = head + c + " IS NULL";
+        if (after) sql += fmt::format(" AND {} > :after_key", k);
+        sql += fmt::format(" ORDER BY {} LIMIT :limit", k);
+        SQLite::Statement q(db_, sql);
+        q.bind(":tenant", tenant);
+        if (after) bind_field(q, ":after_key", after->key);
+        q.bind(":limit", static_cast<int64_t>(limit));
+        while (q.executeStep()) out.push_back(read_record(q, d));
+        if (out.size() >= limit) return out;
+        after = nullptr;
+      }
+      CreatedRange bounded = r;
+      bounded.include_null = false;
+      std::string sql = head + range_sql(d, bounded);
+      if (after) {
+        sql += fmt::format(" AND {0} >= :after_created AND ({0} > :after_created OR {1} > :after_key)", c, k);
+      }
+      sql += fmt::format(" ORDER BY {}, {} LIMIT :limit", c, k);
+      SQLite::Statement q(db_, sql);
+      q.bind(":tenant", tenant);
+      bind_range(q, d, bounded);
+      if (after) {
+        bind_field(q, ":after_created", after->created_raw);
+        bind_field(q, ":after_key", after->key);
+      }
+      q.bind(":limit", static_cast<int64_t>(limit - out.size()));
+      while (q.executeStep()) out.push_back(read_record(q, d));
+      return out;
+    });
+  }
+
+  std::vector<std::vector<bool>> erase(const DatasetSpec& d, const std::vector<EraseSegment>& segments,
+                                       const ProgressHook& hook) override {
+    std::vector<std::vector<bool>> erased;
+    std::size_t total = 0;
+    for (const auto& seg : segments) {
+      erased.emplace_back(seg.records.size(), false);
+      if (!seg.range.empty) total += seg.records.size();
+    }
+    if (total == 0) return erased;
+    return guard(d, [&] {
+      db_.exec("BEGIN IMMEDIATE");
+      try {
+        for (std::size_t s = 0; s < segments.size(); ++s) {
+          const EraseSegment& seg = segments[s];
+          if (seg.range.empty || seg.records.empty()) continue;
+          // The range is checked again here, inside the transaction: a record
+          // the application changed since it was scanned is left alone.
+          SQLite::Statement q(db_, fmt::format("DELETE FROM {} WHERE {} = :key AND {} = :tenant AND {}",
+                                               quote_identifier(d.table), quote_identifier(d.key),
+                                               quote_identifier(d.tenant), range_sql(d, seg.range)));
+          for (std::size_t i = 0; i < seg.records.size(); ++i) {
+            q.reset();
+            q.clearBindings();
+            bind_field(q, ":key", seg.records[i].key);
+            q.bind(":tenant", seg.tenant);
+            bind_range(q, d, seg.range);
+            erased[s][i] = q.exec() > 0;
+          }
+        }
+        if (hook) hook("app-before-commit");
+        db_.exec("COMMIT");
+      } catch (...) {
+        try {
+          db_.exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+      }
+      return erased;
+    });
+  }
+
+  nlohmann::json locate(const DatasetSpec&, const std::vector<DataRecord>& records) override {
+    // Creation-time bounds only: the keys themselves stay out of the state.
+    nlohmann::json lo, hi;
+    bool any_null = false;
+    for (const auto& rec : records) {
+      if (std::holds_alternative<std::monostate>(rec.created_raw)) {
+        any_null = true;
+        continue;
+      }
+      nlohmann::json v = field_json(rec.created_raw);
+      if (lo.is_null()) lo = v;
+      hi = v;  // records come in creation-time order
+    }
+    return {{"created_lo", lo}, {"created_hi", hi}, {"null", any_null}};
+  }
+
+  std::vector<DataRecord> relocate(const DatasetSpec& d, const std::string& tenant, const nlohmann::json& where) override {
+    return guard(d, [&] {
+      const std::string c = quote_identifier(d.created);
+      std::vector<std::string> parts;
+      FieldValue lo = field_from_json(where.value("created_lo", nlohmann::json()));
+      FieldValue hi = field_from_json(where.value("created_hi", nlohmann::json()));
+      bool bounded = !std::holds_alternative<std::monostate>(lo);
+      if (bounded) parts.push_back(fmt::format("({0} >= :lo AND {0} <= :hi)", c));
+      if (where.value("null", false)) parts.push_back(c + " IS NULL");
+      std::vector<DataRecord> out;
+      if (parts.empty()) return out;
+      std::string sql = fmt::format("SELECT {} FROM {} WHERE {} = :tenant AND ({})", select_list(d),
+                                    quote_identifier(d.table), quote_identifier(d.tenant), fmt::join(parts, " OR "));
+      SQLite::Statement q(db_, sql);
+      q.bind(":tenant", tenant);
+      if (bounded) {
+        bind_field(q, ":lo", lo);
+        bind_field(q, ":hi", hi);
+      }
+      while (q.executeStep()) out.push_back(read_record(q, d));
+      return out;
+    });
+  }
+
+  void tidy(const DatasetSpec&, const nlohmann::json&) override {}
+
+  std::vector<DataMapProblem> check(const DatasetSpec& d) override {
+    std::vector<DataMapProblem> out;
+    auto error = [&](std::string m) { out.push_back({DataMapProblem::Severity::kError, d.name, std::move(m)}); };
+    auto warn = [&](std::string m) { out.push_back({DataMapProblem::Severity::kWarning, d.name, std::move(m)}); };
+    try {
+      SQLite::Statement exists(db_, "SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?");
+      exists.bind(1, d.table);
+      if (!exists.executeStep()) {
+        std::vector<std::string> tables;
+        SQLite::Statement all(db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+        while (all.executeStep()) tables.push_back(all.getColumn(0).getString());
+        error(fmt::format("store {} ({}) has no table '{}' (tables: {})", spec_.name, spec_.path.string(), d.table,
+                          tables.empty() ? std::string("none") : fmt::format("{}", fmt::join(tables, ", "))));
+        return out;
+      }
+      const auto& cols = columns(d);
+      std::set<std::string> have;
+      for (const auto& col : cols) have.insert(lower(col.name));
+      bool missing = false;
+      auto need = [&](const std::string& col, const std::string& role) {
+        if (!have.count(lower(col))) {
+          std::vector<std::string> names;
+          for (const auto& cc : cols) names.push_back(cc.name);
+          error(fmt::format("table {} has no column '{}' ({}); its columns: {}", d.table, col, role, fmt::join(names, ", ")));
+          missing = true;
+        }
+      };
+      need(d.key, "key");
+      need(d.tenant, "tenant");
+      need(d.created, "created");
+      for (const auto& s : d.subject) need(s.column, "subject " + s.kind);
+      for (const auto& t : d.text) need(t, "text");
+      if (missing) return out;
+
+      if (!key_is_unique(d)) {
+        warn(fmt::format("key column {} of {} is neither the INTEGER PRIMARY KEY nor alone in a UNIQUE index: "
+                         "erasing a record by its key may erase others with the same key",
+                         d.key, d.table));
+      }
+      if (!has_index_starting(d, {d.tenant, d.created})) {
+        warn(fmt::format("no index on ({0}, {1}) of {2}: plans and sweeps read the whole table; "
+                         "CREATE INDEX {2}_{0}_{1} ON {2}({0}, {1})",
+                         d.tenant, d.created, d.table));
+      }
+      for (const auto& s : d.subject) {
+        if (!has_index_starting(d, {s.column})) {
+          warn(fmt::format("subject column {} ({}) of {} has no index: finding a subject's records reads the "
+                           "whole table; CREATE INDEX {}_{} ON {}({})",
+                           s.column, s.kind, d.table, d.table, s.column, d.table, s.column));
+        }
+      }
+      // Creation times must parse in the declared format, or they compare wrong.
+      const std::string c = quote_identifier(d.created);
+      const std::string table = quote_identifier(d.table);
+      SQLite::Statement sample(
+          db_, fmt::format("SELECT v FROM (SELECT {0} AS v FROM {1} WHERE {0} IS NOT NULL LIMIT 200) "
+                           "UNION ALL SELECT min({0}) FROM {1} UNION ALL SELECT max({0}) FROM {1}",
+                           c, table));
+      std::int64_t bad = 0;
+      std::string example;
+      while (sample.executeStep()) {
+        FieldValue v = column_value(sample, 0);
+        if (std::holds_alternative<std::monostate>(v)) continue;
+        if (!parse_created(v, d.created_format)) {
+          if (bad++ == 0) example = field_text(v).substr(0, 40);
+        }
+      }
+      if (bad > 0) {
+        error(fmt::format("{}.{} holds values such as '{}' that are not in created_format {} ({}); such records "
+                          "are never deleted: fix the data or set created_format",
+                          d.table, d.created, example, to_string(d.created_format), format_help(d.created_format)));
+      }
+    } catch (const SQLite::Exception& e) {
+      error(fmt::format("store {} ({}): {}", spec_.name, spec_.path.string(), e.what()));
+    }
+    return out;
+  }
+
+ private:
+  struct ColumnInfo {
+    std::string name;
+    std::string type;
+    int pk = 0;
+  };
+
+  static SQLite::Database open(const StoreSpec& s, bool writable) {
+    if (!fs::exists(s.path)) {
+      throw InputError(fmt::format("store {}: no SQLite database at {} (dpa.toml line {})", s.name, s.path.string(), s.line));
+    }
+    try {
+      return SQLite::Database(s.path.string(), writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY);
+    } catch (const SQLite::Exception& e) {
+      throw InputError(fmt::format("store {}: cannot open {}: {}", s.name, s.path.string(), e.what()));
+    }
+  }
+
+  static std::string format_help(CreatedFormat f) {
+    switch (f) {
+      case CreatedFormat::kIso8601: return "2026-05-01T09:30:00Z";
+      case CreatedFormat::kSqlite: return "2026-05-01 09:30:00";
+      case CreatedFormat::kUnix: return "integer seconds since 1970";
+      case CreatedFormat::kUnixMs: return "integer milliseconds since 1970";
+    }
+    return "";
+  }
+
+  template <typename F>
+  auto guard(const DatasetSpec& d, F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      int code = e.getErrorCode() & 0xff;
+      if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+        throw BusyError(fmt::format("store {} ({}) is locked by another process; try again", spec_.name,
+                                    spec_.path.string()));
+      }
+      throw InputError(fmt::format("dataset {} in store {} ({}): {}; run `dpa datamap check`", d.name, spec_.name,
+                                   spec_.path.string(), e.what()));
+    }
+  }
+
+  const std::vector<ColumnInfo>& columns(const DatasetSpec& d) {
+    auto it = columns_.find(d.table);
+    if (it != columns_.end()) return it->second;
+    std::vector<ColumnInfo> cols;
+    SQLite::Statement q(db_, "SELECT name, type, pk FROM pragma_table_info(?)");
+    q.bind(1, d.table);
+    while (q.executeStep()) cols.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt()});
+    return columns_[d.table] = std::move(cols);
+  }
+
+  const std::vector<IndexInfo>& indexes(const DatasetSpec& d) {
+    auto it = indexes_.find(d.table);
+    if (it != indexes_.end()) return it->second;
+    std::vector<IndexInfo> out;
+    SQLite::Statement list(db_, "SELECT name, \"unique\" FROM pragma_index_list(?)");
+    list.bind(1, d.table);
+    while (list.executeStep()) out.push_back({list.getColumn(0).getString(), list.getColumn(1).getInt() != 0, {}});
+    for (auto& idx : out) {
+      SQLite::Statement info(db_, "SELECT name FROM pragma_index_info(?) ORDER BY seqno");
+      info.bind(1, idx.name);
+      while (info.executeStep()) idx.columns.push_back(info.getColumn(0).isNull() ? "" : lower(info.getColumn(0).getString()));
+    }
+    return indexes_[d.table] = std::move(out);
+  }
+
+  bool has_index_starting(const DatasetSpec& d, const std::vector<std::string>& prefix) {
+    for (const auto& idx : indexes(d)) {
+      if (idx.columns.size() < prefix.size()) continue;
+      bool ok = true;
+      for (std::size_t i = 0; i < prefix.size(); ++i) ok = ok && idx.columns[i] == lower(prefix[i]);
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  bool key_is_unique(const DatasetSpec& d) {
+    int pk_cols = 0;
+    bool key_pk = false, key_integer = false;
+    for (const auto& c : columns(d)) {
+      if (c.pk > 0) ++pk_cols;
+      if (lower(c.name) == lower(d.key)) {
+        key_pk = c.pk > 0;
+        key_integer = lower(c.type) == "integer";
+      }
+    }
+    if (key_pk && pk_cols == 1 && key_integer) return true;
+    for (const auto& idx : indexes(d)) {
+      if (idx.unique && idx.columns.size() == 1 && idx.columns[0] == lower(d.key)) return true;
+    }
+    return false;
+  }
+
+  std::string bytes_expr(const DatasetSpec& d) {
+    std::vector<std::string> parts;
+    for (const auto& col : columns(d)) {
+      parts.push_back(fmt::format("coalesce(length(CAST({} AS BLOB)), 0)", quote_identifier(col.name)));
+    }
+    if (parts.empty()) return "0";
+    return fmt::format("{}", fmt::join(parts, " + "));
+  }
+
+  std::string select_list(const DatasetSpec& d) {
+    std::string s = fmt::format("{}, {}", quote_identifier(d.key), quote_identifier(d.created));
+    for (const auto& subj : d.subject) s += ", " + quote_identifier(subj.column);
+    s += ", " + bytes_expr(d);
+    return s;
+  }
+
+  // The WHERE condition of a range; its bounds are bound by bind_range.
+  static std::string range_sql(const DatasetSpec& d, const CreatedRange& r) {
+    if (r.empty) return "0";
+    const std::string c = quote_identifier(d.created);
+    std::vector<std::string> bounds;
+    if (r.from) bounds.push_back(fmt::format("{} >= :range_from", c));
+    if (r.before) bounds.push_back(fmt::format("{} < :range_before", c));
+    std::string b = bounds.empty() ? fmt::format("{} IS NOT NULL", c) : fmt::format("{}", fmt::join(bounds, " AND "));
+    if (r.include_null) return fmt::format("({} IS NULL OR ({}))", c, b);
+    return "(" + b + ")";
+  }
+
+  // A bound in the column's own format, such that for every stored value v
+  // of second s (with or without a fraction): v < bound  iff  s < t.
+  static void bind_time(SQLite::Statement& q, const char* name, const DatasetSpec& d, Timestamp t) {
+    std::string iso = format_utc(t);  // 2026-05-01T09:30:00Z
+    iso.pop_back();                   // without Z: "…:00" sorts before "…:00Z" and "…:00.5Z"
+    switch (d.created_format) {
+      case CreatedFormat::kIso8601: q.bind(name, iso); break;
+      case CreatedFormat::kSqlite: iso[10] = ' '; q.bind(name, iso); break;
+      case CreatedFormat::kUnix: q.bind(name, static_cast<int64_t>(t.time_since_epoch().count())); break;
+      case CreatedFormat::kUnixMs: q.bind(name, static_cast<int64_t>(t.time_since_epoch().count()) * 1000); break;
+    }
+  }
+
+  static void bind_range(SQLite::Statement& q, const DatasetSpec& d, const CreatedRange& r) {
+    if (r.empty) return;
+    if (r.from) bind_time(q, ":range_from", d, *r.from);
+    if (r.before) bind_time(q, ":range_before", d, *r.before);
+  }
+
+  static void bind_field(SQLite::Statement& q, const char* name, const FieldValue& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) q.bind(name, static_cast<int64_t>(*i));
+    else if (const auto* s = std::get_if<std::string>(&v)) q.bind(name, *s);
+    else q.bind(name);
+  }
+
+  static FieldValue column_value(SQLite::Statement& q, int index) {
+    SQLite::Column col = q.getColumn(index);
+    switch (col.getType()) {
+      case SQLITE_NULL: return std::monostate{};
+      case SQLITE_INTEGER: return static_cast<std::int64_t>(col.getInt64());
+      default: return col.getString();
+    }
+  }
+
+  static DataRecord read_record(SQLite::Statement& q, const DatasetSpec& d) {
+    DataRecord r;
+    r.key = column_value(q, 0);
+    r.created_raw = column_value(q, 1);
+    r.created = parse_created(r.created_raw, d.created_format);
+    r.created_unparsable = !r.created && !std::holds_alternative<std::monostate>(r.created_raw);
+    int i = 2;
+    r.subjects.reserve(d.subject.size());
+    for (std::size_t s = 0; s < d.subject.size(); ++s, ++i) {
+      SQLite::Column col = q.getColumn(i);
+      if (col.isNull()) r.subjects.emplace_back(std::nullopt);
+      else r.subjects.emplace_back(col.getString());
+    }
+    r.bytes = q.getColumn(i).getInt64();
+    return r;
+  }
+
+  StoreSpec spec_;
+  SQLite::Database db_;
+  std::map<std::string, std::vector<ColumnInfo>> columns_;
+  std::map<std::string, std::vector<IndexInfo>> indexes_;
+};
+
+}  // namespace
+
+std::optional<Timestamp> parse_created(const FieldValue& v, CreatedFormat format) {
+  switch (format) {
+    case CreatedFormat::kIso8601:
+      if (const auto* s = std::get_if<std::string>(&v)) return parse_text_time(*s, 'T', "Z");
+      return std::nullopt;
+    case CreatedFormat::kSqlite:
+      if (const auto* s = std::get_if<std::string>(&v)) return parse_text_time(*s, ' ', "");
+      return std::nullopt;
+    case CreatedFormat::kUnix:
+      if (const auto* i = std::get_if<std::int64_t>(&v)) return Timestamp{seconds{*i}};
+      return std::nullopt;
+    case CreatedFormat::kUnixMs:
+      if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        // Floor, so that a fraction of a second never makes a record older.
+        std::int64_t s = *i / 1000 - ((*i % 1000) < 0 ? 1 : 0);
+        return Timestamp{seconds{s}};
+      }
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<DataStore> open_sqlite_data_store(const StoreSpec& s, bool writable) {
+  return std::make_unique<SqliteDataStore>(s, writable);
+}
+
+}  // namespace dpa

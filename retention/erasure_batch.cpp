@@ -1,0 +1,381 @@
+#include "retention/erasure_batch.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "dpa/error.h"
+#include "dpa/tenants.h"
+#include "dpa/workspace.h"
+#include "retention/holds.h"
+
+namespace dpa::retention {
+namespace {
+
+std::string host_name() {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0) return "unknown-host";
+  return host;
+}
+
+std::string action_of(const std::string& kind) { return kind == "sweep" ? "retention.delete" : "retention.reapply"; }
+
+}  // namespace
+
+BatchRunner::BatchRunner(Workspace& ws, Timestamp at, std::int64_t run_id, ProgressHook kill_point)
+    : ws_(ws), at_(at), run_id_(run_id), kill_(std::move(kill_point)), hasher_(ws.keys()) {}
+
+BatchRunner::~BatchRunner() = default;
+
+const SubjectHasher* BatchRunner::subject_hasher(const std::string& tenant) {
+  auto it = subject_hashers_.find(tenant);
+  if (it != subject_hashers_.end()) return it->second.get();
+  std::unique_ptr<SubjectHasher> h;
+  try {
+    h = std::make_unique<SubjectHasher>(current_tenant_key(ws_, tenant).key);
+  } catch (const RefusedError&) {
+    // The key was destroyed: subject hashes can no longer be made.
+  }
+  return subject_hashers_.emplace(tenant, std::move(h)).first->second.get();
+}
+
+std::optional<std::vector<std::optional<std::string>>> BatchRunner::subject_hashes(const DatasetSpec& d,
+                                                                                   const std::string& tenant,
+                                                                                   const DataRecord& r) {
+  const SubjectHasher* h = subject_hasher(tenant);
+  if (!h) return std::nullopt;
+  std::vector<std::optional<std::string>> out;
+  out.reserve(d.subject.size());
+  for (std::size_t i = 0; i < d.subject.size(); ++i) {
+    if (i < r.subjects.size() && r.subjects[i] && !r.subjects[i]->empty()) {
+      out.emplace_back(h->hash(d.subject[i].kind, *r.subjects[i]));
+    } else {
+      out.emplace_back(std::nullopt);
+    }
+  }
+  return out;
+}
+
+BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const DatasetSpec& d,
+                              std::vector<BatchSegment> segments) {
+  BatchOutcome outcome;
+  const std::string erased_at = format_utc(now());
+
+  // Hashes first: they need no transaction.
+  struct Hashed {
+    std::vector<std::string> keys;
+    std::vector<std::optional<std::vector<std::optional<std::string>>>> subjects;
+  };
+  std::vector<Hashed> hashed(segments.size());
+  std::size_t total = 0;
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    for (const auto& r : segments[s].records) {
+      hashed[s].keys.push_back(hasher_.key_hash(d.name, field_text(r.key)));
+      hashed[s].subjects.push_back(d.subject.empty() ? std::optional<std::vector<std::optional<std::string>>>()
+                                                     : subject_hashes(d, segments[s].tenant, r));
+    }
+    total += segments[s].records.size();
+  }
+  if (total == 0) return outcome;
+
+  RetentionBatchRecord batch;
+  std::vector<EraseSegment> erase;            // what step 2 erases
+  std::vector<std::vector<std::string>> erase_hashes;
+  const bool completing = pending_.has_value();
+  ws_.store().transaction([&] {
+    if (pending_) complete(*pending_);
+    // Holds are read here, in the transaction that records the intent: a hold
+    // committed before it is honoured by this batch.
+    nlohmann::json recheck_segments = nlohmann::json::array();
+    std::vector<TombstoneRecord> tombstones;
+    for (std::size_t s = 0; s < segments.size(); ++s) {
+      const BatchSegment& seg = segments[s];
+      ActiveHolds holds = ActiveHolds::load(ws_.store(), seg.tenant, at_);
+      if (holds.covering(d.name)) {
+        outcome.held += static_cast<std::int64_t>(seg.records.size());
+        continue;
+      }
+      const bool subject_holds = holds.has_subject_holds(d);
+      EraseSegment es{seg.tenant, seg.range, {}};
+      std::vector<std::string> es_hashes;
+      for (std::size_t i = 0; i < seg.records.size(); ++i) {
+        const auto& subj = hashed[s].subjects[i];
+        if (subject_holds && (!subj || holds.subject_hold(d, *subj))) {
+          // Held, or the tenant key is gone and a subject hold cannot be ruled out.
+          ++outcome.held;
+          continue;
+        }
+        es.records.push_back(seg.records[i]);
+        es_hashes.push_back(hashed[s].keys[i]);
+        TombstoneRecord t;
+        t.dataset = d.name;
+        t.tenant_id = seg.tenant;
+        t.key_hash = hashed[s].keys[i];
+        if (subj) {
+          for (const auto& h : *subj) {
+            if (h) {
+              t.subject_hash = h;
+              break;
+            }
+          }
+        }
+        t.source = kind;
+        t.bytes = seg.records[i].bytes;
+        t.erased_at = erased_at;
+        tombstones.push_back(std::move(t));
+      }
+      if (es.records.empty()) continue;
+      recheck_segments.push_back({{"tenant", seg.tenant},
+                                  {"rule", seg.why.rule},
+                                  {"clause", seg.why.clause},
+                                  {"range", range_json(seg.range)},
+                                  {"where", store.locate(d, es.records)}});
+      erase.push_back(std::move(es));
+      erase_hashes.push_back(std::move(es_hashes));
+    }
+    if (erase.empty()) return;
+    batch.run_id = run_id_;
+    batch.seq = next_seq_++;
+    batch.kind = kind;
+    batch.dataset = d.name;
+    batch.tenant_id = erase.size() == 1 ? erase.front().tenant : "*";
+    batch.rule = erase.size() == 1 ? segments.front().why.rule : "per tenant, in the audit entry";
+    batch.clause = erase.size() == 1 ? segments.front().why.clause : "";
+    batch.state = "intent";
+    batch.planned = static_cast<std::int64_t>(tombstones.size());
+    batch.recheck = nlohmann::json{{"segments", recheck_segments}}.dump();
+    batch.created_at = erased_at;
+    batch.id = ws_.store().insert_retention_batch(batch);
+    for (auto& t : tombstones) t.batch_id = batch.id;
+    ws_.store().insert_tombstones(tombstones);
+    kill_point("intent-uncommitted");
+  });
+  if (completing) {
+    pending_.reset();
+    kill_point("done-committed");
+  }
+  if (erase.empty()) return outcome;
+  kill_point("intent-committed");
+
+  std::vector<std::vector<bool>> erased = store.erase(d, erase, kill_);
+  kill_point("erased");
+  Completion c{batch, {}, false};
+  for (std::size_t s = 0; s < erase.size(); ++s) {
+    for (std::size_t i = 0; i < erase[s].records.size(); ++i) {
+      if (!erased[s][i]) continue;
+      c.erased.insert(erase_hashes[s][i]);
+      ++outcome.records;
+      outcome.bytes += erase[s].records[i].bytes;
+    }
+  }
+  pending_ = std::move(c);
+  return outcome;
+}
+
+void BatchRunner::flush() {
+  if (!pending_) return;
+  ws_.store().transaction([&] { complete(*pending_); });
+  pending_.reset();
+  kill_point("done-committed");
+}
+
+BatchOutcome BatchRunner::resume(const RetentionBatchRecord& b, DataStore& store, const DatasetSpec& d) {
+  flush();
+  nlohmann::json recheck = nlohmann::json::parse(b.recheck);
+  std::map<std::string, std::set<std::string>> wanted;  // tenant -> key hashes
+  for (const auto& t : ws_.store().batch_tombstones(b.id)) wanted[t.tenant_id].insert(t.key_hash);
+
+  std::set<std::string> erased_hashes;
+  std::vector<EraseSegment> erase;
+  std::vector<std::vector<std::string>> erase_hashes;
+  for (const auto& seg : recheck.at("segments")) {
+    const std::string tenant = seg.at("tenant").get<std::string>();
+    CreatedRange range = range_from_json(seg.at("range"));
+    const std::set<std::string>& mine = wanted[tenant];
+    // Which of the batch's records are still there: found again by the
+    // bounds the intent recorded, recognised by their key hashes.
+    std::set<std::string> present;
+    ActiveHolds holds = ActiveHolds::load(ws_.store(), tenant, at_);
+    const bool covered = holds.covering(d.name) != nullptr;
+    const bool subject_holds = holds.has_subject_holds(d);
+    EraseSegment es{tenant, range, {}};
+    std::vector<std::string> es_hashes;
+    for (auto& r : store.relocate(d, tenant, seg.at("where"))) {
+      std::string h = hasher_.key_hash(d.name, field_text(r.key));
+      if (!mine.count(h)) continue;
+      present.insert(h);
+      if (covered || !range.contains(r.created)) continue;
+      if (subject_holds) {
+        auto hashes = subject_hashes(d, tenant, r);
+        if (!hashes || holds.subject_hold(d, *hashes)) continue;
+      }
+      es.records.push_back(std::move(r));
+      es_hashes.push_back(std::move(h));
+    }
+    for (const auto& h : mine) {
+      if (!present.count(h)) erased_hashes.insert(h);  // gone: erased by the batch before the crash
+    }
+    erase.push_back(std::move(es));
+    erase_hashes.push_back(std::move(es_hashes));
+  }
+  std::vector<std::vector<bool>> erased = store.erase(d, erase, kill_);
+  kill_point("erased");
+  for (const auto& seg : recheck.at("segments")) store.tidy(d, seg.at("where"));
+
+  BatchOutcome outcome;
+  for (std::size_t s = 0; s < erase.size(); ++s) {
+    for (std::size_t i = 0; i < erase[s].records.size(); ++i) {
+      if (erased[s][i]) erased_hashes.insert(erase_hashes[s][i]);
+    }
+  }
+  for (const auto& t : ws_.store().batch_tombstones(b.id)) {
+    if (erased_hashes.count(t.key_hash)) {
+      ++outcome.records;
+      outcome.bytes += t.bytes;
+    }
+  }
+  pending_ = Completion{b, std::move(erased_hashes), true};
+  flush();
+  return outcome;
+}
+
+void BatchRunner::complete(const Completion& c) {
+  const RetentionBatchRecord& b = c.batch;
+  std::map<std::string, nlohmann::json> per_tenant;
+  const nlohmann::json recheck = nlohmann::json::parse(b.recheck);
+  for (const auto& seg : recheck.at("segments")) {
+    per_tenant[seg.at("tenant").get<std::string>()] = {{"tenant", seg.at("tenant")},
+                                                       {"rule", seg.at("rule")},
+                                                       {"clause", seg.at("clause")},
+                                                       {"records", 0},
+                                                       {"bytes", 0},
+                                                       {"key_hashes", nlohmann::json::array()}};
+  }
+  std::vector<std::int64_t> drop;
+  std::int64_t records = 0, bytes = 0;
+  for (const auto& t : ws_.store().batch_tombstones(b.id)) {
+    if (!c.erased.count(t.key_hash)) {
+      drop.push_back(t.id);
+      continue;
+    }
+    ++records;
+    bytes += t.bytes;
+    nlohmann::json& pt = per_tenant[t.tenant_id];
+    pt["records"] = pt["records"].get<std::int64_t>() + 1;
+    pt["bytes"] = pt["bytes"].get<std::int64_t>() + t.bytes;
+    pt["key_hashes"].push_back(t.key_hash);
+  }
+  // Only an intent is completed, so the audit entry below is written once.
+  if (!ws_.store().complete_retention_batch(b.id, records, bytes, format_utc(now()))) return;
+  ws_.store().delete_tombstones(drop);
+  nlohmann::json tenants = nlohmann::json::array();
+  for (auto& [id, pt] : per_tenant) tenants.push_back(std::move(pt));
+  ws_.audit().append(action_of(b.kind), "dataset:" + b.dataset,
+                     {{"run", b.run_id},
+                      {"batch", b.seq},
+                      {"records", records},
+                      {"bytes", bytes},
+                      {"tenants", tenants},
+                      {"resumed", c.resumed}});
+  kill_point("done-uncommitted");
+}
+
+RetentionRun::RetentionRun(Workspace& ws, const DataMap& map, Timestamp at, const std::string& what,
+                           const std::string& actor, ProgressHook kill_point)
+    : ws_(ws), map_(map), what_(what), lock_(RetentionLock::acquire(retention_lock_path(ws.home()), "dpa retention " + what)) {
+  RetentionRunRecord r;
+  r.started_at = format_utc(now());
+  r.at = format_utc(at);
+  r.actor = actor;
+  r.host = host_name();
+  r.pid = ::getpid();
+  r.status = "running";
+  std::size_t pending = 0;
+  ws_.store().transaction([&] {
+    // We hold the lock: any run still "running" died.
+    int interrupted = ws_.store().mark_interrupted_retention_runs(r.started_at);
+    pending = ws_.store().pending_retention_batches().size();
+    id_ = ws_.store().insert_retention_run(r);
+    ws_.audit().append("retention." + what_ + ".start", fmt::format("run:{}", id_),
+                       {{"run", id_}, {"at", r.at}, {"interrupted_runs", interrupted}, {"interrupted_batches", pending}});
+  });
+  runner_ = std::make_unique<BatchRunner>(ws_, at, id_, std::move(kill_point));
+  runner_->kill_point("run-started");
+  resume_intents();
+}
+
+RetentionRun::~RetentionRun() {
+  if (finished_) return;
+  // An error ended the run early; what it did is in the audit log batch by
+  // batch, and a batch it left as an intent is finished by the next run.
+  try {
+    ws_.store().transaction([&] {
+      ws_.store().finish_retention_run(id_, "failed", format_utc(now()));
+      ws_.audit().append("retention." + what_ + ".fail", fmt::format("run:{}", id_), {{"run", id_}});
+    });
+  } catch (...) {
+  }
+}
+
+DataStore& RetentionRun::store_for(const DatasetSpec& d) {
+  auto it = stores_.find(d.store);
+  if (it != stores_.end()) return *it->second;
+  auto s = open_data_store(map_.store_of(d), true);
+  return *stores_.emplace(d.store, std::move(s)).first->second;
+}
+
+void RetentionRun::resume_intents() {
+  for (const auto& b : ws_.store().pending_retention_batches()) {
+    const DatasetSpec* d = map_.find_dataset(b.dataset);
+    if (!d) {
+      warn(fmt::format("batch {} of run {} (dataset {}) was interrupted and cannot be finished: the data map no "
+                       "longer declares dataset {}; restore it in dpa.toml and run again",
+                       b.seq, b.run_id, b.dataset, b.dataset));
+      continue;
+    }
+    try {
+      BatchOutcome o = runner_->resume(b, store_for(*d), *d);
+      ++resumed_batches_;
+      resumed_records_ += o.records;
+    } catch (const InputError& e) {
+      warn(fmt::format("batch {} of run {} (dataset {}) was interrupted and cannot be finished yet: {}", b.seq,
+                       b.run_id, b.dataset, e.what()));
+    }
+  }
+}
+
+void RetentionRun::finish(const std::string& status, const nlohmann::json& totals) {
+  runner_->flush();
+  ws_.store().transaction([&] {
+    ws_.store().finish_retention_run(id_, status, format_utc(now()));
+    nlohmann::json details = totals;
+    details["run"] = id_;
+    details["status"] = status;
+    ws_.audit().append("retention." + what_ + ".finish", fmt::format("run:{}", id_), details);
+  });
+  finished_ = true;
+  runner_->kill_point("run-finished");
+}
+
+ProgressHook kill_point_from_env() {
+  const char* at = std::getenv("DPA_TEST_KILL_AT");
+  const char* trace = std::getenv("DPA_TEST_KILL_TRACE");
+  if ((!at || !*at) && (!trace || !*trace)) return {};
+  long target = at && *at ? std::strtol(at, nullptr, 10) : 0;
+  bool tracing = trace && *trace && std::string_view(trace) != "0";
+  auto count = std::make_shared<long>(0);
+  return [target, tracing, count](std::string_view point) {
+    long n = ++*count;
+    if (tracing) std::fprintf(stderr, "kill point %ld: %.*s\n", n, static_cast<int>(point.size()), point.data());
+    if (target > 0 && n == target) {
+      std::fflush(stderr);
+      std::raise(SIGKILL);
+    }
+  };
+}
+
+}  // namespace dpa::retention

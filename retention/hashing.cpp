@@ -1,0 +1,88 @@
+#include "retention/hashing.h"
+
+#include <sodium.h>
+
+#include <cctype>
+
+#include "dpa/error.h"
+#include "dpa/keyring.h"
+
+namespace dpa::retention {
+
+RecordHasher::RecordHasher(const Keyring& keys) {
+  // A subkey of the workspace hash key: derived once, so that hashing a
+  // million keys costs one BLAKE2b each.
+  std::string hex = keys.workspace_hash("dpa-retention-record-key-v1");
+  std::size_t len = 0;
+  if (sodium_hex2bin(key_.data(), SecretKey::kSize, hex.data(), hex.size(), nullptr, &len, nullptr) != 0 ||
+      len != SecretKey::kSize) {
+    throw Error(ExitStatus::kInternal, "cannot derive the record key hash key");
+  }
+}
+
+std::string RecordHasher::key_hash(std::string_view dataset, std::string_view key) const {
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, key_.data(), SecretKey::kSize, 16);
+  // Length-prefixed, so that no (dataset, key) pair collides with another.
+  unsigned char len[8];
+  std::uint64_t n = dataset.size();
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
+  crypto_generichash_update(&st, len, sizeof len);
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(dataset.data()), dataset.size());
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  unsigned char out[16];
+  crypto_generichash_final(&st, out, sizeof out);
+  static const char* digits = "0123456789abcdef";
+  std::string hex(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    hex[static_cast<std::size_t>(2 * i)] = digits[out[i] >> 4];
+    hex[static_cast<std::size_t>(2 * i + 1)] = digits[out[i] & 15];
+  }
+  return hex;
+}
+
+std::array<unsigned char, 16> RecordHasher::raw(std::string_view hex) {
+  std::array<unsigned char, 16> out{};
+  std::size_t len = 0;
+  sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr);
+  return out;
+}
+
+std::string normalize_subject(std::string_view kind, std::string_view value) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return std::string(s);
+  };
+  auto digits_of = [](std::string_view s) {
+    std::string d;
+    for (char c : s) {
+      if (c >= '0' && c <= '9') d += c;
+    }
+    return d;
+  };
+  if (kind == "phone") {
+    std::string d = digits_of(value);
+    if (d.size() == 11 && d[0] == '8') d[0] = '7';
+    else if (d.size() == 10 && (d[0] == '7' || d[0] == '6')) d = "7" + d;
+    return "+" + d;
+  }
+  if (kind == "email") {
+    std::string s = trim(value);
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+  if (kind == "iin" || kind == "bin") return digits_of(value);
+  return trim(value);
+}
+
+SubjectHasher::SubjectHasher(const SecretKey& tenant_key) : key_(tenant_key.derive(KeyPurpose::kSubjects)) {}
+
+std::string SubjectHasher::hash(std::string_view kind, std::string_view value) const {
+  std::string m(kind);
+  m += ':';
+  m += normalize_subject(kind, value);
+  return key_.keyed_hash_hex(m);
+}
+
+}  // namespace dpa::retention

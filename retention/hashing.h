@@ -1,0 +1,52 @@
+// The keyed hashes that name records and subjects in the state, the erasure
+// ledger and the audit log, instead of their values.
+//
+// - A record's key hash is keyed by the workspace (the master key), so it
+//   outlives the tenant's key: the ledger can still recognise a record that a
+//   backup restore brings back after its tenant's key was destroyed. It is
+//   the first 128 bits of keyed BLAKE2b over the dataset name and the key.
+// - A subject hash is keyed by the tenant's key (KeyPurpose::kSubjects) over
+//   "kind:normalized value": destroying the tenant key makes it unlinkable.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dpa/secret_key.h"
+
+namespace dpa {
+class Keyring;
+}
+
+namespace dpa::retention {
+
+class RecordHasher {
+ public:
+  explicit RecordHasher(const Keyring& keys);
+  // 32 hex characters.
+  std::string key_hash(std::string_view dataset, std::string_view key) const;
+  static std::array<unsigned char, 16> raw(std::string_view hex);
+
+ private:
+  SecretKey key_;
+};
+
+// The canonical form of a subject identifier, so that "8 701 123-45-67" and
+// "+77011234567" hash alike: phone: '+' and digits, a Kazakh 8-prefix or
+// 10-digit national number turned into +7; email: trimmed, lowercased; iin
+// and bin: digits; anything else: trimmed.
+std::string normalize_subject(std::string_view kind, std::string_view value);
+
+class SubjectHasher {
+ public:
+  explicit SubjectHasher(const SecretKey& tenant_key);
+  // 64 hex characters; keyed BLAKE2b-256 of "kind:normalized".
+  std::string hash(std::string_view kind, std::string_view value) const;
+
+ private:
+  SecretKey key_;
+};
+
+}  // namespace dpa::retention

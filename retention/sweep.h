@@ -1,0 +1,70 @@
+// The sweep: deletes what is due, in crash-safe batches, under the retention
+// lock, and destroys the keys of terminated tenants whose data are gone.
+//
+// A run (see erasure_batch.h for the protocol of each batch):
+//  1. takes the retention lock (a second sweep exits with status 5);
+//  2. records the run and finishes every batch a killed run left behind;
+//  3. for each dataset and tenant, walks the records due at `at` (schedule.h)
+//     down the store's index, `batch` at a time; each batch is one
+//     transaction in the store and one audit entry with its count and key
+//     hashes (never values); held records are left;
+//  4. re-applies the erasure ledger's subject-request erasures;
+//  5. destroys the key of every terminated tenant past its deletion date with
+//     no hold and no record left (crypto-shredding), and audits it;
+//  6. records the end of the run with its totals.
+// With max_runtime it stops between batches and reports what remains; a
+// later run continues. Killed at any point (SIGKILL included) and run again,
+// it finishes the job: nothing not due is deleted, nothing is counted twice.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dpa/data_store.h"
+#include "dpa/datamap.h"
+#include "dpa/time.h"
+
+namespace dpa {
+class Workspace;
+}
+
+namespace dpa::retention {
+
+struct SweepOptions {
+  Timestamp at;                                       // may not be in the future
+  std::size_t batch = 1000;
+  std::optional<std::chrono::milliseconds> max_runtime;
+  std::optional<std::string> tenant;
+  std::string actor;
+  ProgressHook kill_point;                            // test hook, see kill_point_from_env()
+};
+
+struct SweepDatasetTotals {
+  std::string dataset;
+  std::int64_t records = 0;
+  std::int64_t bytes = 0;
+  std::int64_t batches = 0;
+};
+
+struct SweepResult {
+  std::int64_t run_id = 0;
+  bool complete = true;               // false: stopped by max_runtime; run again to continue
+  std::int64_t records = 0;
+  std::int64_t bytes = 0;
+  std::int64_t batches = 0;
+  std::int64_t held = 0;              // left at the moment of deletion because a hold covered them
+  std::int64_t unparsable = 0;        // left because their creation time does not parse
+  std::int64_t resumed_batches = 0;   // finished for a run that was killed
+  std::int64_t resumed_records = 0;
+  std::int64_t reapplied = 0;         // erased again by the erasure ledger
+  std::int64_t remaining = 0;         // due and not yet deleted, when stopped
+  std::vector<SweepDatasetTotals> datasets;
+  std::vector<std::string> keys_destroyed;  // tenants
+  std::vector<std::string> warnings;
+};
+
+SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& options);
+
+}  // namespace dpa::retention

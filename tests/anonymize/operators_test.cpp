@@ -1,0 +1,48 @@
+#include <catch2/catch.hpp>
+
+#include "anonymize/operators.h"
+#include "dpa/error.h"
+
+using namespace dpa::anonymize;
+
+namespace {
+Finding finding(EntityType t, std::string normalized = "") {
+  Finding f;
+  f.type = t;
+  f.normalized = std::move(normalized);
+  return f;
+}
+}  // namespace
+
+TEST_CASE("operator plans parse defaults and per-type overrides", "[operators]") {
+  auto p = OperatorPlan::parse("PHONE=mask,PERSON=surrogate,token");
+  CHECK(p.for_type(EntityType::kPhone) == OperatorKind::kMask);
+  CHECK(p.for_type(EntityType::kPerson) == OperatorKind::kSurrogate);
+  CHECK(p.for_type(EntityType::kEmail) == OperatorKind::kToken);
+  CHECK(p.uses_vault());
+  CHECK(OperatorPlan::parse("tag").describe() == "tag");
+  CHECK_FALSE(OperatorPlan::parse("mask").uses_vault());
+  CHECK_THROWS_WITH(OperatorPlan::parse("shred"), Catch::Contains("unknown operator 'shred'"));
+  CHECK_THROWS_WITH(OperatorPlan::parse("FAX=mask"), Catch::Contains("unknown entity type 'FAX'"));
+  CHECK_THROWS_AS(OperatorPlan::parse("tag,,mask"), dpa::InputError);
+}
+
+TEST_CASE("tags number each value once per type", "[operators]") {
+  TagNumbering tags;
+  CHECK(tags.tag(finding(EntityType::kPhone, "+77011234567")) == "[PHONE_1]");
+  CHECK(tags.tag(finding(EntityType::kPhone, "+77019999999")) == "[PHONE_2]");
+  CHECK(tags.tag(finding(EntityType::kPerson, "марат")) == "[PERSON_1]");
+  CHECK(tags.tag(finding(EntityType::kPhone, "+77011234567")) == "[PHONE_1]");
+  tags.reset();
+  CHECK(tags.tag(finding(EntityType::kPhone, "+77019999999")) == "[PHONE_1]");
+}
+
+TEST_CASE("masks keep what identifies the kind of value, not the person", "[operators]") {
+  CHECK(mask(finding(EntityType::kPhone), "+7 701 123 45 67") == "+7 701 *** ** 67");
+  CHECK(mask(finding(EntityType::kPhone), "8 (701) 123-45-67") == "8 (701) ***-**-67");
+  CHECK(mask(finding(EntityType::kCard), "4400 4301 2345 6789") == "**** **** **** 6789");
+  CHECK(mask(finding(EntityType::kEmail), "ivan.petrov@mail.kz") == "i**********@mail.kz");
+  CHECK(mask(finding(EntityType::kIin), "880101300123") == "**********23");
+  CHECK(mask(finding(EntityType::kPerson), "Марат Иванов") == "М**** И*****");
+  CHECK(mask(finding(EntityType::kIban), "KZ86125KZT5004100100") == "KZ86****************");
+}

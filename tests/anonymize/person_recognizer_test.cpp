@@ -1,0 +1,267 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "anonymize/person_names.h"
+#include "anonymize/person_recognizer.h"
+#include "anonymize/recognizer.h"
+#include "anonymize/token.h"
+
+using namespace dpa::anonymize;
+
+namespace {
+
+struct Found {
+  std::string text;
+  std::string normalized;
+  float confidence;
+  Gender gender;
+  std::string recognizer;
+  std::string context;
+};
+
+// Every finding of the person recognizer, kept ones (>= 0.5) only unless
+// `all`.
+std::vector<Found> persons(const std::string& text, bool all = false) {
+  static const auto recognizer = make_person_recognizer();
+  std::vector<Token> tokens;
+  tokenize(text, tokens);
+  std::vector<Finding> findings;
+  recognizer->find(ScanContext{text, tokens}, findings);
+  std::vector<Found> out;
+  for (const auto& f : findings) {
+    if (!all && f.confidence < 0.5f) continue;
+    out.push_back({text.substr(f.begin, f.end - f.begin), f.normalized, f.confidence, f.gender,
+                   std::string(f.recognizer), std::string(f.context)});
+  }
+  return out;
+}
+
+// The one kept finding of `text`, which must exist.
+Found only(const std::string& text) {
+  auto found = persons(text);
+  INFO(text);
+  REQUIRE(found.size() == 1);
+  return found[0];
+}
+
+bool none(const std::string& text) { return persons(text).empty(); }
+
+}  // namespace
+
+TEST_CASE("the name dictionary knows inflected forms of every part", "[person]") {
+  const auto& d = names::Dictionary::instance();
+  CHECK(d.lemma_count() > 3000);
+  CHECK(d.distinct_form_count() > 50000);
+  auto kinds = [&](const char* word) {
+    std::vector<names::Kind> out;
+    for (const auto& a : d.lookup(fold_hash(word))) out.push_back(a.kind);
+    return out;
+  };
+  for (const char* w : {"Марат", "Марата", "Марату", "Маратом", "Марате", "Маратқа", "Маратпен", "Мараттың",
+                        "Анна", "Анны", "Анне", "Анну", "Анной", "Айгүлге", "Айгүлді", "Ерланның", "Ерланға",
+                        "Айгуль", "Айгули", "Marat", "John"}) {
+    INFO(w);
+    auto k = kinds(w);
+    CHECK(std::count(k.begin(), k.end(), names::Kind::kGiven) > 0);
+  }
+  for (const char* w : {"Иванов", "Иванова", "Ивановым", "Ивановой", "Ивановых", "Ковальская", "Ковальскому",
+                        "Ким", "Шевченко", "Ivanova", "Smith"}) {
+    INFO(w);
+    auto k = kinds(w);
+    CHECK(std::count(k.begin(), k.end(), names::Kind::kSurname) > 0);
+  }
+  for (const char* w : {"Серикович", "Сериковна", "Серикович", "Андреевна", "Юрьевич", "Ильинична", "Павловичем",
+                        "Нұрланұлы", "Нурланулы", "Серікқызы", "Нұрланқызына", "Маратовичке"}) {
+    INFO(w);
+    auto k = kinds(w);
+    CHECK(std::count(k.begin(), k.end(), names::Kind::kPatronymic) > 0);
+  }
+  CHECK(kinds("стол").empty());
+  CHECK(kinds("тенге").empty());
+}
+
+TEST_CASE("a run of name parts is one finding with one normalized value", "[person]") {
+  auto f = only("Здравствуйте, меня зовут Марат Иванов.");
+  CHECK(f.text == "Марат Иванов");
+  CHECK(f.normalized == "марат иванов");
+  CHECK(f.gender == Gender::kMale);
+  CHECK(f.context == "меня зовут");
+  CHECK(f.confidence >= 0.9f);
+
+  // Case forms of one person share the normalized value.
+  for (const char* text : {"позвоните Марату Иванову", "у Марата Иванова долг", "с Маратом Ивановым",
+                           "о Марате Иванове", "Маратқа Ивановқа", "марат иванов звонил"}) {
+    INFO(text);
+    CHECK(only(text).normalized == "марат иванов");
+  }
+  for (const char* text : {"Анна Иванова", "Анны Ивановой", "с Анной Ивановой", "Анну Иванову"}) {
+    INFO(text);
+    auto a = only(text);
+    CHECK(a.normalized == "анна иванова");
+    CHECK(a.gender == Gender::kFemale);
+  }
+}
+
+TEST_CASE("given name, patronymic and surname in any usual order", "[person]") {
+  auto f = only("Иванов Марат Серикович звонил вчера");
+  CHECK(f.text == "Иванов Марат Серикович");
+  CHECK(f.normalized == "марат серикович иванов");
+
+  CHECK(only("у Марата Ивановича нет долга").normalized == "марат иванович");
+  CHECK(only("Ольга Петровна Смирнова").normalized == "ольга петровна смирнова");
+  CHECK(only("Смирновой Ольге Петровне").normalized == "ольга петровна смирнова");
+  CHECK(only("Иванов И.И. подписал").text == "Иванов И.И.");
+}
+
+TEST_CASE("Kazakh patronymics and case endings", "[person]") {
+  auto f = only("Айгүл Нұрланқызы келді");
+  CHECK(f.text == "Айгүл Нұрланқызы");
+  CHECK(f.normalized == "айгүл нұрланқызы");
+  CHECK(f.gender == Gender::kFemale);
+
+  // "Серік ұлы" as two words is the same patronymic as "Серікұлы".
+  auto sep = only("Ерлан Серік ұлы келді");
+  CHECK(sep.text == "Ерлан Серік ұлы");
+  CHECK(only("Ерлан Серікұлы келді").normalized == sep.normalized);
+
+  CHECK(only("Айгүлге хабарласыңыз").text == "Айгүлге");
+  CHECK(only("Айгүлді көрдім").normalized == "айгүл");
+  CHECK(only("мен ерланның досымын").normalized == "ерлан");
+  CHECK(only("Маратпен сөйлестім").normalized == "марат");
+  CHECK(only("менің атым Әсел").context == "менің атым");
+  CHECK(only("Мен Маратпын").normalized == "марат");
+  // Kazakh endings typed with Russian letters.
+  CHECK(only("маратка айтып кой").normalized == "марат");
+}
+
+TEST_CASE("lower-case speech-recognition output", "[person]") {
+  auto found = persons("оператор здравствуйте меня зовут айгерим чем могу помочь клиент здравствуйте это "
+                       "ерлан сейткалиев я по поводу кредита");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].text == "айгерим");
+  CHECK(found[1].text == "ерлан сейткалиев");
+  CHECK(found[1].normalized == "ерлан сейткалиев");
+
+  // A name no dictionary knows, after an intro cue.
+  auto cue = only("меня зовут жансерікбол");
+  CHECK(cue.recognizer == "person.cue");
+  CHECK(cue.context == "меня зовут");
+  // A surname known only by its ending, beside a known given name.
+  CHECK(only("марат жаксылыков пришел").normalized == "марат жаксылыков");
+  CHECK(only("жаксылыкова анна пришла").normalized == "анна жаксылыкова");
+}
+
+TEST_CASE("English names, titles and possessives", "[person]") {
+  auto f = only("My name is John Smith.");
+  CHECK(f.text == "John Smith");
+  CHECK(f.context == "my name is");
+  CHECK(only("John's car is red").text == "John's");
+  CHECK(only("John's car is red").normalized == "john");
+  auto mr = only("Please call Mr Zhaksylykov tomorrow");
+  CHECK(mr.text == "Zhaksylykov");
+  CHECK(mr.context == "mr");
+  CHECK(only("Marat Ivanov called").normalized == "марат иванов");
+  CHECK(only("this is sarah from support").text == "sarah");
+}
+
+TEST_CASE("names that are common words need evidence", "[person]") {
+  CHECK(none("вера в лучшее"));
+  CHECK(none("любовь к делу"));
+  CHECK(none("мир во всем мире"));
+  CHECK(none("слава богу всё хорошо"));
+  CHECK(none("I will call you in May."));
+  CHECK(none("in may we will see"));
+  CHECK(none("надежда есть всегда"));
+  CHECK(none("роза ветров"));
+  CHECK(none("сумма в тенге"));
+
+  // The weak reading is still reported, under the threshold.
+  auto weak = persons("вера в лучшее", true);
+  REQUIRE(weak.size() == 1);
+  CHECK(weak[0].confidence < 0.5f);
+
+  // With evidence they are names.
+  CHECK(only("вчера Вера звонила").text == "Вера");
+  CHECK(only("меня зовут вера").text == "вера");
+  CHECK(only("вера петрова звонила").normalized == "вера петрова");
+  CHECK(only("Will Smith arrived").text == "Will Smith");
+  CHECK(only("уважаемая Надежда Ивановна").normalized == "надежда ивановна");
+}
+
+TEST_CASE("streets, places and companies named after people are not persons", "[person]") {
+  CHECK(none("живу на улице Абая 150"));
+  CHECK(none("ул. Абая, 150"));
+  CHECK(none("проспект Абая"));
+  CHECK(none("Абай көшесі 15"));
+  CHECK(none("на абая 150 квартира 3"));
+  CHECK(none("Розыбакиева 247"));
+  CHECK(none("Наш офис в ЖК Нурсая"));
+}
+
+TEST_CASE("plain text without names stays clean", "[person]") {
+  CHECK(none("Настоящий документ является публичной офертой Исполнителя о заключении договора."));
+  CHECK(none("Исполнитель обеспечивает отправку Автозвонков и SMS Абонентам по спискам Абонентов."));
+  CHECK(none("Клиент обязуется хранить Параметры доступа и не передавать их третьим лицам."));
+  CHECK(none("оплата прошла сегодня в пять часов вечера спасибо большое"));
+  CHECK(none("Төлем бүгін түсті, рахмет"));
+  CHECK(none("The processor shall delete personal data within thirty days."));
+}
+
+TEST_CASE("guessing by ending reads the case and the nominative", "[person]") {
+  std::vector<names::Analysis> readings;
+  std::vector<std::string> lemmas;
+  REQUIRE(names::guess_by_ending("жаксылыкову", readings, lemmas));
+  REQUIRE(lemmas.size() == 2);
+  CHECK(lemmas[0] == "жаксылыков");
+  CHECK(readings[0].gcase == names::Case::kDat);
+  CHECK(lemmas[1] == "жаксылыкова");
+  readings.clear();
+  lemmas.clear();
+  CHECK_FALSE(names::guess_by_ending("стол", readings, lemmas));
+  CHECK_FALSE(names::guess_by_ending("слов", readings, lemmas));
+}
+
+TEST_CASE("speaker labels of chat exports and transcripts", "[person]") {
+  auto label = only("[14:51] Ксаверий: Добрый день");
+  CHECK(label.text == "Ксаверий");
+  CHECK(label.recognizer == "person.cue");
+  CHECK(only("06.01.2023, 18:23 - Евстафий Трегубов: Здравствуйте").text == "Евстафий Трегубов");
+  // A known name as a label, even one that is also a word.
+  CHECK(only("[13:07] дана: сізбен қалай байланысамыз?").text == "дана");
+  // Roles, companies and document fields are not names.
+  CHECK(none("[09:25] Менеджер: Номер заказа?"));
+  CHECK(none("[10:50] Береке Трейд: Номер?"));
+  CHECK(none("Важно: мы не раскрываем данные"));
+  CHECK(none("Исполнитель: ____________"));
+}
+
+TEST_CASE("role words and greetings around a name", "[person]") {
+  CHECK(only("оператор салтанат слушаю вас").text == "салтанат");
+  CHECK(only("сәлеметсіз бе оператор серік тыңдаймын").text == "серік");
+  auto rare = only("hello support niamh speaking");
+  CHECK(rare.text == "niamh");
+  CHECK(rare.recognizer == "person.cue");
+  CHECK(only("Это Феоктист из Дала Телеком.").text == "Феоктист");
+  CHECK(only("кеше дидармен сөйлестім").normalized == "дидар");
+  CHECK(only("құжатты кімге береміз клиент: сәулеге беріңіз").text == "сәулеге");
+}
+
+TEST_CASE("names read with words no dictionary knows", "[person]") {
+  // A father's given name as the surname, Kazakh style.
+  auto kz = only("Айгүл Төлеген келді");
+  CHECK(kz.text == "Айгүл Төлеген");
+  CHECK(kz.gender == Gender::kFemale);
+  // The given name before a patronymic, the word between two name words.
+  CHECK(only("ксаверий дмитриевич нурланов звонил").text == "ксаверий дмитриевич нурланов");
+  CHECK(only("запишите на байжанова евстафия петровича пожалуйста").text == "байжанова евстафия петровича");
+  // A capitalized word beside a capitalized name.
+  CHECK(only("Jessica Nakashima said it is ready").text == "Jessica Nakashima");
+  CHECK(only("[09:21] Феврония Иванова: Здравствуйте").text == "Феврония Иванова");
+  // After an intro, the last word of the phrase.
+  CHECK(only("my name is emma featherstone i'm calling").text == "emma featherstone");
+  // A sentence-opening word is not part of the name.
+  CHECK(only("Сегодня Марат звонил").text == "Марат");
+}

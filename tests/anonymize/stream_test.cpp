@@ -1,0 +1,190 @@
+// The streaming engine with a stand-in recognizer, so that chunking, order,
+// jobs and UTF-8 handling are tested apart from detection quality.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "anonymize/pseudonymizer.h"
+#include "anonymize/stream.h"
+#include "anonymize/utf8.h"
+#include "dpa/error.h"
+
+using namespace dpa::anonymize;
+
+namespace {
+
+// Finds "secret-<digits>" words anywhere; normalized is the digits.
+class SecretRecognizer final : public Recognizer {
+ public:
+  std::string_view name() const override { return "test.secret"; }
+  void find(const ScanContext& ctx, std::vector<Finding>& out) const override {
+    std::string_view t = ctx.text;
+    for (std::size_t i = t.find("secret-"); i != std::string_view::npos; i = t.find("secret-", i + 1)) {
+      std::size_t j = i + 7;
+      while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
+      if (j == i + 7) continue;
+      Finding f;
+      f.begin = i;
+      f.end = j;
+      f.type = EntityType::kPhone;
+      f.confidence = 0.9f;
+      f.normalized = std::string(t.substr(i + 7, j - i - 7));
+      f.recognizer = "test.secret";
+      out.push_back(f);
+    }
+  }
+};
+
+std::unique_ptr<Detector> secret_detector() {
+  std::vector<std::unique_ptr<Recognizer>> r;
+  r.push_back(std::make_unique<SecretRecognizer>());
+  return std::make_unique<Detector>(DetectorOptions{}, std::move(r));
+}
+
+class ChunkedSource final : public ByteSource {
+ public:
+  ChunkedSource(std::string s, std::size_t max_read = 7) : s_(std::move(s)), max_read_(max_read) {}
+  std::size_t read(char* buf, std::size_t n) override {
+    std::size_t k = std::min({n, max_read_, s_.size() - pos_});
+    std::copy_n(s_.data() + pos_, k, buf);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::string s_;
+  std::size_t max_read_;
+  std::size_t pos_ = 0;
+};
+
+std::string run(const std::string& input, StreamOptions so, std::size_t max_read = 7) {
+  auto d = secret_detector();
+  ChunkedSource src(input, max_read);
+  StringSink sink;
+  PseudonymizeOptions o{so, OperatorPlan(OperatorKind::kTag)};
+  pseudonymize(src, sink, *d, nullptr, o);
+  return sink.text;
+}
+
+std::string expected_tags(const std::string& input) {
+  // Reference: the same replacement done on the whole text at once.
+  StreamOptions so;
+  so.chunk_bytes = 1 << 24;
+  return run(input, so, 1 << 24);
+}
+
+}  // namespace
+
+TEST_CASE("entities on chunk boundaries are found whole, for any chunk size and jobs", "[stream]") {
+  std::mt19937 rng(7);
+  std::string input;
+  for (int i = 0; i < 400; ++i) {
+    input += (rng() % 3 == 0) ? "secret-" + std::to_string(rng() % 100000) : "word";
+    input += (rng() % 10 == 0) ? "\n" : " ";
+    if (rng() % 17 == 0) input += "кириллица ";
+  }
+  std::string reference = expected_tags(input);
+  REQUIRE(reference.find("secret-") == std::string::npos);
+  for (std::size_t chunk : {16u, 17u, 31u, 64u, 100u, 1000u}) {
+    for (int jobs : {1, 2, 3}) {
+      StreamOptions so;
+      so.chunk_bytes = chunk;
+      so.overlap_bytes = 64;
+      so.context_bytes = 8;
+      so.jobs = jobs;
+      INFO("chunk " << chunk << " jobs " << jobs);
+      CHECK(run(input, so) == reference);
+    }
+  }
+}
+
+TEST_CASE("tags are numbered per value across the document", "[stream]") {
+  std::string out = run("secret-1 and secret-2 then secret-1 again\n", StreamOptions{});
+  CHECK(out == "[PHONE_1] and [PHONE_2] then [PHONE_1] again\n");
+}
+
+TEST_CASE("text without findings passes byte for byte", "[stream]") {
+  std::string input = "Привет, мир! Сәлем әлем.\nHello\r\n\tworld \xE2\x80\x94 end";
+  StreamOptions so;
+  so.chunk_bytes = 16;
+  CHECK(run(input, so) == input);
+  CHECK(run("", so).empty());
+}
+
+TEST_CASE("invalid UTF-8 fails closed, or is replaced with --lossy", "[stream][utf8]") {
+  std::string bad = "ok secret-5 \xC3\x28 tail";
+  CHECK_THROWS_WITH(run(bad, StreamOptions{}), Catch::Contains("invalid UTF-8 at byte 12"));
+  StreamOptions lossy;
+  lossy.lossy = true;
+  CHECK(run(bad, lossy) == "ok [PHONE_1] \xEF\xBF\xBD( tail");
+  // A truncated sequence at the very end is invalid too.
+  CHECK_THROWS_AS(run("abc\xD0", StreamOptions{}), dpa::InputError);
+  // A multi-byte character split across reads is not.
+  CHECK(run("ж secret-1 ж", StreamOptions{}, 1) == "ж [PHONE_1] ж");
+}
+
+TEST_CASE("utf8 validation rejects overlongs, surrogates and out-of-range code points", "[utf8]") {
+  CHECK(is_valid_utf8("plain ascii"));
+  CHECK(is_valid_utf8("Қазақ тілі ✓ 😀"));
+  CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // UTF-16 surrogate
+  CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\x80"));
+  CHECK(valid_utf8_prefix("abc\xFFdef") == 3);
+  CHECK(incomplete_utf8_tail("ab\xE2\x80") == 2);
+  CHECK(incomplete_utf8_tail("ab\xE2\x80\x94") == 0);
+  CHECK(replace_invalid_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+}
+
+TEST_CASE("jsonl touches only the named fields and keeps every line valid", "[stream][jsonl]") {
+  std::string input =
+      R"({"id": 1, "body": "call secret-42 now", "meta": {"note": "secret-7", "n": 1.50}})" "\n"
+      R"({"id":2,"body":"nothing here","other":"secret-9"})" "\n"
+      "\n"
+      R"({"body":"quote \" and secret-42 and \u0416"})";
+  StreamOptions so;
+  so.format = InputFormat::kJsonl;
+  so.fields = parse_field_list("body,meta.note");
+  std::string out = run(input, so);
+  CHECK(out ==
+        R"({"id": 1, "body": "call [PHONE_1] now", "meta": {"note": "[PHONE_2]", "n": 1.50}})" "\n"
+        R"({"id":2,"body":"nothing here","other":"secret-9"})" "\n"
+        "\n"
+        R"({"body":"quote \" and [PHONE_1] and Ж"})");
+  so.jobs = 2;
+  so.chunk_bytes = 16;
+  CHECK(run(input, so) == out);
+}
+
+TEST_CASE("jsonl walks arrays and rejects invalid lines with their number", "[stream][jsonl]") {
+  StreamOptions so;
+  so.format = InputFormat::kJsonl;
+  so.fields = parse_field_list("messages.text");
+  CHECK(run(R"({"messages":[{"text":"secret-1"},{"text":"x secret-2"}]})" "\n", so) ==
+        R"({"messages":[{"text":"[PHONE_1]"},{"text":"x [PHONE_2]"}]})" "\n");
+  CHECK_THROWS_WITH(run("{\"a\":1}\n{broken\n", so), Catch::Contains("line 2"));
+  CHECK_THROWS_AS(parse_field_list("a,,b"), dpa::InputError);
+  CHECK_THROWS_AS(parse_field_list("a..b"), dpa::InputError);
+}
+
+TEST_CASE("overlaps resolve longest first, then confidence, whatever the input order", "[detector]") {
+  auto make = [](std::size_t b, std::size_t e, float c, EntityType t) {
+    Finding f;
+    f.begin = b;
+    f.end = e;
+    f.confidence = c;
+    f.type = t;
+    return f;
+  };
+  std::vector<Finding> in = {make(0, 10, 0.6f, EntityType::kPhone), make(5, 12, 0.99f, EntityType::kIin),
+                             make(12, 20, 0.7f, EntityType::kCard), make(12, 20, 0.9f, EntityType::kIban),
+                             make(30, 31, 0.5f, EntityType::kPerson)};
+  auto a = resolve_overlaps(in);
+  std::reverse(in.begin(), in.end());
+  auto b = resolve_overlaps(in);
+  REQUIRE(a.size() == 3);
+  CHECK(a[0].type == EntityType::kPhone);   // longest
+  CHECK(a[1].type == EntityType::kIban);    // same span: higher confidence
+  CHECK(a[2].type == EntityType::kPerson);
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].type == b[i].type);
+}

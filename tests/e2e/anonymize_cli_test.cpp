@@ -1,0 +1,134 @@
+// End-to-end: dpa anonymize, reidentify and scan through the real binary.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+using dpa::test::run_dpa;
+using dpa::test::TempDir;
+
+namespace {
+
+struct Workspace {
+  TempDir dir;
+  Workspace() {
+    REQUIRE(run({"init", "--policy", "truffles"}).status == 0);
+    REQUIRE(run({"tenant", "add", "acme"}).status == 0);
+  }
+  dpa::test::RunResult run(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--home", dir.path().string()});
+    return run_dpa(args, input);
+  }
+  int count(const std::string& sql) {
+    SQLite::Database db((dir.path() / "dpa.db").string());
+    SQLite::Statement q(db, sql);
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  }
+};
+
+const std::string kChat =
+    "Здравствуйте, меня зовут Марат Иванов. Мой номер +7 701 123 45 67, почта marat@example.kz.\n"
+    "Hello, my name is John Smith, call me at 8 (701) 765-43-21.\n";
+
+}  // namespace
+
+TEST_CASE("anonymize --for a subprocessor the policy allows: tokens, a transfer, an audit entry", "[e2e][anonymize]") {
+  Workspace w;
+  // OpenAI is in the US: the kz cross-border conditions need the subjects' consent.
+  auto no_consent = w.run({"anonymize", "--tenant", "acme", "--for", "openai", "--category", "communications.messages"}, kChat);
+  CHECK(no_consent.status == 6);
+  CHECK(no_consent.out.empty());
+  CHECK_THAT(no_consent.err, Catch::Contains("Art. 16"));
+  REQUIRE(w.run({"transfer", "agreement", "add", "--tenant", "acme", "--kind", "cross-border-consent",
+                 "--reference", "consent clause of the shop's terms v3", "--to", "openai"})
+              .status == 0);
+  auto r = w.run({"anonymize", "--tenant", "acme", "--for", "openai", "--category", "communications.messages"}, kChat);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("+7 701 123 45 67") == std::string::npos);
+  CHECK(r.out.find("marat@example.kz") == std::string::npos);
+  CHECK(r.out.find("<PHONE:") != std::string::npos);
+  CHECK(w.count("SELECT count(*) FROM transfers WHERE status = 'made' AND subprocessor = 'openai' "
+                "AND pseudonymized = 1 AND clause = 'DPA 4.2'") == 1);
+  CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'transfer.made'") == 1);
+  // No value reaches the state outside the vault.
+  CHECK(w.count("SELECT count(*) FROM audit_log WHERE details LIKE '%701%' OR details LIKE '%marat%'") == 0);
+  CHECK(w.count("SELECT count(*) FROM transfers WHERE entity_counts LIKE '%701%'") == 0);
+
+  auto back = w.run({"reidentify", "--tenant", "acme"}, r.out);
+  REQUIRE(back.status == 0);
+  CHECK(back.out == kChat);
+}
+
+TEST_CASE("anonymize refuses what the policy forbids and cites the clause", "[e2e][anonymize]") {
+  Workspace w;
+  auto r = w.run({"anonymize", "--tenant", "acme", "--for", "openai", "--category", "identification.contact"}, kChat);
+  CHECK(r.status == 6);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("DPA 4.2"));
+  CHECK(w.count("SELECT count(*) FROM transfers WHERE status = 'refused' AND clause = 'DPA 4.2'") == 1);
+
+  auto unknown = w.run({"anonymize", "--tenant", "acme", "--for", "skynet", "--category", "communications.messages"}, kChat);
+  CHECK(unknown.status == 3);
+  CHECK_THAT(unknown.err, Catch::Contains("openai"));
+  auto no_tenant = w.run({"anonymize", "--tenant", "nobody"}, kChat);
+  CHECK(no_tenant.status == 3);
+}
+
+TEST_CASE("anonymize fails closed on invalid UTF-8: nothing on stdout", "[e2e][anonymize]") {
+  Workspace w;
+  std::string bad = std::string(5000, 'a') + "\xFF" + "+7 701 123 45 67\n";
+  auto r = w.run({"anonymize", "--tenant", "acme", "--chunk-bytes", "1024"}, bad);
+  CHECK(r.status == 3);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("invalid UTF-8 at byte 5000"));
+  auto lossy = w.run({"anonymize", "--tenant", "acme", "--lossy"}, bad);
+  CHECK(lossy.status == 0);
+  CHECK(lossy.out.find("[PHONE_1]") != std::string::npos);
+}
+
+TEST_CASE("anonymize gives the same output for any --jobs and chunk size", "[e2e][anonymize]") {
+  Workspace w;
+  std::string input;
+  for (int i = 0; i < 300; ++i) input += kChat;
+  auto one = w.run({"anonymize", "--tenant", "acme", "--operator", "tag"}, input);
+  REQUIRE(one.status == 0);
+  auto two = w.run({"anonymize", "--tenant", "acme", "--operator", "tag", "--jobs", "2", "--chunk-bytes", "333"}, input);
+  REQUIRE(two.status == 0);
+  CHECK(one.out == two.out);
+  CHECK(one.out.find("[PHONE_1]") != std::string::npos);
+}
+
+TEST_CASE("anonymize jsonl keeps lines valid and other fields untouched", "[e2e][anonymize]") {
+  Workspace w;
+  std::string input = R"({"id":7,"text":"позвоните +7 701 123 45 67","phone_hint":"+7 701 123 45 67"})" "\n";
+  auto r = w.run({"anonymize", "--tenant", "acme", "--format", "jsonl", "--fields", "text", "--report",
+                  (w.dir.path() / "report.json").string()},
+                 input);
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["id"] == 7);
+  CHECK(j["phone_hint"] == "+7 701 123 45 67");
+  CHECK(j["text"] == "позвоните [PHONE_1]");
+  auto report = nlohmann::json::parse(dpa::test::read_file(w.dir.path() / "report.json"));
+  CHECK(report["entities"]["PHONE"] == 1);
+  CHECK(dpa::test::read_file(w.dir.path() / "report.json").find("701") == std::string::npos);
+}
+
+TEST_CASE("scan lists findings without values unless asked", "[e2e][scan]") {
+  Workspace w;
+  dpa::test::write_file(w.dir.path() / "in.txt", kChat);
+  auto r = w.run({"scan", (w.dir.path() / "in.txt").string(), "--json"});
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["counts"]["PHONE"] == 2);
+  CHECK(r.out.find("701") == std::string::npos);
+  auto shown = w.run({"scan", (w.dir.path() / "in.txt").string(), "--show-values"});
+  CHECK(shown.out.find("+7 701 123 45 67") != std::string::npos);
+  auto missing = w.run({"scan", (w.dir.path() / "nope.txt").string()});
+  CHECK(missing.status == 3);
+  CHECK_THAT(missing.err, Catch::Contains("nope.txt"));
+}

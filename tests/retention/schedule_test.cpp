@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include "dpa/duration.h"
+#include "dpa/working_calendar.h"
+#include "retention/schedule.h"
+#include "retention/retention_test_support.h"
+
+using namespace dpa;
+using namespace dpa::retention;
+using std::chrono::days;
+
+TEST_CASE("latest_start inverts calendar months exactly, clamping included", "[retention][schedule]") {
+  const TimeZone& utc = TimeZone::utc();
+  Duration three_months = Duration::parse("3mo");
+  // 2026-05-31 + 3mo = 2026-08-31; 2026-05-30 + 3mo = 2026-08-30.
+  Timestamp at = parse_timestamp("2026-08-31T00:00:00Z", utc);
+  Timestamp cut = latest_start(at, three_months, utc, nullptr);
+  CHECK(format_utc(cut) == "2026-05-31T00:00:00Z");
+  CHECK(add_duration(cut, three_months, utc, nullptr) <= at);
+  CHECK(add_duration(cut + std::chrono::seconds{1}, three_months, utc, nullptr) > at);
+  // Clamping: 2026-11-30 + 3mo = 2027-02-28, and so do 11-29? no: 2027-02-28 too? 11-28 + 3mo = 02-28.
+  Timestamp feb = parse_timestamp("2027-02-28T12:00:00Z", utc);
+  Timestamp c2 = latest_start(feb, three_months, utc, nullptr);
+  CHECK(add_duration(c2, three_months, utc, nullptr) <= feb);
+  CHECK(add_duration(c2 + std::chrono::seconds{1}, three_months, utc, nullptr) > feb);
+  CHECK(latest_start(at, Duration::parse("30d"), utc, nullptr) == at - days{30});
+  // Working days, in the Kazakh calendar.
+  WorkingCalendar kz = WorkingCalendar::shipped("kz");
+  Timestamp wd_at = parse_timestamp("2026-03-25T12:00:00+05:00", TimeZone::almaty());
+  Timestamp c3 = latest_start(wd_at, Duration::parse("3wd"), TimeZone::almaty(), &kz);
+  CHECK(add_duration(c3, Duration::parse("3wd"), TimeZone::almaty(), &kz) <= wd_at);
+  CHECK(add_duration(c3 + std::chrono::seconds{1}, Duration::parse("3wd"), TimeZone::almaty(), &kz) > wd_at);
+}
+
+TEST_CASE("schedules: termination, age, minimum retention and precedence", "[retention][schedule]") {
+  test::RetentionWorld w;
+  w.tenant("up", "upstat");
+  w.tenant("auto", "autocall");
+  w.tenant("docs", "adr", 6 * 366);  // registered over five years ago
+  Scheduler sched(*w.ws);
+  DataMap map = w.map();
+  const DatasetSpec& docs = map.dataset("docs");
+  const DatasetSpec& journal = map.dataset("journal");
+  Timestamp at = now();
+
+  SECTION("upstat: nothing while the contract runs, everything 30 days after it ends") {
+    DatasetSchedule s = sched.schedule(get_tenant(*w.ws, "up"), docs, at);
+    CHECK(s.due().empty);
+    CHECK(s.not_yet_due().is_all());
+    terminate_tenant(*w.ws, "up", at - days{31});
+    s = sched.schedule(get_tenant(*w.ws, "up"), docs, at);
+    CHECK(s.due().is_all());
+    REQUIRE(s.deadline_rule);
+    CHECK(s.deadline_rule->clause == "upstat 22.3.1; DPA 10.2; DPA 6.5");
+    CHECK_FALSE(s.notes.empty());  // documents.signed is not an upstat category
+    s = sched.schedule(get_tenant(*w.ws, "up"), docs, at - days{2});
+    CHECK(s.due().empty);
+  }
+
+  SECTION("autocall: audio 3 months after it was recorded; after termination deletion wins") {
+    DatasetSpec audio = docs;
+    audio.category = "communications.audio";
+    DatasetSchedule s = sched.schedule(get_tenant(*w.ws, "auto"), audio, at);
+    CreatedRange due = s.due();
+    REQUIRE(due.before);
+    CHECK(add_duration(*due.before, Duration::parse("3mo"), sched.zone(), nullptr) <= at);
+    CHECK(s.deadline_rule->clause == "autocall 2.1.10");
+    CHECK(s.deletion_wins);
+    terminate_tenant(*w.ws, "auto", at - days{40});
+    s = sched.schedule(get_tenant(*w.ws, "auto"), audio, at);
+    CHECK(s.due().is_all());  // the 30-day deletion beats the rest of the 3 months
+  }
+
+  SECTION("adr: documents past the 5-year cap wait for their own 5-year floor; journals stay") {
+    DatasetSchedule s = sched.schedule(get_tenant(*w.ws, "docs"), docs, at);
+    CHECK(s.deadline_passed.kind == RecordSet::Kind::kAll);  // 5y from registration has passed
+    REQUIRE(s.floor_rule);
+    CHECK_THAT(s.floor_rule->clause, Catch::Contains("adr 5.3.12"));
+    CreatedRange due = s.due();
+    REQUIRE(due.before);
+    CHECK(*due.before <= at - days{5 * 365});
+    CreatedRange floor = s.kept_by_floor();
+    CHECK(floor.from == due.before);
+    CHECK(floor.include_null);  // no creation time: the floor cannot be shown to have passed
+    auto until = s.floor_until(at - days{365});
+    REQUIRE(until);
+    CHECK(*until > at + days{3 * 365});
+
+    DatasetSchedule j = sched.schedule(get_tenant(*w.ws, "docs"), journal, at);
+    CHECK(j.due().empty);
+    CHECK(j.deadlines.empty());
+    CHECK(j.floor_rule->clause == "adr 5.3.9");
+  }
+}

@@ -1,0 +1,165 @@
+#include <catch2/catch.hpp>
+
+#include "dpa/error.h"
+#include "dpa/tenants.h"
+#include "retention/erasure_ledger.h"
+#include "retention/hashing.h"
+#include "retention/holds.h"
+#include "retention/lock.h"
+#include "retention/plan.h"
+#include "retention/retention_test_support.h"
+#include "retention/sweep.h"
+
+using namespace dpa;
+using namespace dpa::retention;
+using std::chrono::days;
+
+namespace {
+SweepOptions sweep_now() {
+  SweepOptions o;
+  o.at = now();
+  o.batch = 3;
+  o.actor = "test@host";
+  return o;
+}
+}  // namespace
+
+TEST_CASE("minimum retention: ADR journals and young documents survive every sweep", "[retention][sweep]") {
+  test::RetentionWorld w;
+  w.tenant("adr-client", "adr", 7 * 366);
+  long long old_doc = w.row("docs", "adr-client", 6 * 366);
+  long long young_doc = w.row("docs", "adr-client", 2 * 365);
+  long long undated = w.row("docs", "adr-client", 0);
+  w.app->exec("UPDATE docs SET created_at = NULL WHERE id = " + std::to_string(undated));
+  std::vector<long long> journals;
+  for (int i = 0; i < 5; ++i) journals.push_back(w.row("journal", "adr-client", 365 * (i + 1) * 2));
+
+  RetentionPlan plan = make_plan(*w.ws, w.map(), {now(), std::nullopt, std::nullopt});
+  CHECK(plan.count(PlanLine::Status::kDue) == 1);
+  bool saw_floor = false;
+  for (const auto& g : plan.groups) {
+    for (const auto& l : g.lines) {
+      if (g.dataset == "docs" && l.status == PlanLine::Status::kKept) {
+        saw_floor = true;
+        CHECK(l.records == 2);
+        CHECK_THAT(l.why, Catch::Contains("min_retention 5y from created"));
+        CHECK_THAT(l.why, Catch::Contains("precedence min-retention-wins"));
+        REQUIRE(l.until);
+      }
+    }
+  }
+  CHECK(saw_floor);
+
+  for (int run = 0; run < 3; ++run) {
+    SweepResult r = run_sweep(*w.ws, w.map(), sweep_now());
+    CHECK(r.records == (run == 0 ? 1 : 0));
+  }
+  CHECK_FALSE(w.exists("docs", old_doc));
+  CHECK(w.exists("docs", young_doc));
+  CHECK(w.exists("docs", undated));
+  for (long long id : journals) CHECK(w.exists("journal", id));  // 10 years old and kept: no rule deletes them
+  CHECK(w.ws->audit().verify().ok());
+}
+
+TEST_CASE("holds: tenant, dataset and subject holds keep due data; released, it goes", "[retention][sweep]") {
+  test::RetentionWorld w;
+  w.tenant("t", "upstat");
+  terminate_tenant(*w.ws, "t", now() - days{45});
+  long long a = w.row("docs", "t", 50, "+7 (701) 111-22-33");
+  long long b = w.row("docs", "t", 50, "+77019998877");
+  long long j = w.row("journal", "t", 50);
+  DataMap map = w.map();
+
+  HoldRecord whole = add_hold(*w.ws, map, {"t", std::nullopt, std::nullopt, "audit 2026-3", std::nullopt, "dpo"});
+  HoldRecord subject =
+      add_hold(*w.ws, map, {"t", "docs", "phone:87011112233", "complaint 12", std::nullopt, "dpo"});
+  CHECK(subject.subject_hash->size() == 64);
+  CHECK_THROWS_WITH(add_hold(*w.ws, map, {"t", "journal", "phone:1", "x", std::nullopt, "dpo"}),
+                    Catch::Contains("no dataset journal has subject identifiers of kind 'phone'"));
+  CHECK_THROWS_AS(add_hold(*w.ws, map, {"t", std::nullopt, std::nullopt, "", std::nullopt, "dpo"}), InputError);
+
+  SweepResult r = run_sweep(*w.ws, map, sweep_now());
+  CHECK(r.records == 0);
+  CHECK(r.keys_destroyed.empty());
+  CHECK(w.exists("docs", a));
+  CHECK(w.exists("docs", b));
+  CHECK(w.exists("journal", j));
+
+  release_hold(*w.ws, whole.id, "dpo");
+  CHECK_THROWS_WITH(release_hold(*w.ws, whole.id, "dpo"), Catch::Contains("released on"));
+  r = run_sweep(*w.ws, map, sweep_now());
+  CHECK(r.records == 2);            // b and the journal entry
+  CHECK(r.held == 1);               // a, the subject's record
+  CHECK(w.exists("docs", a));
+  CHECK_FALSE(w.exists("docs", b));
+  CHECK(r.keys_destroyed.empty());  // the subject hold is still in force
+
+  release_hold(*w.ws, subject.id, "dpo");
+  r = run_sweep(*w.ws, map, sweep_now());
+  CHECK(r.records == 1);
+  CHECK(r.keys_destroyed == std::vector<std::string>{"t"});
+  CHECK_THROWS_AS(current_tenant_key(*w.ws, "t"), RefusedError);
+  CHECK(get_tenant(*w.ws, "t").status == "deleted");
+  CHECK(w.ws->audit().verify().ok());
+}
+
+TEST_CASE("holds with --until end by themselves", "[retention][sweep]") {
+  test::RetentionWorld w;
+  w.tenant("t", "upstat");
+  terminate_tenant(*w.ws, "t", now() - days{45});
+  w.row("docs", "t", 50);
+  add_hold(*w.ws, w.map(), {"t", std::nullopt, std::nullopt, "until soon", now() + days{10}, "dpo"});
+  CHECK(make_plan(*w.ws, w.map(), {now(), std::nullopt, std::nullopt}).count(PlanLine::Status::kHeld) == 1);
+  CHECK(make_plan(*w.ws, w.map(), {now() + days{11}, std::nullopt, std::nullopt}).count(PlanLine::Status::kDue) == 1);
+}
+
+TEST_CASE("the erasure ledger re-erases a subject request's records after a restore", "[retention][ledger]") {
+  test::RetentionWorld w;
+  w.tenant("t", "upstat");
+  long long keep = w.row("docs", "t", 3);
+  long long erased = w.row("docs", "t", 3, "+77010000000");
+  w.app->exec("CREATE TABLE backup AS SELECT * FROM docs");
+  // A subject request (another module) deletes the row and records it.
+  w.app->exec("DELETE FROM docs WHERE id = " + std::to_string(erased));
+  RecordHasher hasher(w.ws->keys());
+  TombstoneRecord t;
+  t.dataset = "docs";
+  t.tenant_id = "t";
+  t.key_hash = hasher.key_hash("docs", std::to_string(erased));
+  record_erasures(*w.ws, {t}, "request 2026-77");
+
+  // The backup comes back.
+  w.app->exec("DELETE FROM docs; INSERT INTO docs SELECT * FROM backup");
+  REQUIRE(w.exists("docs", erased));
+  SweepResult r = run_sweep(*w.ws, w.map(), sweep_now());
+  CHECK(r.reapplied == 1);
+  CHECK(r.records == 0);  // nothing is due by the rules: t is active
+  CHECK_FALSE(w.exists("docs", erased));
+  CHECK(w.exists("docs", keep));
+
+  w.app->exec("DELETE FROM docs; INSERT INTO docs SELECT * FROM backup");
+  ReapplyOptions o;
+  o.at = now();
+  o.actor = "test@host";
+  ReapplyResult rr = run_reapply(*w.ws, w.map(), o);
+  CHECK(rr.records == 1);
+  CHECK_FALSE(w.exists("docs", erased));
+  CHECK(w.exists("docs", keep));
+}
+
+TEST_CASE("the retention lock admits one process", "[retention][lock]") {
+  test::TempDir dir;
+  auto first = RetentionLock::acquire(dir / "retention.lock", "dpa retention sweep");
+  CHECK_THROWS_AS(RetentionLock::acquire(dir / "retention.lock", "dpa retention sweep"), BusyError);
+  CHECK_THROWS_WITH(RetentionLock::acquire(dir / "retention.lock", "x"), Catch::Contains("pid"));
+  { RetentionLock moved = std::move(first); }
+  CHECK_NOTHROW(RetentionLock::acquire(dir / "retention.lock", "dpa retention sweep"));
+}
+
+TEST_CASE("subject identifiers normalize before hashing", "[retention][hashing]") {
+  CHECK(normalize_subject("phone", "8 (701) 123-45-67") == "+77011234567");
+  CHECK(normalize_subject("phone", "+7 701 123 45 67") == "+77011234567");
+  CHECK(normalize_subject("phone", "7011234567") == "+77011234567");
+  CHECK(normalize_subject("email", "  Aigerim.S@Example.KZ ") == "aigerim.s@example.kz");
+  CHECK(normalize_subject("iin", "900101 300 123") == "900101300123");
+}
