@@ -130,7 +130,7 @@ TEST_CASE("utf8 validation rejects overlongs, surrogates and out-of-range code p
   CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // UTF-16 surrogate
   CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   CHECK_FALSE(is_valid_utf8("\x80"));
-  CHECK(valid_utf8_prefix("abc\xFFdef") == 3);
+  CHECK(valid_utf8_prefix("abc\xFF" "def") == 3);
   CHECK(incomplete_utf8_tail("ab\xE2\x80") == 2);
   CHECK(incomplete_utf8_tail("ab\xE2\x80\x94") == 0);
   CHECK(replace_invalid_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
