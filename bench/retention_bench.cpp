@@ -17,7 +17,8 @@
 //
 // Targets: sweep within 1.5x of the plain DELETE, with memory independent
 // of the row count; plan under 5 s. Usage:
-//   bench_retention [--rows N] [--tenants N] [--due N] [--batch N] [--dir DIR] [--keep]
+//   bench_retention [--rows N] [--tenants N] [--due N] [--batch N] [--dir DIR] [--keep] [--reuse]
+// (--keep leaves the generated data in DIR; --reuse runs again on them.)
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +58,7 @@ struct Args {
   long long batch = 1000;
   fs::path dir;
   bool keep = false;
+  bool reuse = false;  // keep base.db and the workspace of an earlier --keep run in --dir
   std::string phase;  // internal: "plain", "plan", "sweep"
   std::string at;     // internal: the instant shared by all phases
 };
@@ -75,6 +77,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--batch") a.batch = std::stoll(next());
     else if (k == "--dir") a.dir = next();
     else if (k == "--keep") a.keep = true;
+    else if (k == "--reuse") a.reuse = true;
     else if (k == "--phase") a.phase = next();
     else if (k == "--at") a.at = next();
     else throw std::runtime_error("unknown flag " + k + "; see the comment at the top of retention_bench.cpp");
@@ -269,19 +272,24 @@ int main(int argc, char** argv) {
                 a.due, a.batch, a.dir.c_str());
 
     auto t0 = Clock::now();
-    generate(a, at, a.dir / "base.db");
-    std::printf("  generated in %.1f s (%.0f MB)\n", seconds_since(t0),
-                static_cast<double>(fs::file_size(a.dir / "base.db")) / 1e6);
-
-    // The workspace: every tenant under autocall.
-    t0 = Clock::now();
-    dpa::Workspace::init(a.dir / "ws", "autocall", "bench");
-    {
+    if (a.reuse && fs::exists(a.dir / "base.db")) {
+      std::printf("  reusing %s (due rows are counted again at this instant)\n", (a.dir / "base.db").c_str());
+    } else {
+      fs::remove_all(a.dir / "ws");
+      generate(a, at, a.dir / "base.db");
+      std::printf("  generated in %.1f s (%.0f MB)\n", seconds_since(t0),
+                  static_cast<double>(fs::file_size(a.dir / "base.db")) / 1e6);
+    }
+    if (!fs::exists(a.dir / "ws" / "dpa.db")) {
+      // The workspace: every tenant under autocall. (A reused one keeps the
+      // audit entries and tombstones of earlier runs: a realistic state.)
+      t0 = Clock::now();
+      dpa::Workspace::init(a.dir / "ws", "autocall", "bench");
       std::ofstream(a.dir / "ws" / "dpa.toml", std::ios::app) << kDataMap;
       dpa::Workspace ws = dpa::Workspace::open(a.dir / "ws", "bench");
       for (long long i = 0; i < a.tenants; ++i) dpa::add_tenant(ws, tenant_name(i), "autocall", "");
+      std::printf("  workspace with %lld tenants in %.1f s\n", a.tenants, seconds_since(t0));
     }
-    std::printf("  workspace with %lld tenants in %.1f s\n", a.tenants, seconds_since(t0));
 
     copy_db(a.dir / "base.db", a.dir / "plain.db");
     auto plain = run_phase(argv[0], a, "plain", at_text);
@@ -300,11 +308,11 @@ int main(int argc, char** argv) {
     double sweep_s = 0;
     std::sscanf(sweep.out.c_str(), "%lld %lf %lld %ld", &sweep_n, &sweep_s, &batches, &sweep.max_rss_kb);
 
-    std::printf("  plain DELETE: %lld rows in %.2f s (peak RSS %.0f MB)\n", plain_n, plain_s, plain.max_rss_kb / 1024.0);
+    std::printf("  plain DELETE: %lld rows in %.2f s (peak RSS %.0f MB)\n", plain_n, plain_s, static_cast<double>(plain.max_rss_kb) / 1024.0);
     std::printf("  plan:         %lld rows due (%.0f MB) in %.2f s (peak RSS %.0f MB)   target < 5 s: %s\n", plan_n,
-                static_cast<double>(plan_bytes) / 1e6, plan_s, plan.max_rss_kb / 1024.0, plan_s < 5.0 ? "met" : "MISSED");
+                static_cast<double>(plan_bytes) / 1e6, plan_s, static_cast<double>(plan.max_rss_kb) / 1024.0, plan_s < 5.0 ? "met" : "MISSED");
     std::printf("  sweep:        %lld rows in %lld batches in %.2f s (peak RSS %.0f MB)\n", sweep_n, batches, sweep_s,
-                sweep.max_rss_kb / 1024.0);
+                static_cast<double>(sweep.max_rss_kb) / 1024.0);
     double ratio = plain_s > 0 ? sweep_s / plain_s : 0;
     std::printf("  sweep / plain DELETE = %.2fx   target <= 1.5x: %s\n", ratio, ratio <= 1.5 ? "met" : "MISSED");
     if (sweep_n != plain_n || plan_n != plain_n) {

@@ -216,6 +216,19 @@ CREATE TABLE erasure_tombstones(
 CREATE INDEX erasure_tombstones_batch ON erasure_tombstones(batch_id) WHERE batch_id IS NOT NULL;
 CREATE INDEX erasure_tombstones_group ON erasure_tombstones(dataset, tenant_id, source);
 )sql",
+    // 5: retention: the controllers' destruction requests.
+    R"sql(
+CREATE TABLE destruction_requests(
+  id           INTEGER PRIMARY KEY,
+  tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+  dataset      TEXT,
+  requested_at TEXT NOT NULL,
+  reference    TEXT NOT NULL,
+  recorded_at  TEXT NOT NULL,
+  recorded_by  TEXT NOT NULL
+);
+CREATE INDEX destruction_requests_tenant ON destruction_requests(tenant_id);
+)sql",
 };
 
 constexpr int kKnownVersion = static_cast<int>(std::size(kMigrations));
@@ -880,6 +893,45 @@ class SqliteStateStore final : public StateStore {
       if (source) q.bind(":source", *source);
       std::vector<std::pair<std::string, std::string>> out;
       while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+      return out;
+    });
+  }
+
+  std::int64_t insert_destruction_request(const DestructionRequestRecord& r) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "INSERT INTO destruction_requests(tenant_id, dataset, requested_at, reference, "
+                               "recorded_at, recorded_by) VALUES(?, ?, ?, ?, ?, ?)");
+      q.bind(1, r.tenant_id);
+      bind_optional(q, 2, r.dataset);
+      q.bind(3, r.requested_at);
+      q.bind(4, r.reference);
+      q.bind(5, r.recorded_at);
+      q.bind(6, r.recorded_by);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  std::vector<DestructionRequestRecord> destruction_requests(const std::optional<std::string>& tenant_id) override {
+    return guard([&] {
+      std::string sql = "SELECT id, tenant_id, dataset, requested_at, reference, recorded_at, recorded_by "
+                        "FROM destruction_requests";
+      if (tenant_id) sql += " WHERE tenant_id = :tenant";
+      sql += " ORDER BY id";
+      SQLite::Statement q(db_, sql);
+      if (tenant_id) q.bind(":tenant", *tenant_id);
+      std::vector<DestructionRequestRecord> out;
+      while (q.executeStep()) {
+        DestructionRequestRecord r;
+        r.id = q.getColumn(0).getInt64();
+        r.tenant_id = q.getColumn(1).getString();
+        r.dataset = optional_text(q, 2);
+        r.requested_at = q.getColumn(3).getString();
+        r.reference = q.getColumn(4).getString();
+        r.recorded_at = q.getColumn(5).getString();
+        r.recorded_by = q.getColumn(6).getString();
+        out.push_back(std::move(r));
+      }
       return out;
     });
   }

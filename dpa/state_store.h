@@ -208,6 +208,19 @@ struct TombstoneRecord {
   std::string reference;                     // request id or ""
 };
 
+// A controller's request to destroy its data before the rules would (adr
+// 5.3.11, truffles DPA 3.1.7): records created before `requested_at` become
+// due, minimum retention still permitting.
+struct DestructionRequestRecord {
+  std::int64_t id = 0;
+  std::string tenant_id;
+  std::optional<std::string> dataset;  // nullopt: every dataset
+  std::string requested_at;            // when the controller asked
+  std::string reference;               // its letter or ticket
+  std::string recorded_at;
+  std::string recorded_by;
+};
+
 struct TombstoneQuery {
   std::optional<std::string> dataset;
   std::optional<std::string> tenant_id;
@@ -308,6 +321,8 @@ class StateStore {
   // Distinct (dataset, tenant) pairs with tombstones of `source` (any if nullopt).
   virtual std::vector<std::pair<std::string, std::string>> tombstone_groups(
       const std::optional<std::string>& source) = 0;
+  virtual std::int64_t insert_destruction_request(const DestructionRequestRecord& r) = 0;
+  virtual std::vector<DestructionRequestRecord> destruction_requests(const std::optional<std::string>& tenant_id) = 0;
   // Crypto-shredding: wipes the wrapped key material of every key of the
   // tenant not destroyed yet and stamps destroyed_at; returns how many.
   virtual int destroy_tenant_keys(const std::string& tenant_id, const std::string& destroyed_at) = 0;

@@ -15,6 +15,10 @@ using std::chrono::seconds;
 std::string cite(const RuleOrigin& o) { return o.clause.empty() ? o.policy : fmt::format("{} {}", o.policy, o.clause); }
 
 RecordSet evaluate(const TimedRule& r, Timestamp at, const TimeZone& zone, const WorkingCalendar* cal) {
+  if (r.created_before) {
+    if (r.fixed && *r.fixed <= at) return {RecordSet::Kind::kBefore, *r.created_before};
+    return {RecordSet::Kind::kNone, {}};
+  }
   if (r.from == PeriodStart::kCreated) return {RecordSet::Kind::kBefore, latest_start(at, r.length, zone, cal)};
   if (r.fixed && *r.fixed <= at) return {RecordSet::Kind::kAll, {}};
   return {RecordSet::Kind::kNone, {}};
@@ -22,6 +26,10 @@ RecordSet evaluate(const TimedRule& r, Timestamp at, const TimeZone& zone, const
 
 std::optional<Timestamp> instant(const TimedRule& r, std::optional<Timestamp> created, const TimeZone& zone,
                                  const WorkingCalendar* cal) {
+  if (r.created_before) {
+    if (created && *created < *r.created_before) return r.fixed;
+    return std::nullopt;
+  }
   if (r.from != PeriodStart::kCreated) return r.fixed;
   if (!created) return std::nullopt;
   return add_duration(*created, r.length, zone, cal);
@@ -180,7 +188,7 @@ DatasetSchedule Scheduler::schedule(const TenantRecord& tenant, const DatasetSpe
   if (tenant.terminated_at) terminated = parse_timestamp(*tenant.terminated_at, TimeZone::utc());
 
   auto timed = [&](std::string rule, const RuleOrigin& origin, const Period& per) {
-    TimedRule t{{std::move(rule), cite(origin)}, per.from, per.length, std::nullopt};
+    TimedRule t{{std::move(rule), cite(origin)}, per.from, per.length, std::nullopt, std::nullopt};
     if (const WorkingCalendar* cal = calendar_for(p, per.length)) s.calendar = cal;
     if (per.from == PeriodStart::kRegistration) t.fixed = add(registered, per.length, p);
     if (per.from == PeriodStart::kTermination && terminated) t.fixed = add(*terminated, per.length, p);
@@ -194,6 +202,21 @@ DatasetSchedule Scheduler::schedule(const TenantRecord& tenant, const DatasetSpe
     std::string text = "deletion " + r.after_termination->value.to_string() + " after termination";
     if (terminated) text += " on " + format_date(zone_->local_date(*terminated));
     s.deadlines.push_back(timed(text, r.after_termination->origin, per));
+  }
+  auto requests = requests_.find(tenant.id);
+  if (requests == requests_.end()) {
+    requests = requests_.emplace(tenant.id, ws_.store().destruction_requests(tenant.id)).first;
+  }
+  for (const auto& req : requests->second) {
+    if (req.dataset && *req.dataset != dataset.name) continue;
+    Timestamp when = parse_timestamp(req.requested_at, TimeZone::utc());
+    TimedRule t;
+    t.why.rule = fmt::format("destruction requested on {} ({})", format_date(zone_->local_date(when)), req.reference);
+    t.why.clause = r.delete_on_request ? cite(r.delete_on_request->origin) : "the controller's instruction";
+    t.from = PeriodStart::kCreated;
+    t.fixed = when;
+    t.created_before = when;
+    s.deadlines.push_back(std::move(t));
   }
   if (r.min_retention) {
     s.floors.push_back(

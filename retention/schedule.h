@@ -57,6 +57,8 @@ struct TimedRule {
   PeriodStart from = PeriodStart::kCreated;
   Duration length;
   std::optional<Timestamp> fixed;  // the instant, for rules not counted from creation
+  // A destruction request reaches only the records that existed when it came.
+  std::optional<Timestamp> created_before;
 };
 
 struct DatasetSchedule {
@@ -111,6 +113,7 @@ class Scheduler {
   const TimeZone* zone_;
   std::map<std::string, std::unique_ptr<Policy>> policies_;
   std::map<std::string, std::unique_ptr<WorkingCalendar>> calendars_;
+  std::map<std::string, std::vector<DestructionRequestRecord>> requests_;  // by tenant
 };
 
 // The latest whole second c such that c + length <= at (length > 0): every

@@ -1,4 +1,4 @@
-// dpa retention plan | sweep | hold add | hold list | hold release | reapply
+// dpa retention plan | sweep | hold add | hold list | hold release | request add | request list | reapply
 #include <chrono>
 
 #include <fmt/format.h>
@@ -7,6 +7,7 @@
 #include "dpa/datamap.h"
 #include "dpa/error.h"
 #include "dpa/workspace.h"
+#include "retention/destruction.h"
 #include "retention/erasure_batch.h"
 #include "retention/erasure_ledger.h"
 #include "retention/holds.h"
@@ -214,6 +215,69 @@ int run_reapply_command(Invocation& inv) {
   for (const auto& w : r.warnings) inv.err << "dpa: warning: " << w << "\n";
   return 0;
 }
+
+int run_request_add(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  DataMap map = read_datamap(ws.config_path());
+  DestructionRequest r;
+  r.tenant = inv.get<std::string>("tenant");
+  r.dataset = inv.maybe<std::string>("dataset");
+  r.reference = inv.get<std::string>("reference");
+  r.requested_at = now();
+  if (auto on = inv.maybe<std::string>("on")) r.requested_at = parse_timestamp(*on, TimeZone::named(ws.settings().timezone));
+  r.actor = inv.actor();
+  DestructionRequestRecord rec = add_destruction_request(ws, map, r);
+  if (inv.json()) {
+    inv.print_json({{"id", rec.id}, {"tenant", rec.tenant_id},
+                    {"dataset", rec.dataset ? nlohmann::json(*rec.dataset) : nlohmann::json()},
+                    {"requested_at", rec.requested_at}, {"reference", rec.reference}});
+  } else {
+    inv.out << fmt::format("destruction request {} recorded for {} ({}); `dpa retention plan --tenant {}` shows what "
+                           "it makes due\n",
+                           rec.id, rec.tenant_id, rec.dataset ? *rec.dataset : "all datasets", rec.tenant_id);
+  }
+  return 0;
+}
+
+int run_request_list(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  auto requests = list_destruction_requests(ws, inv.maybe<std::string>("tenant"));
+  if (inv.json()) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : requests) {
+      arr.push_back({{"id", r.id}, {"tenant", r.tenant_id},
+                     {"dataset", r.dataset ? nlohmann::json(*r.dataset) : nlohmann::json()},
+                     {"requested_at", r.requested_at}, {"reference", r.reference},
+                     {"recorded_at", r.recorded_at}, {"recorded_by", r.recorded_by}});
+    }
+    inv.print_json(arr);
+    return 0;
+  }
+  for (const auto& r : requests) {
+    inv.out << fmt::format("{:<5} {:<20} {:<16} {:<22} {}\n", r.id, r.tenant_id, r.dataset.value_or("*"),
+                           r.requested_at, r.reference);
+  }
+  return 0;
+}
+
+const CommandRegistrar request_add_command{Command{
+    "retention request add", "--tenant T [--dataset D] --reference TEXT [--on DATE]",
+    "record a controller's request to destroy its data before the rules would",
+    [](po::options_description& o, po::positional_options_description&) {
+      o.add_options()("tenant", po::value<std::string>()->required()->value_name("T"), "the tenant (controller)")(
+          "dataset", po::value<std::string>()->value_name("D"), "only this dataset")(
+          "reference", po::value<std::string>()->required()->value_name("TEXT"),
+          "the controller's letter or ticket (no personal data: it is audited)")(
+          "on", po::value<std::string>()->value_name("DATE"), "when the request came (default now)");
+    },
+    run_request_add}};
+
+const CommandRegistrar request_list_command{Command{
+    "retention request list", "[--tenant T]", "list the controllers' destruction requests",
+    [](po::options_description& o, po::positional_options_description&) {
+      o.add_options()("tenant", po::value<std::string>()->value_name("T"), "only this tenant");
+    },
+    run_request_list}};
 
 const CommandRegistrar plan_command{Command{
     "retention plan", "[--at DATE] [--tenant T] [--dataset D] [--json]",

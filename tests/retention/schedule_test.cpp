@@ -2,7 +2,11 @@
 
 #include "dpa/duration.h"
 #include "dpa/working_calendar.h"
+#include "dpa/error.h"
+#include "retention/destruction.h"
+#include "retention/plan.h"
 #include "retention/schedule.h"
+#include "retention/sweep.h"
 #include "retention/retention_test_support.h"
 
 using namespace dpa;
@@ -91,4 +95,37 @@ TEST_CASE("schedules: termination, age, minimum retention and precedence", "[ret
     CHECK(j.deadlines.empty());
     CHECK(j.floor_rule->clause == "adr 5.3.9");
   }
+}
+
+TEST_CASE("destruction requests: due at once, minimum retention still wins", "[retention][schedule]") {
+  test::RetentionWorld w;
+  w.tenant("shop", "truffles");
+  w.tenant("edo", "adr", 365);  // registered a year ago: the 5-year cap is far
+  long long old_msg = w.row("docs", "shop", 40);
+  long long new_msg = w.row("docs", "shop", 1);
+  long long doc_old = w.row("docs", "edo", 6 * 366);
+  long long doc_young = w.row("docs", "edo", 100);
+  DataMap map = w.map();
+  CHECK(retention::make_plan(*w.ws, map, {now(), std::nullopt, std::nullopt}).count(retention::PlanLine::Status::kDue) == 0);
+
+  retention::add_destruction_request(*w.ws, map, {"shop", std::nullopt, "letter 2026/88", now() - days{2}, "dpo"});
+  retention::add_destruction_request(*w.ws, map, {"edo", "docs", "request 5.3.11-7", now() - days{1}, "dpo"});
+  CHECK_THROWS_AS(retention::add_destruction_request(*w.ws, map, {"shop", std::nullopt, "x", now() + days{3}, "dpo"}),
+                  InputError);
+
+  Scheduler sched(*w.ws);
+  DatasetSchedule s = sched.schedule(get_tenant(*w.ws, "shop"), map.dataset("docs"), now());
+  REQUIRE(s.deadline_rule);
+  CHECK_THAT(s.deadline_rule->rule, Catch::Contains("letter 2026/88"));
+  CHECK(s.deadline_rule->clause == "truffles DPA 3.1.7");
+
+  retention::SweepOptions o;
+  o.at = now();
+  o.actor = "test";
+  retention::SweepResult r = retention::run_sweep(*w.ws, map, o);
+  CHECK(r.records == 2);
+  CHECK_FALSE(w.exists("docs", old_msg));  // existed when the letter came
+  CHECK(w.exists("docs", new_msg));        // came after it
+  CHECK_FALSE(w.exists("docs", doc_old));  // its own 5 years have passed
+  CHECK(w.exists("docs", doc_young));      // the 5-year floor wins (adr 5.3.12)
 }
