@@ -1,5 +1,6 @@
 #include "dpa/data_store.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -53,6 +54,28 @@ CreatedRange range_from_json(const nlohmann::json& j) {
     r.before = parse_timestamp(j["before"].get<std::string>(), TimeZone::utc());
   r.include_null = j.value("null", false);
   return r;
+}
+
+bool SubjectMatch::searchable(const DatasetSpec& d) const {
+  for (const auto& s : d.subject) {
+    if (s.kind == kind) return true;
+  }
+  return false;
+}
+
+bool SubjectMatch::matches(std::string_view raw) const {
+  std::string n = normalize ? normalize(kind, raw) : std::string(raw);
+  return !n.empty() && std::find(values.begin(), values.end(), n) != values.end();
+}
+
+std::vector<std::string> DataStore::column_names(const DatasetSpec&) { return {}; }
+
+void DataStore::read_rows(const DatasetSpec& d, const std::string&, const SubjectMatch*, const RowVisitor&) {
+  throw InputError(fmt::format("dataset {} is not a table: it has no rows to read", d.name));
+}
+
+std::filesystem::path DataStore::file_path(const DatasetSpec& d, const DataRecord&) {
+  throw InputError(fmt::format("dataset {} is not a file dataset", d.name));
 }
 
 std::unique_ptr<DataStore> open_data_store(const StoreSpec& s, bool writable) {

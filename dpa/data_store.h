@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -92,6 +93,36 @@ struct EraseSegment {
   std::vector<DataRecord> records;
 };
 
+// ---- Reading whole records (exports, subject requests) ----
+
+// A cell as a table holds it, with SQL's types kept apart so that an export
+// can write them faithfully: NULL, integer, real, text, blob.
+using CellValue = std::variant<std::monostate, std::int64_t, double, std::string, std::vector<unsigned char>>;
+
+// How a subject identifier is brought to its canonical form before it is
+// compared ("8 701 123-45-67" -> "+77011234567"). The core does not own the
+// rule (retention::normalize_subject does), so the caller passes it in.
+using SubjectNormalizer = std::string (*)(std::string_view kind, std::string_view value);
+
+// The records of one data subject: those whose subject column of `kind`
+// (DatasetSpec::subject) holds, once normalized, one of `values`. Shared by
+// exports and subject requests so that both find exactly the same records.
+struct SubjectMatch {
+  std::string kind;                  // "phone"
+  std::vector<std::string> values;   // normalized identifiers
+  SubjectNormalizer normalize = nullptr;
+
+  // Whether the dataset has a subject column of this kind at all; a dataset
+  // without one (a folder of recordings) cannot be searched by subject.
+  bool searchable(const DatasetSpec& d) const;
+  // Whether a raw stored value is one of the subject's identifiers.
+  bool matches(std::string_view raw) const;
+};
+
+// Receives each row of a table: its cells in the order of column_names().
+// Returning false stops the read.
+using RowVisitor = std::function<bool(const std::vector<CellValue>& row)>;
+
 // Called at the named points of an erasure (before a SQLite commit, after each
 // unlink); the retention kill test raises SIGKILL from it.
 using ProgressHook = std::function<void(std::string_view point)>;
@@ -124,6 +155,20 @@ class DataStore {
                                            const nlohmann::json& where) = 0;
   // Tidies up after records erased by a process that died (empty folders).
   virtual void tidy(const DatasetSpec& d, const nlohmann::json& where) = 0;
+
+  // Reading whole records, for exports and subject requests. Table datasets:
+  // every column's name, in the table's own order (the order of each row);
+  // a file dataset has none.
+  virtual std::vector<std::string> column_names(const DatasetSpec& d);
+  // Every row of `tenant` (of the subject only, when `subject` is given) in
+  // the store's fixed order (creation time, then key), streamed: one read
+  // transaction, so the rows are one consistent snapshot, and memory does
+  // not grow with the table. Throws InputError for a file dataset.
+  virtual void read_rows(const DatasetSpec& d, const std::string& tenant, const SubjectMatch* subject,
+                         const RowVisitor& visit);
+  // The file behind a record of a file dataset (from scan()), to stream
+  // its content from. Throws InputError for a table dataset.
+  virtual std::filesystem::path file_path(const DatasetSpec& d, const DataRecord& record);
 
   // Checks the dataset against the store: the table and columns exist, the
   // layout parses, creation times are in the declared format; warns where

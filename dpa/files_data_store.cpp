@@ -195,6 +195,16 @@ class FilesDataStore final : public DataStore {
     return out;
   }
 
+  std::filesystem::path file_path(const DatasetSpec& d, const DataRecord& record) override {
+    // Only a path the layout matches, strictly inside the root.
+    std::string rel = field_text(record.key);
+    bool dotdot = ("/" + rel + "/").find("/../") != std::string::npos;
+    if (!layout_of(d).match(rel) || rel.empty() || rel.front() == '/' || dotdot) {
+      throw InputError(fmt::format("dataset {}: {} is not a file of its layout", d.name, rel));
+    }
+    return spec_.root / rel;
+  }
+
  private:
   const FileLayout& layout_of(const DatasetSpec& d) {
     auto it = layouts_.find(d.name);

@@ -349,6 +349,63 @@ class SqliteDataStore final : public DataStore {
     return out;
   }
 
+  // ---- Reading whole rows (exports, subject requests) ----
+
+  std::vector<std::string> column_names(const DatasetSpec& d) override {
+    return guard(d, [&] {
+      std::vector<std::string> out;
+      for (const auto& col : columns(d)) out.push_back(col.name);
+      return out;
+    });
+  }
+
+  void read_rows(const DatasetSpec& d, const std::string& tenant, const SubjectMatch* subject,
+                 const RowVisitor& visit) override {
+    guard(d, [&] {
+      const auto& cols = columns(d);
+      if (cols.empty()) throw InputError(fmt::format("dataset {}: table {} has no columns", d.name, d.table));
+      // Where a subject is asked for, only the columns of its kind are
+      // compared, after normalization (in C++: the stored forms vary).
+      std::vector<int> subject_cols;
+      std::vector<std::string> not_null;
+      if (subject) {
+        for (const auto& sc : d.subject) {
+          if (sc.kind != subject->kind) continue;
+          for (std::size_t i = 0; i < cols.size(); ++i) {
+            if (lower(cols[i].name) == lower(sc.column)) subject_cols.push_back(static_cast<int>(i));
+          }
+          not_null.push_back(quote_identifier(sc.column) + " IS NOT NULL");
+        }
+        if (subject_cols.empty()) return;
+      }
+      std::string list;
+      for (const auto& col : cols) list += (list.empty() ? "" : ", ") + quote_identifier(col.name);
+      std::string sql = fmt::format("SELECT {} FROM {} WHERE {} = :tenant", list, quote_identifier(d.table),
+                                    quote_identifier(d.tenant));
+      if (!not_null.empty()) sql += fmt::format(" AND ({})", fmt::join(not_null, " OR "));
+      // NULL creation times sort first: the order of scan().
+      sql += fmt::format(" ORDER BY {}, {}", quote_identifier(d.created), quote_identifier(d.key));
+      SQLite::Statement q(db_, sql);
+      q.bind(":tenant", tenant);
+      std::vector<CellValue> row(cols.size());
+      while (q.executeStep()) {
+        if (subject) {
+          bool hit = false;
+          for (int i : subject_cols) {
+            SQLite::Column c = q.getColumn(i);
+            if (!c.isNull() && subject->matches(c.getString())) {
+              hit = true;
+              break;
+            }
+          }
+          if (!hit) continue;
+        }
+        for (std::size_t i = 0; i < cols.size(); ++i) row[i] = cell_value(q, static_cast<int>(i));
+        if (!visit(row)) break;
+      }
+    });
+  }
+
  private:
   struct ColumnInfo {
     std::string name;
@@ -502,6 +559,20 @@ class SqliteDataStore final : public DataStore {
     switch (col.getType()) {
       case SQLITE_NULL: return std::monostate{};
       case SQLITE_INTEGER: return static_cast<std::int64_t>(col.getInt64());
+      default: return col.getString();
+    }
+  }
+
+  static CellValue cell_value(SQLite::Statement& q, int index) {
+    SQLite::Column col = q.getColumn(index);
+    switch (col.getType()) {
+      case SQLITE_NULL: return std::monostate{};
+      case SQLITE_INTEGER: return static_cast<std::int64_t>(col.getInt64());
+      case SQLITE_FLOAT: return col.getDouble();
+      case SQLITE_BLOB: {
+        const auto* p = static_cast<const unsigned char*>(col.getBlob());
+        return std::vector<unsigned char>(p, p + col.getBytes());
+      }
       default: return col.getString();
     }
   }
