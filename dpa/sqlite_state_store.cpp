@@ -229,6 +229,40 @@ CREATE TABLE destruction_requests(
 );
 CREATE INDEX destruction_requests_tenant ON destruction_requests(tenant_id);
 )sql",
+    // 6 (7 in the plan; renumbered at merge): exports and their handovers.
+    R"sql(
+CREATE TABLE exports(
+  id                   TEXT PRIMARY KEY,
+  tenant_id            TEXT NOT NULL REFERENCES tenants(id),
+  subject_kind         TEXT,
+  subject_hash         TEXT,
+  datasets             TEXT NOT NULL,
+  format               TEXT NOT NULL CHECK(format IN ('zip', 'tar', 'dir')),
+  path                 TEXT NOT NULL,
+  bytes                INTEGER NOT NULL,
+  package_bytes        INTEGER NOT NULL,
+  files                INTEGER NOT NULL,
+  payload_oxum         TEXT NOT NULL,
+  tag_manifest_sha256  TEXT NOT NULL,
+  created_at           TEXT NOT NULL,
+  actor                TEXT NOT NULL,
+  within_export_window INTEGER NOT NULL,
+  no_debt_reference    TEXT,
+  request_reference    TEXT,
+  CHECK((subject_kind IS NULL) = (subject_hash IS NULL))
+);
+CREATE INDEX exports_tenant ON exports(tenant_id);
+CREATE TABLE export_handovers(
+  id             INTEGER PRIMARY KEY,
+  export_id      TEXT NOT NULL REFERENCES exports(id),
+  transfer_id    INTEGER NOT NULL REFERENCES transfers(id),
+  recipient      TEXT NOT NULL,
+  country        TEXT NOT NULL,
+  handed_over_at TEXT NOT NULL,
+  actor          TEXT NOT NULL
+);
+CREATE INDEX export_handovers_export ON export_handovers(export_id);
+)sql",
 };
 
 constexpr int kKnownVersion = static_cast<int>(std::size(kMigrations));
@@ -936,6 +970,82 @@ class SqliteStateStore final : public StateStore {
     });
   }
 
+  // ---- Exports ----
+
+  void insert_export(const ExportRecord& e) override {
+    guard([&] {
+      SQLite::Statement q(db_, "INSERT INTO exports(id, tenant_id, subject_kind, subject_hash, datasets, format, path, "
+                               "bytes, package_bytes, files, payload_oxum, tag_manifest_sha256, created_at, actor, "
+                               "within_export_window, no_debt_reference, request_reference) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, e.id);
+      q.bind(2, e.tenant_id);
+      bind_optional(q, 3, e.subject_kind);
+      bind_optional(q, 4, e.subject_hash);
+      q.bind(5, e.datasets);
+      q.bind(6, e.format);
+      q.bind(7, e.path);
+      q.bind(8, static_cast<int64_t>(e.bytes));
+      q.bind(9, static_cast<int64_t>(e.package_bytes));
+      q.bind(10, static_cast<int64_t>(e.files));
+      q.bind(11, e.payload_oxum);
+      q.bind(12, e.tag_manifest_sha256);
+      q.bind(13, e.created_at);
+      q.bind(14, e.actor);
+      q.bind(15, e.within_export_window ? 1 : 0);
+      bind_optional(q, 16, e.no_debt_reference);
+      bind_optional(q, 17, e.request_reference);
+      q.exec();
+    });
+  }
+
+  std::optional<ExportRecord> find_export(const std::string& id) override {
+    auto all = select_exports("WHERE id = :id", id);
+    if (all.empty()) return std::nullopt;
+    return all.front();
+  }
+
+  std::vector<ExportRecord> list_exports(const std::optional<std::string>& tenant_id) override {
+    if (tenant_id) return select_exports("WHERE tenant_id = :id", *tenant_id);
+    return select_exports("", std::nullopt);
+  }
+
+  std::int64_t insert_export_handover(const ExportHandoverRecord& h) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "INSERT INTO export_handovers(export_id, transfer_id, recipient, country, "
+                               "handed_over_at, actor) VALUES(?, ?, ?, ?, ?, ?)");
+      q.bind(1, h.export_id);
+      q.bind(2, static_cast<int64_t>(h.transfer_id));
+      q.bind(3, h.recipient);
+      q.bind(4, h.country);
+      q.bind(5, h.handed_over_at);
+      q.bind(6, h.actor);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  std::vector<ExportHandoverRecord> export_handovers(const std::string& export_id) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "SELECT id, export_id, transfer_id, recipient, country, handed_over_at, actor "
+                               "FROM export_handovers WHERE export_id = ? ORDER BY id");
+      q.bind(1, export_id);
+      std::vector<ExportHandoverRecord> out;
+      while (q.executeStep()) {
+        ExportHandoverRecord h;
+        h.id = q.getColumn(0).getInt64();
+        h.export_id = q.getColumn(1).getString();
+        h.transfer_id = q.getColumn(2).getInt64();
+        h.recipient = q.getColumn(3).getString();
+        h.country = q.getColumn(4).getString();
+        h.handed_over_at = q.getColumn(5).getString();
+        h.actor = q.getColumn(6).getString();
+        out.push_back(std::move(h));
+      }
+      return out;
+    });
+  }
+
   int destroy_tenant_keys(const std::string& tenant_id, const std::string& destroyed_at) override {
     return guard([&] {
       // secure_delete makes SQLite overwrite the freed key bytes in the page
@@ -1123,6 +1233,39 @@ class SqliteStateStore final : public StateStore {
       }
       throw;
     }
+  }
+
+  std::vector<ExportRecord> select_exports(const std::string& where, const std::optional<std::string>& id) {
+    return guard([&] {
+      SQLite::Statement q(db_, "SELECT id, tenant_id, subject_kind, subject_hash, datasets, format, path, bytes, "
+                               "package_bytes, files, payload_oxum, tag_manifest_sha256, created_at, actor, "
+                               "within_export_window, no_debt_reference, request_reference FROM exports " +
+                                   where + " ORDER BY created_at, id");
+      if (id) q.bind(":id", *id);
+      std::vector<ExportRecord> out;
+      while (q.executeStep()) {
+        ExportRecord e;
+        e.id = q.getColumn(0).getString();
+        e.tenant_id = q.getColumn(1).getString();
+        e.subject_kind = optional_text(q, 2);
+        e.subject_hash = optional_text(q, 3);
+        e.datasets = q.getColumn(4).getString();
+        e.format = q.getColumn(5).getString();
+        e.path = q.getColumn(6).getString();
+        e.bytes = q.getColumn(7).getInt64();
+        e.package_bytes = q.getColumn(8).getInt64();
+        e.files = q.getColumn(9).getInt64();
+        e.payload_oxum = q.getColumn(10).getString();
+        e.tag_manifest_sha256 = q.getColumn(11).getString();
+        e.created_at = q.getColumn(12).getString();
+        e.actor = q.getColumn(13).getString();
+        e.within_export_window = q.getColumn(14).getInt() != 0;
+        e.no_debt_reference = optional_text(q, 15);
+        e.request_reference = optional_text(q, 16);
+        out.push_back(std::move(e));
+      }
+      return out;
+    });
   }
 
   static void bind_optional(SQLite::Statement& q, int index, const std::optional<std::string>& v) {

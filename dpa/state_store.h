@@ -227,6 +227,43 @@ struct TombstoneQuery {
   std::optional<std::string> source;
 };
 
+// ---- Exports (exports/export_register.h) ----
+
+// One export package written by `dpa export create`: what it holds and how
+// to recognise it again (its Payload-Oxum and the hash of its tag manifest),
+// never the data.
+struct ExportRecord {
+  std::string id;                            // "exp-20260521-093000-3f9a"
+  std::string tenant_id;
+  std::optional<std::string> subject_kind;   // a subject export: the kind,
+  std::optional<std::string> subject_hash;   // and the tenant-keyed hash
+  std::string datasets;                      // JSON array of dataset names
+  std::string format;                        // "zip" | "tar" | "dir"
+  std::string path;                          // where it was written
+  std::int64_t bytes = 0;                    // payload bytes
+  std::int64_t package_bytes = 0;
+  std::int64_t files = 0;                    // payload files
+  std::string payload_oxum;
+  std::string tag_manifest_sha256;
+  std::string created_at;
+  std::string actor;
+  bool within_export_window = false;         // made in a terminated tenant's export window
+  std::optional<std::string> no_debt_reference;  // the confirmation a no-debt condition asked for
+  std::optional<std::string> request_reference;  // the request it answers (External-Identifier)
+};
+
+// A package handed over to its recipient; the transfer-log entry is
+// `transfer_id`.
+struct ExportHandoverRecord {
+  std::int64_t id = 0;
+  std::string export_id;
+  std::int64_t transfer_id = 0;
+  std::string recipient;
+  std::string country;
+  std::string handed_over_at;
+  std::string actor;
+};
+
 struct AuditQuery {
   std::optional<std::string> since;   // ISO-8601 UTC, inclusive
   std::optional<std::string> action;  // exact, or prefix ending in '.' ("tenant.")
@@ -326,6 +363,14 @@ class StateStore {
   // Crypto-shredding: wipes the wrapped key material of every key of the
   // tenant not destroyed yet and stamps destroyed_at; returns how many.
   virtual int destroy_tenant_keys(const std::string& tenant_id, const std::string& destroyed_at) = 0;
+
+  // Exports: packages written and their handovers.
+  virtual void insert_export(const ExportRecord& e) = 0;
+  virtual std::optional<ExportRecord> find_export(const std::string& id) = 0;
+  // Of one tenant (or all), oldest first.
+  virtual std::vector<ExportRecord> list_exports(const std::optional<std::string>& tenant_id) = 0;
+  virtual std::int64_t insert_export_handover(const ExportHandoverRecord& h) = 0;
+  virtual std::vector<ExportHandoverRecord> export_handovers(const std::string& export_id) = 0;
 
   // Audit log. Rows are only ever appended.
   virtual std::optional<AuditRecord> audit_head() = 0;
