@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "dpa/cli/command.h"
+#include "dpa/cli/demo_exports.h"
 #include "dpa/cli/demo_pseudonymize.h"
 #include "dpa/cli/demo_retention.h"
 #include "dpa/demo_dataset.h"
@@ -59,6 +60,7 @@ int run_demo(Invocation& inv) {
   // After the pseudonymizer's part: it records the consent of its truffles tenant.
   DemoTransfersSummary transfers = build_demo_transfers(ws, now(), inv.actor());
   DemoRetentionSummary retention = demo_retention(ws, data.tenants, inv.actor());
+  DemoExportsSummary exports = demo_exports(ws, inv.actor());
   AuditVerifyReport verify = ws.audit().verify();
 
   if (inv.json()) {
@@ -90,6 +92,14 @@ int run_demo(Invocation& inv) {
                                    {"deleted", retention.deleted},
                                    {"batches", retention.batches},
                                    {"key_destroyed", retention.key_destroyed}}},
+                    {"exports", {{"tenant", exports.tenant},
+                                 {"tenant_export", exports.tenant_export},
+                                 {"tenant_package", exports.tenant_package},
+                                 {"subject_export", exports.subject_export},
+                                 {"subject_package", exports.subject_package},
+                                 {"tampered_problems", exports.tampered},
+                                 {"debt_refusal", exports.debt_refusal},
+                                 {"public_key", exports.public_key}}},
                     {"audit_entries", verify.entries},
                     {"audit_ok", verify.ok()}});
     return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
@@ -129,6 +139,20 @@ int run_demo(Invocation& inv) {
   out << fmt::format("            sweep: deleted {} records in {} batches{}; audit entries:\n", retention.deleted,
                      retention.batches, retention.key_destroyed ? ", destroyed the tenant's key" : "");
   for (const auto& line : retention.audit) out << "              " << line << "\n";
+  out << fmt::format("  exports:  {} terminated today, in its export window:\n", exports.tenant);
+  out << fmt::format("            tenant export {} -> {} (Payload-Oxum {})\n", exports.tenant_export,
+                     exports.tenant_package, exports.tenant_oxum);
+  out << fmt::format("              verify: {}; handed over {}\n", exports.tenant_verify, exports.handover);
+  out << fmt::format("            subject export {} ({} record(s) of one phone number of {}) -> {}\n",
+                     exports.subject_export, exports.subject_rows, exports.subject_tenant, exports.subject_package);
+  out << fmt::format("              verify: {}\n", exports.subject_verify);
+  out << "            a tampered copy (a row added to contacts.csv) fails:\n";
+  for (const auto& p : exports.tampered) out << "              " << p << "\n";
+  out << fmt::format("            aqniet-shop (truffles) terminated, export without --confirm-no-debt:\n"
+                     "              refused: {}\n",
+                     exports.debt_refusal);
+  out << fmt::format("            signed with the audit key; public key {} ({})\n", exports.public_key,
+                     exports.public_key_file);
   out << fmt::format("  audit:    {} entries, chain {}\n", verify.entries,
                      verify.ok() ? "verified" : "BROKEN");
   out << fmt::format("\nTry:\n  dpa --home {0} tenant list\n  dpa --home {0} policy explain upstat "
@@ -140,7 +164,10 @@ int run_demo(Invocation& inv) {
                      "--category communications.audio\n"
                      "  dpa --home {0} ropa\n"
                      "  dpa --home {0} retention plan --at 2027-06-01\n"
-                     "  dpa --home {0} datamap check\n",
+                     "  dpa --home {0} datamap check\n"
+                     "  dpa --home {0} export list\n"
+                     "  dpa --home {0} export verify {0}/exports/altyn-clinic.zip\n"
+                     "  dpa --home {0} export verify {0}/exports/acme-kz-subject-tampered\n",
                      home.string(), transfers.report_from, transfers.report_to);
   return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
 }
