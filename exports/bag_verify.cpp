@@ -51,6 +51,7 @@ class Collector {
       return;
     }
     const bool payload = path.rfind("data/", 0) == 0;
+    if (payload) payload_dir = true;
     DualHasher h;
     SeenFile f;
     std::string content;
@@ -78,6 +79,7 @@ class Collector {
 
   std::map<std::string, SeenFile> files_;
   std::map<std::string, std::string> tags_;
+  bool payload_dir = false;  // a data/ folder was seen (or a file under it)
 
  private:
   BagVerifyReport& r_;
@@ -97,7 +99,10 @@ void walk_folder(const fs::path& root, Collector& c) {
       it.disable_recursion_pending();
       continue;
     }
-    if (fs::is_directory(st)) continue;
+    if (fs::is_directory(st)) {
+      if (rel == "data") c.payload_dir = true;
+      continue;
+    }
     if (!fs::is_regular_file(st)) {
       c.problem(rel, "is not a regular file");
       continue;
@@ -161,9 +166,13 @@ std::string read_archive(const fs::path& file, Collector& c) {
     if (!name.empty() && name.back() == '/') name.pop_back();
     if (!prefix) {
       std::size_t slash = name.find('/');
-      prefix = (slash == std::string::npos && !is_dir) ? std::string() : name.substr(0, slash) + "/";
+      bool at_root = slash == std::string::npos && (!is_dir || name == "data");
+      prefix = at_root ? std::string() : name.substr(0, slash) + "/";
     }
-    if (is_dir) continue;
+    if (is_dir) {
+      if (name + "/" == *prefix + "data/") c.payload_dir = true;
+      continue;
+    }
     if (!prefix->empty() && name.rfind(*prefix, 0) != 0) {
       c.problem(name, fmt::format("is outside the bag's folder {}", *prefix));
       continue;
@@ -248,6 +257,8 @@ BagVerifyReport verify_bag(const fs::path& path, const std::optional<std::array<
       c.problem("bagit.txt", "Tag-File-Character-Encoding is not UTF-8");
     }
   }
+
+  if (!c.payload_dir) c.problem("data", "missing: a bag has a payload folder data/, even when it is empty");
 
   // Payload files as found.
   std::set<std::string> payload;

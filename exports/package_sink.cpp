@@ -72,6 +72,7 @@ class DirSink final : public PackageSink {
  public:
   explicit DirSink(const fs::path& out) : out_(out), scratch_(out), bag_(scratch_.dir() / "bag") {
     fs::create_directory(bag_);
+    fs::create_directory(bag_ / "data");  // present even when the payload is empty (RFC 8493 2.1.2)
     fs::create_directory(scratch_.dir() / "spool");
     spool_ = scratch_.dir() / "spool";
   }
@@ -151,6 +152,16 @@ class ArchiveSink final : public PackageSink {
     archive_write_set_bytes_in_last_block(a_, 1);
     check(archive_write_open_filename(a_, file_.c_str()), "open");
     entry_ = archive_entry_new();
+    // The bag's folder and its payload folder, present even when the payload
+    // is empty (RFC 8493 2.1.2).
+    for (const std::string& dir : {prefix_ + "/", prefix_ + "/data/"}) {
+      archive_entry_clear(entry_);
+      archive_entry_set_pathname_utf8(entry_, dir.c_str());
+      archive_entry_set_filetype(entry_, AE_IFDIR);
+      archive_entry_set_perm(entry_, 0755);
+      archive_entry_set_mtime(entry_, std::time(nullptr), 0);
+      check(archive_write_header(a_, entry_), "folder " + dir);
+    }
   }
   ~ArchiveSink() override {
     if (entry_) archive_entry_free(entry_);

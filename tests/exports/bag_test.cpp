@@ -278,3 +278,26 @@ TEST_CASE("the Library of Congress bagit tool validates a dpa bag", "[exports][b
   std::string cmd = std::string(tool) + " --validate '" + (dir / "bag").string() + "' 2>&1";
   CHECK(std::system(cmd.c_str()) == 0);
 }
+
+TEST_CASE("a bag with an empty payload still has its data folder and verifies", "[exports][bagit]") {
+  for (PackageFormat f : {PackageFormat::kZip, PackageFormat::kTar, PackageFormat::kDir}) {
+    DYNAMIC_SECTION(to_string(f)) {
+      TempDir dir;
+      TestKeys keys;
+      fs::path out = dir / "empty";
+      {
+        auto sink = open_package_sink(f, out);
+        BagWriter w(*sink);
+        w.finish({{"Source-Organization", "Test"}}, keys.signer());
+      }
+      auto r = verify_bag(out, keys.pk);
+      INFO(describe(r));
+      CHECK(r.ok());
+      CHECK(r.payload_files == 0);
+      if (f == PackageFormat::kDir) {
+        fs::remove(out / "data");
+        CHECK(has_problem(verify_bag(out, keys.pk), "data", "payload folder"));
+      }
+    }
+  }
+}
