@@ -111,6 +111,10 @@ TransferReport build_transfer_report(Workspace& ws, Timestamp from, Timestamp un
     acc.add(t);
     totals.add(t);
     if (t.status != "made") return true;
+    // A package handed over to the controller (`dpa export handover`) returns
+    // its own data to it: the subprocessor rules do not apply, so it is
+    // counted in its row but never flagged as an unknown subprocessor.
+    if (t.source == "dpa export handover") return true;
 
     FlaggedTransfer f{t.id, t.time, t.tenant_id, t.subprocessor, t.country, t.category, "", "", t.clause, ""};
     Rules& r = rules_of(t.tenant_id);

@@ -104,6 +104,9 @@ TEST_CASE("a tenant export and a subject export of the demo verify; a tampered c
   CHECK(handed["bytes"].get<long long>() == tenant["package_bytes"].get<long long>());
   auto transfers = dpa_at(home, {"transfer", "list"});
   CHECK(transfers.out.find("Acme Kazakhstan LLP") != std::string::npos);
+  // A return to the controller is not a transfer to a subprocessor: the report counts it, never flags it.
+  auto report = json_of(home, {"transfer", "report", "--from", "2000-01-01", "--to", "2100-01-01"});
+  for (const auto& f : report["flagged"]) CHECK(f["subprocessor"] != "Acme Kazakhstan LLP");
   auto shown = json_of(home, {"export", "show", tenant["id"]});
   REQUIRE(shown["handovers"].size() == 1);
   CHECK(shown["handovers"][0]["recipient"] == "Acme Kazakhstan LLP");
