@@ -4,8 +4,10 @@
 // a detached Ed25519 signature of the tag manifest.
 //
 // Memory does not depend on the data: payload files are streamed in 1 MiB
-// blocks, generated files (tables) go through a spool file when the sink
-// needs sizes in advance, and manifest lines are spooled to disk as well.
+// blocks; generated files (a table's JSON Lines and CSV, written together
+// from one read) go through spool files in the scratch folder, hashed as
+// they are written, then moved (folder) or copied (archive) into place; and
+// manifest lines are spooled to disk as well.
 #pragma once
 
 #include <array>
@@ -38,6 +40,8 @@ using ProgressFn = std::function<void(std::uint64_t payload_bytes)>;
 struct ExportCancelled : std::runtime_error {
   ExportCancelled() : std::runtime_error("the export was interrupted; nothing was written at the output path") {}
 };
+
+class DualHasher;
 
 // A buffered stream into one generated payload file.
 class PayloadStream {
@@ -81,8 +85,8 @@ class BagWriter {
 
  private:
   class Spooled;
-  void record(const std::string& bag_path, class DualHasher& hasher);
-  void pump(const void* data, std::size_t n, class DualHasher& hasher);
+  void record(const std::string& bag_path, DualHasher& hasher);
+  void pump(const void* data, std::size_t n, DualHasher& hasher);
   void check_cancel() const;
   void put_tag(const std::string& name, const std::string& content, std::string& tag_manifest);
 

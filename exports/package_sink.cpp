@@ -79,7 +79,6 @@ class DirSink final : public PackageSink {
   ~DirSink() override {
     if (fd_ >= 0) ::close(fd_);
   }
-  bool needs_size() const override { return false; }
   void begin(const std::string& path, std::optional<std::uint64_t>, bool) override {
     fs::path p = bag_ / fs::path(path);
     fs::create_directories(p.parent_path());
@@ -167,7 +166,6 @@ class ArchiveSink final : public PackageSink {
     if (entry_) archive_entry_free(entry_);
     if (a_) archive_write_free(a_);  // closes without finishing; the scratch folder goes next
   }
-  bool needs_size() const override { return true; }
   void begin(const std::string& path, std::optional<std::uint64_t> size, bool compressible) override {
     if (!size) throw Error(ExitStatus::kInternal, "an archive entry needs its size in advance");
     if (format_ == PackageFormat::kZip) {

@@ -23,9 +23,8 @@ PackageFormat parse_package_format(std::string_view text);
 class PackageSink {
  public:
   virtual ~PackageSink() = default;
-  // Whether begin() needs the size of a file in advance (archives do).
-  virtual bool needs_size() const = 0;
-  // Starts the file at `path`, relative to the bag ("data/x.csv").
+  // Starts the file at `path`, relative to the bag ("data/x.csv"). An
+  // archive needs its size in advance (a folder does not).
   // `compressible`: whether deflating it is worth the time (zip only).
   virtual void begin(const std::string& path, std::optional<std::uint64_t> size, bool compressible) = 0;
   virtual void write(const void* data, std::size_t n) = 0;
