@@ -263,7 +263,7 @@ NextDeadline next_deadline(const SubjectRequestRecord& r) {
     return parse_timestamp(*s, TimeZone::utc());
   };
   if (r.mode == "forward" && !r.forwarded_at) return {"forward", ts(r.forward_by)};
-  return {"answer", ts(r.extended_until ? r.extended_until : r.due_at)};
+  return {r.mode == "forward" ? "controller" : "answer", ts(r.extended_until ? r.extended_until : r.due_at)};
 }
 
 std::vector<SubjectRequestRecord> list_requests(Workspace& ws, const ListFilter& f, Timestamp at) {

@@ -97,9 +97,10 @@ RequestView show_request(Workspace& ws, const std::string& id);
 std::vector<anonymize::SubjectId> request_subject_ids(Workspace& ws, const std::string& id);
 
 // The deadline that matters next: forwarding for a forward-mode request
-// not forwarded yet, else the answer deadline (extended if it was).
+// not forwarded yet, else the answer deadline (extended if it was), which
+// for a forwarded request is the controller's to meet ("controller").
 struct NextDeadline {
-  std::string what;                // "forward" | "answer"
+  std::string what;                // "forward" | "answer" | "controller"
   std::optional<Timestamp> at;     // nullopt: the policy sets no deadline
 };
 NextDeadline next_deadline(const SubjectRequestRecord& r);

@@ -5,6 +5,7 @@
 
 #include "dpa/cli/command.h"
 #include "dpa/cli/demo_pseudonymize.h"
+#include "dpa/cli/demo_requests.h"
 #include "dpa/cli/demo_retention.h"
 #include "dpa/demo_dataset.h"
 #include "dpa/demo_transfers.h"
@@ -59,6 +60,7 @@ int run_demo(Invocation& inv) {
   // After the pseudonymizer's part: it records the consent of its truffles tenant.
   DemoTransfersSummary transfers = build_demo_transfers(ws, now(), inv.actor());
   DemoRetentionSummary retention = demo_retention(ws, data.tenants, inv.actor());
+  DemoRequestsSummary requests = demo_requests(ws, data.tenants, inv.actor());
   AuditVerifyReport verify = ws.audit().verify();
 
   if (inv.json()) {
@@ -90,6 +92,11 @@ int run_demo(Invocation& inv) {
                                    {"deleted", retention.deleted},
                                    {"batches", retention.batches},
                                    {"key_destroyed", retention.key_destroyed}}},
+                    {"requests", {{"requests", requests.requests},
+                                  {"suppressed", requests.suppressed},
+                                  {"contacts", requests.contacts},
+                                  {"contacts_removed", requests.contacts_removed},
+                                  {"letter", requests.letter_path}}},
                     {"audit_entries", verify.entries},
                     {"audit_ok", verify.ok()}});
     return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
@@ -129,6 +136,11 @@ int run_demo(Invocation& inv) {
   out << fmt::format("            sweep: deleted {} records in {} batches{}; audit entries:\n", retention.deleted,
                      retention.batches, retention.key_destroyed ? ", destroyed the tenant's key" : "");
   for (const auto& line : retention.audit) out << "              " << line << "\n";
+  out << "  requests: subject requests (kz working days, GDPR month, forwarded in processor mode):\n";
+  for (const auto& line : requests.requests) out << "            " << line << "\n";
+  out << fmt::format("            suppression list of dialer: {} entries; var/contacts.csv ({} rows) -> "
+                     "var/contacts.allowed.csv ({} removed); letter: {}\n",
+                     requests.suppressed, requests.contacts, requests.contacts_removed, requests.letter_path);
   out << fmt::format("  audit:    {} entries, chain {}\n", verify.entries,
                      verify.ok() ? "verified" : "BROKEN");
   out << fmt::format("\nTry:\n  dpa --home {0} tenant list\n  dpa --home {0} policy explain upstat "
@@ -139,6 +151,8 @@ int run_demo(Invocation& inv) {
                      "  dpa --home {0} transfer check --tenant steppe-retail --to elevenlabs "
                      "--category communications.audio\n"
                      "  dpa --home {0} ropa\n"
+                     "  dpa --home {0} request list\n"
+                     "  dpa --home {0} suppress check --tenant dialer < {0}/var/contacts.csv\n"
                      "  dpa --home {0} retention plan --at 2027-06-01\n"
                      "  dpa --home {0} datamap check\n",
                      home.string(), transfers.report_from, transfers.report_to);

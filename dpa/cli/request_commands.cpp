@@ -45,8 +45,11 @@ std::string remaining(const SubjectRequestRecord& r, Timestamp at) {
   NextDeadline next = next_deadline(r);
   if (!next.at) return "no deadline";
   auto left = std::chrono::duration_cast<std::chrono::seconds>(*next.at - at);
-  std::string what = next.what == "forward" ? "to forward" : "left";
-  if (left.count() < 0) return fmt::format("OVERDUE {}{}", describe_remaining(left), next.what == "forward" ? " (forward)" : "");
+  std::string what = next.what == "forward" ? "to forward" : next.what == "controller" ? "left (controller)" : "left";
+  if (left.count() < 0) {
+    return fmt::format("OVERDUE {}{}", describe_remaining(left),
+                       next.what == "answer" ? "" : " (" + next.what + ")");
+  }
   return fmt::format("{} {}", describe_remaining(left), what);
 }
 

@@ -128,7 +128,7 @@ TEST_CASE("processor mode: forward by, forward once, answer mode refuses", "[req
   auto f = forward_request(*w.ws, r.id, "ticket 17", "dpo", w.at("2026-03-21T20:00"));
   CHECK(f.late);
   CHECK(f.request.status == "forwarded");
-  CHECK(next_deadline(f.request).what == "answer");
+  CHECK(next_deadline(f.request).what == "controller");
   CHECK_THROWS_AS(forward_request(*w.ws, r.id, "", "dpo", w.at("2026-03-21T21:00")), RefusedError);
   auto own = w.open("shop", "access", "2026-03-20T19:00");
   CHECK_THROWS_AS(forward_request(*w.ws, own.id, "", "dpo", w.at("2026-03-21T10:00")), RefusedError);
