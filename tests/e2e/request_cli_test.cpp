@@ -1,6 +1,10 @@
 // End-to-end: `dpa request` and `dpa suppress` on a temporary workspace.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
@@ -146,4 +150,29 @@ TEST_CASE("suppress add, list, check, remove", "[e2e][suppress]") {
   CHECK(ws.run({"suppress", "remove", "--tenant", "calls", "phone:+77011234567", "--reason", "fulfilled 2.3.7"}).status == 0);
   CHECK(ws.run({"suppress", "check", "--tenant", "calls"}, csv).out == "name,phone\nA,+7 701 123 45 67\nB,+7 705 123 45 67\n");
   CHECK(ws.run({"suppress", "list", "--tenant", "nobody"}).status == 3);
+}
+
+TEST_CASE("dpa demo opens requests and filters a contact list", "[e2e][requests][demo]") {
+  TempDir dir;
+  auto home = dir / "demo";
+  auto r = run_dpa({"--home", home.string(), "demo"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  auto all = nlohmann::json::parse(run_dpa({"--home", home.string(), "--json", "request", "list", "--all"}).out);
+  CHECK(all.size() == 6);
+  std::set<std::string> modes, types;
+  for (const auto& q : all) {
+    modes.insert(q["mode"].get<std::string>());
+    types.insert(q["type"].get<std::string>());
+  }
+  CHECK(modes.size() == 2);
+  CHECK(types.size() >= 5);
+  std::string contacts = dpa::test::read_file(home / "var/contacts.csv");
+  std::string allowed = dpa::test::read_file(home / "var/contacts.allowed.csv");
+  auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  CHECK(lines(contacts) == 13);
+  CHECK(lines(allowed) == 10);
+  auto check = run_dpa({"--home", home.string(), "suppress", "check", "--tenant", "dialer"}, contacts);
+  CHECK(check.out == allowed);
+  CHECK(std::filesystem::exists(home / "letters"));
 }
