@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "dpa/duration.h"
 #include "dpa/error.h"
 
 namespace dpa::requests {
@@ -30,6 +31,7 @@ struct Words {
   const char* closed;     // date, outcome
   const char* nothing_yet;
   const char* pending;    // date
+  const char* controller_pending;  // date
   const char* regards;
 };
 
@@ -43,7 +45,7 @@ const Words kRu{
     "Способ обращения: {}",
     "Идентификаторы (частично скрыты): {}",
     "Срок ответа",
-    "Срок {} по {}: до {}.",
+    "Срок ответа — {} ({}): до {}.",
     "Политика не устанавливает срок ответа на такой запрос.",
     "Срок продлён до {} ({}). Причина: {}.",
     "Передача оператору",
@@ -55,6 +57,7 @@ const Words kRu{
     "Запрос закрыт {}. Итог: {}.",
     "Запрос зарегистрирован и находится в работе.",
     "Мы ответим не позднее {}.",
+    "Оператор должен ответить не позднее {}.",
     "С уважением,",
 };
 
@@ -67,7 +70,7 @@ const Words kEn{
     "Channel: {}",
     "Identifiers (partly masked): {}",
     "Deadline",
-    "Period {} under {}: by {}.",
+    "The answer is due within {} ({}): by {}.",
     "The policy sets no deadline for this kind of request.",
     "The period was extended to {} ({}). Reason: {}.",
     "Forwarding to the controller",
@@ -79,6 +82,7 @@ const Words kEn{
     "The request was closed on {}. Outcome: {}.",
     "The request is registered and in progress.",
     "We will answer by {}.",
+    "The controller must answer by {}.",
     "Kind regards,",
 };
 
@@ -88,6 +92,26 @@ std::string type_index_name(const Words& w, const std::string& type) {
     if (type == kTypes[i]) return w.types[i];
   }
   return type;
+}
+
+// "3wd" as the subject reads it: "3 working days", "3 рабочих дня".
+std::string period_words(const std::string& lang, const std::string& rule) {
+  Duration d;
+  try {
+    d = Duration::parse(rule);
+  } catch (const InputError&) {
+    return rule;
+  }
+  if (lang == "en") return d.describe();
+  // Russian plural: 1, 21 ... one form; 2-4, 22-24 ... another; the rest.
+  long long n = d.count;
+  int form = (n % 10 == 1 && n % 100 != 11) ? 0 : (n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20)) ? 1 : 2;
+  static const char* kWords[5][3] = {{"час", "часа", "часов"},
+                                     {"календарный день", "календарных дня", "календарных дней"},
+                                     {"рабочий день", "рабочих дня", "рабочих дней"},
+                                     {"месяц", "месяца", "месяцев"},
+                                     {"год", "года", "лет"}};
+  return fmt::format("{} {}", n, kWords[static_cast<int>(d.unit)][form]);
 }
 
 }  // namespace
@@ -106,8 +130,14 @@ std::string response_letter(const RequestView& v, const LetterOptions& o) {
   const auto& r = v.record;
   std::string out;
   auto heading = [&](const std::string& text, bool top = false) {
-    if (md) out += (top ? "# " : "## ") + text + "\n\n";
-    else out += text + "\n" + std::string(top ? 3 : 2, top ? '=' : '-') + "\n\n";
+    if (md) {
+      out += (top ? "# " : "## ") + text + "\n\n";
+      return;
+    }
+    // Underlined to the heading's width in characters, not bytes.
+    std::size_t chars = 0;
+    for (char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    out += text + "\n" + std::string(chars, top ? '=' : '-') + "\n\n";
   };
   auto para = [&](const std::string& text) { out += text + "\n\n"; };
   std::vector<std::string> bullets;
@@ -132,7 +162,7 @@ std::string response_letter(const RequestView& v, const LetterOptions& o) {
   flush();
 
   heading(w.deadline_section);
-  if (r.due_at) para(fmt::format(fmt::runtime(w.due), r.due_rule, r.due_clause, when(*r.due_at)));
+  if (r.due_at) para(fmt::format(fmt::runtime(w.due), period_words(o.lang, r.due_rule), r.due_clause, when(*r.due_at)));
   else para(w.no_due);
   if (r.extended_until) {
     para(fmt::format(fmt::runtime(w.extended), when(*r.extended_until), r.extension_clause, r.extension_reason));
@@ -158,7 +188,9 @@ std::string response_letter(const RequestView& v, const LetterOptions& o) {
   flush();
   if (!r.closed_at) {
     auto next = r.extended_until ? r.extended_until : r.due_at;
-    if (next) para(fmt::format(fmt::runtime(w.pending), when(*next)));
+    if (next) {
+      para(fmt::format(fmt::runtime(r.mode == "forward" ? w.controller_pending : w.pending), when(*next)));
+    }
   }
   out += std::string(w.regards) + "\n" + sender + "\n";
   return out;

@@ -298,14 +298,15 @@ TEST_CASE("the response letter summarizes the request in Russian and English", "
   CHECK(en.find("erasure of personal data") != std::string::npos);
   CHECK(en.find("+7 701 *** ** 67") != std::string::npos);
   CHECK(en.find("7011234567") == std::string::npos);
-  CHECK(en.find("gdpr Art. 12(3); Art. 17") != std::string::npos);
+  CHECK(en.find("within 1 month (gdpr Art. 12(3); Art. 17)") != std::string::npos);
   CHECK(en.find("extended to 2026-04-28") != std::string::npos);
   CHECK(en.find("Dataset \"calls\": erased (12 records)") != std::string::npos);
   CHECK(en.find("closed on 2026-02-04. Outcome: erased") != std::string::npos);
   o.lang = "ru";
   o.format = "text";
   std::string ru = response_letter(v, o);
-  CHECK(ru.find("Ответ на ваш запрос " + r.id + "\n===") == 0);
+  CHECK(ru.find("Ответ на ваш запрос " + r.id + "\n" + std::string(20 + r.id.size(), '=') + "\n") == 0);
+  CHECK(ru.find("1 месяц (gdpr") != std::string::npos);
   CHECK(ru.find("удаление персональных данных") != std::string::npos);
   CHECK(ru.find("Срок продлён до 2026-04-28") != std::string::npos);
   CHECK(ru.find("##") == std::string::npos);
@@ -317,5 +318,8 @@ TEST_CASE("the response letter summarizes the request in Russian and English", "
   o.controller = "Acme LLP";
   std::string pending = response_letter(show_request(*w.ws, fwd.id), o);
   CHECK(pending.find("will be forwarded to the controller by 2026-03-21 19:00") != std::string::npos);
-  CHECK(pending.find("We will answer by 2026-03-") != std::string::npos);
+  CHECK(pending.find("The controller must answer by 2026-03-") != std::string::npos);
+  auto kz = w.open("shop", "access", "2026-03-16T10:00");
+  o.lang = "ru";
+  CHECK(response_letter(show_request(*w.ws, kz.id), o).find("3 рабочих дня (kz Art. 25(2))") != std::string::npos);
 }
