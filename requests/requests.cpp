@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "dpa/datamap.h"
 #include "dpa/error.h"
 #include "dpa/sealed_box.h"
 #include "dpa/tenants.h"
@@ -67,6 +68,14 @@ SubjectRequestRecord open_request(Workspace& ws, const OpenRequest& req) {
   for (const auto& text : req.subjects) {
     auto id = anonymize::parse_subject_id(text);
     if (seen.insert(id.canonical()).second) ids.push_back(std::move(id));
+  }
+  // A record key names a dataset of the data map: check it exists now, not
+  // when the request is answered.
+  if (std::any_of(ids.begin(), ids.end(), [](const auto& id) { return id.kind == anonymize::SubjectKind::kKey; })) {
+    DataMap map = read_datamap(ws.config_path());
+    for (const auto& id : ids) {
+      if (id.kind == anonymize::SubjectKind::kKey) map.dataset(id.dataset);
+    }
   }
   Timestamp received = req.received.value_or(req.now);
   if (received > req.now + std::chrono::minutes{5}) {

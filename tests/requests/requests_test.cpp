@@ -160,6 +160,7 @@ TEST_CASE("bad input changes nothing", "[requests]") {
   CHECK_THROWS_AS(w.open("shop", "access", "2026-03-02T10:00", {"phone:+7 701 1"}), InputError);
   CHECK_THROWS_AS(w.open("shop", "access", "2026-03-02T10:00", {"phone:+77011234567", "iin:123"}), InputError);
   CHECK_THROWS_AS(w.open("shop", "access", "2026-03-02T10:00", {}), InputError);
+  CHECK_THROWS_AS(w.open("shop", "access", "2026-03-02T10:00", {"key:no_such_dataset:17"}), InputError);
   CHECK(w.ws->store().list_subject_requests({std::nullopt, true}).empty());
 }
 
