@@ -288,6 +288,18 @@ std::string normalize_subject_value(std::string_view kind, std::string_view valu
     }
   }
   if (kind == "iin" || kind == "bin") return digits_of(value);
+  if (kind == "email") {
+    // ASCII addresses (nearly all) fold to their ASCII lowercase, whatever
+    // the strict parse says: no ICU call on the sweep's hot path.
+    std::string_view v = trim(value);
+    if (std::all_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+      std::string s(v);
+      for (char& c : s) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      return s;
+    }
+  }
   if (kind == "email" || kind == "name") {
     try {
       return make_subject_id(kind, value).value;
