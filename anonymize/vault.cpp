@@ -1,12 +1,11 @@
 #include "anonymize/vault.h"
 
-#include <sodium.h>
-
 #include <fmt/format.h>
 
 #include "anonymize/surrogate.h"
 #include "anonymize/token.h"
 #include "dpa/error.h"
+#include "dpa/sealed_box.h"
 #include "dpa/state_store.h"
 #include "dpa/time.h"
 
@@ -14,8 +13,6 @@ namespace dpa::anonymize {
 namespace {
 
 constexpr std::size_t kTokenBaseLength = 6;
-constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 
 std::string associated_data(const std::string& tenant, const std::string& value_hash, int variant) {
   std::string ad = "dpa vault v1";
@@ -75,31 +72,12 @@ std::uint64_t Vault::surrogate_seed(const Finding& f) const {
 }
 
 std::vector<unsigned char> Vault::seal(std::string_view plaintext, const std::string& vh, int variant) const {
-  std::string ad = associated_data(tenant_id_, vh, variant);
-  std::vector<unsigned char> out(kNonce + plaintext.size() + kTag);
-  randombytes_buf(out.data(), kNonce);
-  unsigned long long clen = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      out.data() + kNonce, &clen, reinterpret_cast<const unsigned char*>(plaintext.data()),
-      plaintext.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
-      out.data(), vault_key_.data());
-  return out;
+  return seal_value(vault_key_, plaintext, associated_data(tenant_id_, vh, variant));
 }
 
 std::optional<std::string> Vault::open(const std::vector<unsigned char>& sealed, const std::string& vh,
                                        int variant) const {
-  if (sealed.size() < kNonce + kTag) return std::nullopt;
-  std::string ad = associated_data(tenant_id_, vh, variant);
-  std::string out(sealed.size() - kNonce - kTag, '\0');
-  unsigned long long mlen = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          reinterpret_cast<unsigned char*>(out.data()), &mlen, nullptr, sealed.data() + kNonce,
-          sealed.size() - kNonce, reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
-          sealed.data(), vault_key_.data()) != 0) {
-    return std::nullopt;
-  }
-  out.resize(mlen);
-  return out;
+  return open_value(vault_key_, sealed, associated_data(tenant_id_, vh, variant));
 }
 
 void Vault::prepare(std::span<const VaultItem> items) {

@@ -229,7 +229,7 @@ CREATE TABLE destruction_requests(
 );
 CREATE INDEX destruction_requests_tenant ON destruction_requests(tenant_id);
 )sql",
-    // 6 (7 in the plan; renumbered at merge): exports and their handovers.
+    // 6: exports and their handovers.
     R"sql(
 CREATE TABLE exports(
   id                   TEXT PRIMARY KEY,
@@ -262,6 +262,73 @@ CREATE TABLE export_handovers(
   actor          TEXT NOT NULL
 );
 CREATE INDEX export_handovers_export ON export_handovers(export_id);
+)sql",
+    // 7: subject requests (their subjects, sealed; their events) and suppression lists.
+    R"sql(
+CREATE TABLE subject_requests(
+  id               TEXT PRIMARY KEY,
+  tenant_id        TEXT NOT NULL REFERENCES tenants(id),
+  type             TEXT NOT NULL CHECK(type IN ('access', 'rectify', 'erase', 'restrict', 'withdraw-consent',
+                                                'object', 'portability')),
+  mode             TEXT NOT NULL CHECK(mode IN ('answer', 'forward')),
+  channel          TEXT NOT NULL DEFAULT '',
+  received_at      TEXT NOT NULL,
+  due_at           TEXT,
+  due_rule         TEXT NOT NULL DEFAULT '',
+  due_clause       TEXT NOT NULL DEFAULT '',
+  forward_by       TEXT,
+  forwarded_at     TEXT,
+  forwarded_to     TEXT NOT NULL DEFAULT '',
+  extended_until   TEXT,
+  extension_reason TEXT NOT NULL DEFAULT '',
+  extension_clause TEXT NOT NULL DEFAULT '',
+  status           TEXT NOT NULL CHECK(status IN ('open', 'forwarded', 'closed')),
+  closed_at        TEXT,
+  outcome          TEXT NOT NULL DEFAULT '',
+  opened_at        TEXT NOT NULL,
+  opened_by        TEXT NOT NULL
+);
+CREATE INDEX subject_requests_tenant ON subject_requests(tenant_id, status);
+CREATE TABLE subject_request_subjects(
+  request_id   TEXT NOT NULL REFERENCES subject_requests(id),
+  position     INTEGER NOT NULL,
+  kind         TEXT NOT NULL,
+  subject_hash TEXT NOT NULL,
+  key_id       INTEGER NOT NULL,
+  sealed       BLOB NOT NULL,
+  PRIMARY KEY(request_id, position)
+);
+CREATE INDEX subject_request_subjects_hash ON subject_request_subjects(subject_hash);
+CREATE TABLE subject_request_events(
+  id         INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES subject_requests(id),
+  time       TEXT NOT NULL,
+  event      TEXT NOT NULL CHECK(event IN ('opened', 'extended', 'forwarded', 'fulfilled', 'suppressed', 'closed')),
+  details    TEXT NOT NULL,
+  actor      TEXT NOT NULL
+);
+CREATE INDEX subject_request_events_request ON subject_request_events(request_id, id);
+CREATE TRIGGER subject_request_events_append_only_update BEFORE UPDATE ON subject_request_events
+  BEGIN SELECT RAISE(ABORT, 'request events are append-only'); END;
+CREATE TRIGGER subject_request_events_append_only_delete BEFORE DELETE ON subject_request_events
+  BEGIN SELECT RAISE(ABORT, 'request events are append-only'); END;
+CREATE TABLE suppression_entries(
+  id             INTEGER PRIMARY KEY,
+  tenant_id      TEXT NOT NULL REFERENCES tenants(id),
+  kind           TEXT NOT NULL,
+  subject_hash   TEXT NOT NULL,
+  reason         TEXT NOT NULL,
+  clause         TEXT NOT NULL DEFAULT '',
+  note           TEXT NOT NULL DEFAULT '',
+  source_request TEXT NOT NULL DEFAULT '',
+  added_at       TEXT NOT NULL,
+  added_by       TEXT NOT NULL,
+  removed_at     TEXT,
+  removed_by     TEXT NOT NULL DEFAULT '',
+  removed_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX suppression_entries_active ON suppression_entries(tenant_id, kind, subject_hash)
+  WHERE removed_at IS NULL;
 )sql",
 };
 
@@ -1058,6 +1125,284 @@ class SqliteStateStore final : public StateStore {
       int n = q.exec();
       db_.exec("PRAGMA secure_delete = OFF");
       return n;
+    });
+  }
+
+  // ---- subject requests and suppression lists
+  static constexpr const char* kRequestSelect =
+      "SELECT id, tenant_id, type, mode, channel, received_at, due_at, due_rule, due_clause, forward_by, "
+      "forwarded_at, forwarded_to, extended_until, extension_reason, extension_clause, status, closed_at, "
+      "outcome, opened_at, opened_by FROM subject_requests";
+
+  static SubjectRequestRecord read_request(SQLite::Statement& q) {
+    SubjectRequestRecord r;
+    r.id = q.getColumn(0).getString();
+    r.tenant_id = q.getColumn(1).getString();
+    r.type = q.getColumn(2).getString();
+    r.mode = q.getColumn(3).getString();
+    r.channel = q.getColumn(4).getString();
+    r.received_at = q.getColumn(5).getString();
+    r.due_at = optional_text(q, 6);
+    r.due_rule = q.getColumn(7).getString();
+    r.due_clause = q.getColumn(8).getString();
+    r.forward_by = optional_text(q, 9);
+    r.forwarded_at = optional_text(q, 10);
+    r.forwarded_to = q.getColumn(11).getString();
+    r.extended_until = optional_text(q, 12);
+    r.extension_reason = q.getColumn(13).getString();
+    r.extension_clause = q.getColumn(14).getString();
+    r.status = q.getColumn(15).getString();
+    r.closed_at = optional_text(q, 16);
+    r.outcome = q.getColumn(17).getString();
+    r.opened_at = q.getColumn(18).getString();
+    r.opened_by = q.getColumn(19).getString();
+    return r;
+  }
+
+  static void bind_request(SQLite::Statement& q, const SubjectRequestRecord& r) {
+    q.bind(":id", r.id);
+    q.bind(":tenant", r.tenant_id);
+    q.bind(":type", r.type);
+    q.bind(":mode", r.mode);
+    q.bind(":channel", r.channel);
+    q.bind(":received", r.received_at);
+    bind_optional(q, q.getIndex(":due"), r.due_at);
+    q.bind(":due_rule", r.due_rule);
+    q.bind(":due_clause", r.due_clause);
+    bind_optional(q, q.getIndex(":forward_by"), r.forward_by);
+    bind_optional(q, q.getIndex(":forwarded_at"), r.forwarded_at);
+    q.bind(":forwarded_to", r.forwarded_to);
+    bind_optional(q, q.getIndex(":extended_until"), r.extended_until);
+    q.bind(":ext_reason", r.extension_reason);
+    q.bind(":ext_clause", r.extension_clause);
+    q.bind(":status", r.status);
+    bind_optional(q, q.getIndex(":closed_at"), r.closed_at);
+    q.bind(":outcome", r.outcome);
+    q.bind(":opened_at", r.opened_at);
+    q.bind(":opened_by", r.opened_by);
+  }
+
+  int next_subject_request_number(const std::string& year) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "SELECT coalesce(max(CAST(substr(id, 8) AS INTEGER)), 0) FROM subject_requests "
+                               "WHERE substr(id, 1, 7) = ?");
+      q.bind(1, "R-" + year + "-");
+      q.executeStep();
+      return q.getColumn(0).getInt() + 1;
+    });
+  }
+
+  void insert_subject_request(const SubjectRequestRecord& r) override {
+    guard([&] {
+      SQLite::Statement q(db_,
+                          "INSERT INTO subject_requests(id, tenant_id, type, mode, channel, received_at, due_at, "
+                          "due_rule, due_clause, forward_by, forwarded_at, forwarded_to, extended_until, "
+                          "extension_reason, extension_clause, status, closed_at, outcome, opened_at, opened_by) "
+                          "VALUES(:id, :tenant, :type, :mode, :channel, :received, :due, :due_rule, :due_clause, "
+                          ":forward_by, :forwarded_at, :forwarded_to, :extended_until, :ext_reason, :ext_clause, "
+                          ":status, :closed_at, :outcome, :opened_at, :opened_by)");
+      bind_request(q, r);
+      q.exec();
+    });
+  }
+
+  void update_subject_request(const SubjectRequestRecord& r) override {
+    guard([&] {
+      // The identity and the receipt never change; a closed request never
+      // changes again (the library refuses first; this is the backstop).
+      SQLite::Statement q(db_,
+                          "UPDATE subject_requests SET due_at = :due, due_rule = :due_rule, due_clause = :due_clause, "
+                          "forward_by = :forward_by, forwarded_at = :forwarded_at, forwarded_to = :forwarded_to, "
+                          "extended_until = :extended_until, extension_reason = :ext_reason, "
+                          "extension_clause = :ext_clause, status = :status, closed_at = :closed_at, "
+                          "outcome = :outcome WHERE id = :id AND tenant_id = :tenant AND type = :type AND "
+                          "mode = :mode AND channel = :channel AND received_at = :received AND "
+                          "opened_at = :opened_at AND opened_by = :opened_by AND status <> 'closed'");
+      bind_request(q, r);
+      if (q.exec() != 1) throw RefusedError(fmt::format("request {} is closed or unknown; it was not changed", r.id));
+    });
+  }
+
+  std::optional<SubjectRequestRecord> find_subject_request(const std::string& id) override {
+    return guard([&]() -> std::optional<SubjectRequestRecord> {
+      SQLite::Statement q(db_, std::string(kRequestSelect) + " WHERE id = ?");
+      q.bind(1, id);
+      if (!q.executeStep()) return std::nullopt;
+      return read_request(q);
+    });
+  }
+
+  std::vector<SubjectRequestRecord> list_subject_requests(const SubjectRequestQuery& query) override {
+    return guard([&] {
+      std::string sql = std::string(kRequestSelect) + " WHERE 1 = 1";
+      if (query.tenant_id) sql += " AND tenant_id = :tenant";
+      if (!query.include_closed) sql += " AND status <> 'closed'";
+      sql += " ORDER BY received_at, id";
+      SQLite::Statement q(db_, sql);
+      if (query.tenant_id) q.bind(":tenant", *query.tenant_id);
+      std::vector<SubjectRequestRecord> out;
+      while (q.executeStep()) out.push_back(read_request(q));
+      return out;
+    });
+  }
+
+  void insert_request_subject(const RequestSubjectRecord& r) override {
+    guard([&] {
+      SQLite::Statement q(db_, "INSERT INTO subject_request_subjects(request_id, position, kind, subject_hash, "
+                               "key_id, sealed) VALUES(?, ?, ?, ?, ?, ?)");
+      q.bind(1, r.request_id);
+      q.bind(2, r.position);
+      q.bind(3, r.kind);
+      q.bind(4, r.subject_hash);
+      q.bind(5, r.key_id);
+      q.bind(6, r.sealed.data(), static_cast<int>(r.sealed.size()));
+      q.exec();
+    });
+  }
+
+  std::vector<RequestSubjectRecord> request_subjects(const std::string& request_id) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "SELECT request_id, position, kind, subject_hash, key_id, sealed "
+                               "FROM subject_request_subjects WHERE request_id = ? ORDER BY position");
+      q.bind(1, request_id);
+      std::vector<RequestSubjectRecord> out;
+      while (q.executeStep()) {
+        RequestSubjectRecord r;
+        r.request_id = q.getColumn(0).getString();
+        r.position = q.getColumn(1).getInt();
+        r.kind = q.getColumn(2).getString();
+        r.subject_hash = q.getColumn(3).getString();
+        r.key_id = q.getColumn(4).getInt();
+        auto blob = q.getColumn(5);
+        const auto* p = static_cast<const unsigned char*>(blob.getBlob());
+        r.sealed.assign(p, p + blob.getBytes());
+        out.push_back(std::move(r));
+      }
+      return out;
+    });
+  }
+
+  std::int64_t insert_request_event(const RequestEventRecord& e) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "INSERT INTO subject_request_events(request_id, time, event, details, actor) "
+                               "VALUES(?, ?, ?, ?, ?)");
+      q.bind(1, e.request_id);
+      q.bind(2, e.time);
+      q.bind(3, e.event);
+      q.bind(4, e.details);
+      q.bind(5, e.actor);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  std::vector<RequestEventRecord> request_events(const std::string& request_id) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "SELECT id, request_id, time, event, details, actor FROM subject_request_events "
+                               "WHERE request_id = ? ORDER BY id");
+      q.bind(1, request_id);
+      std::vector<RequestEventRecord> out;
+      while (q.executeStep()) {
+        RequestEventRecord e;
+        e.id = q.getColumn(0).getInt64();
+        e.request_id = q.getColumn(1).getString();
+        e.time = q.getColumn(2).getString();
+        e.event = q.getColumn(3).getString();
+        e.details = q.getColumn(4).getString();
+        e.actor = q.getColumn(5).getString();
+        out.push_back(std::move(e));
+      }
+      return out;
+    });
+  }
+
+  static constexpr const char* kSuppressionSelect =
+      "SELECT id, tenant_id, kind, subject_hash, reason, clause, note, source_request, added_at, added_by, "
+      "removed_at, removed_by, removed_reason FROM suppression_entries";
+
+  static SuppressionRecord read_suppression(SQLite::Statement& q) {
+    SuppressionRecord s;
+    s.id = q.getColumn(0).getInt64();
+    s.tenant_id = q.getColumn(1).getString();
+    s.kind = q.getColumn(2).getString();
+    s.subject_hash = q.getColumn(3).getString();
+    s.reason = q.getColumn(4).getString();
+    s.clause = q.getColumn(5).getString();
+    s.note = q.getColumn(6).getString();
+    s.source_request = q.getColumn(7).getString();
+    s.added_at = q.getColumn(8).getString();
+    s.added_by = q.getColumn(9).getString();
+    s.removed_at = optional_text(q, 10);
+    s.removed_by = q.getColumn(11).getString();
+    s.removed_reason = q.getColumn(12).getString();
+    return s;
+  }
+
+  std::optional<SuppressionRecord> active_suppression(const std::string& tenant_id, const std::string& kind,
+                                                      const std::string& subject_hash) override {
+    return guard([&]() -> std::optional<SuppressionRecord> {
+      SQLite::Statement q(db_, std::string(kSuppressionSelect) +
+                                   " WHERE tenant_id = ? AND kind = ? AND subject_hash = ? AND removed_at IS NULL");
+      q.bind(1, tenant_id);
+      q.bind(2, kind);
+      q.bind(3, subject_hash);
+      if (!q.executeStep()) return std::nullopt;
+      return read_suppression(q);
+    });
+  }
+
+  std::int64_t insert_suppression(const SuppressionRecord& s) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "INSERT INTO suppression_entries(tenant_id, kind, subject_hash, reason, clause, note, "
+                               "source_request, added_at, added_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      q.bind(1, s.tenant_id);
+      q.bind(2, s.kind);
+      q.bind(3, s.subject_hash);
+      q.bind(4, s.reason);
+      q.bind(5, s.clause);
+      q.bind(6, s.note);
+      q.bind(7, s.source_request);
+      q.bind(8, s.added_at);
+      q.bind(9, s.added_by);
+      q.exec();
+      return static_cast<std::int64_t>(db_.getLastInsertRowid());
+    });
+  }
+
+  bool remove_suppression(std::int64_t id, const std::string& removed_at, const std::string& removed_by,
+                          const std::string& removed_reason) override {
+    return guard([&] {
+      SQLite::Statement q(db_, "UPDATE suppression_entries SET removed_at = ?, removed_by = ?, removed_reason = ? "
+                               "WHERE id = ? AND removed_at IS NULL");
+      q.bind(1, removed_at);
+      q.bind(2, removed_by);
+      q.bind(3, removed_reason);
+      q.bind(4, static_cast<int64_t>(id));
+      return q.exec() == 1;
+    });
+  }
+
+  std::vector<SuppressionRecord> list_suppressions(const std::string& tenant_id, bool include_removed) override {
+    return guard([&] {
+      std::string sql = std::string(kSuppressionSelect) + " WHERE tenant_id = ?";
+      if (!include_removed) sql += " AND removed_at IS NULL";
+      sql += " ORDER BY id";
+      SQLite::Statement q(db_, sql);
+      q.bind(1, tenant_id);
+      std::vector<SuppressionRecord> out;
+      while (q.executeStep()) out.push_back(read_suppression(q));
+      return out;
+    });
+  }
+
+  void scan_active_suppression_hashes(const std::string& tenant_id, const std::string& kind,
+                                      const std::function<void(const std::string&)>& visit) override {
+    guard([&] {
+      SQLite::Statement q(db_, "SELECT subject_hash FROM suppression_entries "
+                               "WHERE tenant_id = ? AND kind = ? AND removed_at IS NULL");
+      q.bind(1, tenant_id);
+      q.bind(2, kind);
+      while (q.executeStep()) visit(q.getColumn(0).getString());
     });
   }
 

@@ -270,6 +270,77 @@ struct AuditQuery {
   std::optional<std::int64_t> limit;
 };
 
+// Subject requests (requests/requests.h). A request is mutable only in its
+// status fields; what happened to it is the append-only event list.
+struct SubjectRequestRecord {
+  std::string id;                  // "R-2026-0001": year of receipt, sequence
+  std::string tenant_id;
+  std::string type;                // "access", ..., "object"
+  std::string mode;                // "answer" | "forward"
+  std::string channel;             // how it came: "email", "call centre"
+  std::string received_at;         // ISO-8601 UTC
+  std::optional<std::string> due_at;      // the answer deadline; nullopt: the policy sets none
+  std::string due_rule;            // "3wd", "1mo", "" when none
+  std::string due_clause;          // "kz Art. 25(2)"
+  std::optional<std::string> forward_by;  // forward mode: forward to the controller by then
+  std::optional<std::string> forwarded_at;
+  std::string forwarded_to;        // who at the controller got it
+  std::optional<std::string> extended_until;
+  std::string extension_reason;
+  std::string extension_clause;
+  std::string status;              // "open" | "forwarded" | "closed"
+  std::optional<std::string> closed_at;
+  std::string outcome;
+  std::string opened_at;
+  std::string opened_by;
+};
+
+// One identifier of a request's subject: its keyed hash, and the value
+// encrypted with the tenant key (nonce || ciphertext, see dpa/sealed_box.h).
+struct RequestSubjectRecord {
+  std::string request_id;
+  int position = 0;                // 1, 2, ... in the order given
+  std::string kind;                // "phone", "email", "iin", "bin", "name", "key"
+  std::string subject_hash;        // tenant-keyed, as holds and suppression lists
+  int key_id = 0;                  // the tenant key that sealed the copy
+  std::vector<unsigned char> sealed;
+};
+
+// What happened to a request: "opened", "extended", "forwarded",
+// "fulfilled" (written by `request fulfil`, one per dataset acted on),
+// "suppressed", "closed". Never updated or deleted.
+struct RequestEventRecord {
+  std::int64_t id = 0;
+  std::string request_id;
+  std::string time;
+  std::string event;
+  std::string details;             // canonical JSON, hashes only
+  std::string actor;
+};
+
+struct SubjectRequestQuery {
+  std::optional<std::string> tenant_id;
+  bool include_closed = false;
+};
+
+// A suppressed (blocked) subject of a tenant: no calls or messages to it
+// (autocall 2.2.4-2.2.5; withdrawn consent, objections).
+struct SuppressionRecord {
+  std::int64_t id = 0;
+  std::string tenant_id;
+  std::string kind;
+  std::string subject_hash;
+  std::string reason;              // a policy [[suppression]] id, "withdraw-consent", "object", or "manual"
+  std::string clause;              // "autocall 2.2.5.3", "" when none
+  std::string note;                // free text, no personal data
+  std::string source_request;      // request id or ""
+  std::string added_at;
+  std::string added_by;
+  std::optional<std::string> removed_at;
+  std::string removed_by;
+  std::string removed_reason;
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -371,6 +442,32 @@ class StateStore {
   virtual std::vector<ExportRecord> list_exports(const std::optional<std::string>& tenant_id) = 0;
   virtual std::int64_t insert_export_handover(const ExportHandoverRecord& h) = 0;
   virtual std::vector<ExportHandoverRecord> export_handovers(const std::string& export_id) = 0;
+  // Subject requests: the request, its subjects and events. Request ids are
+  // allocated by next_subject_request_number inside the opening transaction.
+  virtual int next_subject_request_number(const std::string& year) = 0;
+  virtual void insert_subject_request(const SubjectRequestRecord& r) = 0;
+  virtual void update_subject_request(const SubjectRequestRecord& r) = 0;
+  virtual std::optional<SubjectRequestRecord> find_subject_request(const std::string& id) = 0;
+  // By received_at, then id.
+  virtual std::vector<SubjectRequestRecord> list_subject_requests(const SubjectRequestQuery& q) = 0;
+  virtual void insert_request_subject(const RequestSubjectRecord& s) = 0;
+  virtual std::vector<RequestSubjectRecord> request_subjects(const std::string& request_id) = 0;
+  virtual std::int64_t insert_request_event(const RequestEventRecord& e) = 0;
+  virtual std::vector<RequestEventRecord> request_events(const std::string& request_id) = 0;
+
+  // Suppression lists. At most one entry in force per (tenant, kind, hash).
+  virtual std::optional<SuppressionRecord> active_suppression(const std::string& tenant_id,
+                                                              const std::string& kind,
+                                                              const std::string& subject_hash) = 0;
+  virtual std::int64_t insert_suppression(const SuppressionRecord& s) = 0;
+  // Returns false if the entry does not exist or was removed already.
+  virtual bool remove_suppression(std::int64_t id, const std::string& removed_at, const std::string& removed_by,
+                                  const std::string& removed_reason) = 0;
+  // Entries of one tenant in id order; removed ones only if asked.
+  virtual std::vector<SuppressionRecord> list_suppressions(const std::string& tenant_id, bool include_removed) = 0;
+  // Calls `visit` with each hash in force of `kind` for the tenant.
+  virtual void scan_active_suppression_hashes(const std::string& tenant_id, const std::string& kind,
+                                              const std::function<void(const std::string&)>& visit) = 0;
 
   // Audit log. Rows are only ever appended.
   virtual std::optional<AuditRecord> audit_head() = 0;

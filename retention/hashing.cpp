@@ -2,8 +2,7 @@
 
 #include <sodium.h>
 
-#include <cctype>
-
+#include "anonymize/subject_id.h"
 #include "dpa/error.h"
 #include "dpa/keyring.h"
 
@@ -49,31 +48,8 @@ std::array<unsigned char, 16> RecordHasher::raw(std::string_view hex) {
 }
 
 std::string normalize_subject(std::string_view kind, std::string_view value) {
-  auto trim = [](std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-  };
-  auto digits_of = [](std::string_view s) {
-    std::string d;
-    for (char c : s) {
-      if (c >= '0' && c <= '9') d += c;
-    }
-    return d;
-  };
-  if (kind == "phone") {
-    std::string d = digits_of(value);
-    if (d.size() == 11 && d[0] == '8') d[0] = '7';
-    else if (d.size() == 10 && (d[0] == '7' || d[0] == '6')) d = "7" + d;
-    return "+" + d;
-  }
-  if (kind == "email") {
-    std::string s = trim(value);
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  }
-  if (kind == "iin" || kind == "bin") return digits_of(value);
-  return trim(value);
+  // One normalization for holds, requests, suppression lists and exports.
+  return anonymize::normalize_subject_value(kind, value);
 }
 
 SubjectHasher::SubjectHasher(const SecretKey& tenant_key) : key_(tenant_key.derive(KeyPurpose::kSubjects)) {}

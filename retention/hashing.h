@@ -34,9 +34,9 @@ class RecordHasher {
 };
 
 // The canonical form of a subject identifier, so that "8 701 123-45-67" and
-// "+77011234567" hash alike: phone: '+' and digits, a Kazakh 8-prefix or
-// 10-digit national number turned into +7; email: trimmed, lowercased; iin
-// and bin: digits; anything else: trimmed.
+// "+77011234567" hash alike: anonymize::normalize_subject_value (E.164
+// phones, case-folded e-mail addresses and names, iin/bin digits); it never
+// throws, so malformed stored values still hash the same way every time.
 std::string normalize_subject(std::string_view kind, std::string_view value);
 
 class SubjectHasher {

@@ -6,6 +6,7 @@
 #include "dpa/cli/command.h"
 #include "dpa/cli/demo_exports.h"
 #include "dpa/cli/demo_pseudonymize.h"
+#include "dpa/cli/demo_requests.h"
 #include "dpa/cli/demo_retention.h"
 #include "dpa/demo_dataset.h"
 #include "dpa/demo_transfers.h"
@@ -61,6 +62,7 @@ int run_demo(Invocation& inv) {
   DemoTransfersSummary transfers = build_demo_transfers(ws, now(), inv.actor());
   DemoRetentionSummary retention = demo_retention(ws, data.tenants, inv.actor());
   DemoExportsSummary exports = demo_exports(ws, inv.actor());
+  DemoRequestsSummary requests = demo_requests(ws, data.tenants, inv.actor());
   AuditVerifyReport verify = ws.audit().verify();
 
   if (inv.json()) {
@@ -100,6 +102,11 @@ int run_demo(Invocation& inv) {
                                  {"tampered_problems", exports.tampered},
                                  {"debt_refusal", exports.debt_refusal},
                                  {"public_key", exports.public_key}}},
+                    {"requests", {{"requests", requests.requests},
+                                  {"suppressed", requests.suppressed},
+                                  {"contacts", requests.contacts},
+                                  {"contacts_removed", requests.contacts_removed},
+                                  {"letter", requests.letter_path}}},
                     {"audit_entries", verify.entries},
                     {"audit_ok", verify.ok()}});
     return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
@@ -153,6 +160,11 @@ int run_demo(Invocation& inv) {
                      exports.debt_refusal);
   out << fmt::format("            signed with the audit key; public key {} ({})\n", exports.public_key,
                      exports.public_key_file);
+  out << "  requests: subject requests (kz working days, GDPR month, forwarded in processor mode):\n";
+  for (const auto& line : requests.requests) out << "            " << line << "\n";
+  out << fmt::format("            suppression list of dialer: {} entries; var/contacts.csv ({} rows) -> "
+                     "var/contacts.allowed.csv ({} removed); letter: {}\n",
+                     requests.suppressed, requests.contacts, requests.contacts_removed, requests.letter_path);
   out << fmt::format("  audit:    {} entries, chain {}\n", verify.entries,
                      verify.ok() ? "verified" : "BROKEN");
   out << fmt::format("\nTry:\n  dpa --home {0} tenant list\n  dpa --home {0} policy explain upstat "
@@ -163,6 +175,8 @@ int run_demo(Invocation& inv) {
                      "  dpa --home {0} transfer check --tenant steppe-retail --to elevenlabs "
                      "--category communications.audio\n"
                      "  dpa --home {0} ropa\n"
+                     "  dpa --home {0} request list\n"
+                     "  dpa --home {0} suppress check --tenant dialer < {0}/var/contacts.csv\n"
                      "  dpa --home {0} retention plan --at 2027-06-01\n"
                      "  dpa --home {0} datamap check\n"
                      "  dpa --home {0} export list\n"

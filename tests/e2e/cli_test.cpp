@@ -196,7 +196,7 @@ TEST_CASE("dpa demo builds a workspace that verifies", "[e2e]") {
   CHECK_THAT(r.out, Catch::Contains("chain verified"));
   CHECK(fs::exists(home / "var/app.db"));
   auto tenants = nlohmann::json::parse(run_dpa({"--home", home.string(), "--json", "tenant", "list"}).out);
-  CHECK(tenants.size() == 5);  // four of the app data, one for the pseudonymizer's part
+  CHECK(tenants.size() == 8);  // four of the app data, one for the pseudonymizer's part, three for requests
   // Running it again replaces its own folder...
   CHECK(run_dpa({"--home", home.string(), "demo"}).status == 0);
   // ...but never a folder it did not make.
