@@ -10,12 +10,13 @@
 //     held records are left. A batch takes its share of the oldest due
 //     records of every tenant in turn, not one tenant after another: in a
 //     table whose rows are appended as they come, the oldest rows of all
-//     tenants share pages, so each page is rewritten once for the whole
-//     sweep instead of once per tenant (which made a sweep several times
-//     slower than a plain DELETE). With batch = 0 (`--batch auto`) batches
-//     grow while the store's transaction takes well under a second (it
-//     blocks the application's writers while it runs) and shrink when it
-//     takes longer, up to kMaxAutoBatch records, which bounds memory;
+//     tenants share pages, so a batch dirties a few table pages per hundred
+//     records instead of about one per record (each commit writes every
+//     page it dirtied: that write volume, not dpa's own work, is what a
+//     sweep's time goes on). With batch = 0 (`--batch auto`) batches grow
+//     while the store's transaction takes well under a second (it blocks
+//     the application's writers while it runs) and shrink when it takes
+//     longer, up to kMaxAutoBatch records, which bounds memory;
 //  4. re-applies the erasure ledger's subject-request erasures;
 //  5. destroys the key of every terminated tenant past its deletion date with
 //     no hold and no record left (crypto-shredding), and audits it;
