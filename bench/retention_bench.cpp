@@ -12,14 +12,20 @@
 //   plain  DELETE FROM events WHERE tenant_id IN (...) AND created_at < cut,
 //          one statement, one transaction, on copy B;
 //   plan   dpa's retention plan on copy A;
-//   sweep  dpa's sweep with --batch on copy A (audit log, tombstones, crash-
-//          safe batches and all).
+//   sweep  dpa's sweep with --batch (default auto, as `dpa retention sweep`)
+//          on copy A (audit log, tombstones, crash-safe batches and all).
+//
+// For each phase it prints wall time, CPU time (user + system) and peak RSS,
+// and for the sweep where its time went: scanning the store, step 1 (hashes,
+// holds, intent, tombstones), step 2 (the store's transactions) and step 3
+// (counts, audit entries).
 //
 // Targets: sweep within 1.5x of the plain DELETE, with memory independent
 // of the row count; plan under 5 s. Usage:
-//   bench_retention [--rows N] [--tenants N] [--due N] [--batch N] [--dir DIR] [--keep] [--reuse]
+//   bench_retention [--rows N] [--tenants N] [--due N] [--batch N|auto] [--dir DIR] [--keep] [--reuse]
 // (--keep leaves the generated data in DIR; --reuse runs again on them.)
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,7 +61,7 @@ struct Args {
   long long rows = 10'000'000;
   long long tenants = 1000;
   long long due = 1'000'000;
-  long long batch = 1000;
+  long long batch = 0;  // 0: auto
   fs::path dir;
   bool keep = false;
   bool reuse = false;  // keep base.db and the workspace of an earlier --keep run in --dir
@@ -74,7 +80,10 @@ Args parse(int argc, char** argv) {
     if (k == "--rows") a.rows = std::stoll(next());
     else if (k == "--tenants") a.tenants = std::stoll(next());
     else if (k == "--due") a.due = std::stoll(next());
-    else if (k == "--batch") a.batch = std::stoll(next());
+    else if (k == "--batch") {
+      std::string b = next();
+      a.batch = b == "auto" ? 0 : std::stoll(b);
+    }
     else if (k == "--dir") a.dir = next();
     else if (k == "--keep") a.keep = true;
     else if (k == "--reuse") a.reuse = true;
@@ -82,7 +91,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--at") a.at = next();
     else throw std::runtime_error("unknown flag " + k + "; see the comment at the top of retention_bench.cpp");
   }
-  if (a.rows < 1 || a.tenants < 1 || a.due < 0 || a.due > a.rows || a.batch < 1) throw std::runtime_error("bad sizes");
+  if (a.rows < 1 || a.tenants < 1 || a.due < 0 || a.due > a.rows || a.batch < 0) throw std::runtime_error("bad sizes");
   return a;
 }
 
@@ -212,14 +221,17 @@ int phase_sweep(const Args& a) {
   auto t0 = Clock::now();
   auto r = dpa::retention::run_sweep(ws, map, o);
   double s = seconds_since(t0);
-  std::printf("%lld %.3f %lld %ld\n", static_cast<long long>(r.records), s, static_cast<long long>(r.batches),
-              peak_rss_kb());
+  std::printf("%lld %.3f %lld %ld %zu %.3f %.3f %.3f %.3f\n", static_cast<long long>(r.records), s,
+              static_cast<long long>(r.batches), peak_rss_kb(), r.largest_batch, r.timings.scan, r.timings.intent,
+              r.timings.erase, r.timings.complete);
   return 0;
 }
 
 struct PhaseResult {
   std::string out;
   long max_rss_kb = 0;
+  double cpu_s = 0;  // user + system of the phase's process
+  double written_mb = 0;  // written to the file system by the phase's process
 };
 
 PhaseResult run_phase(const char* self, const Args& a, const std::string& phase, const std::string& at) {
@@ -245,7 +257,11 @@ PhaseResult run_phase(const char* self, const Args& a, const std::string& phase,
   while ((n = read(pipefd[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<std::size_t>(n));
   close(pipefd[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+  r.cpu_s = secs(usage.ru_utime) + secs(usage.ru_stime);
+  r.written_mb = static_cast<double>(usage.ru_oublock) * 512.0 / 1e6;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("phase " + phase + " failed");
   return r;
 }
@@ -268,8 +284,9 @@ int main(int argc, char** argv) {
     fs::create_directories(a.dir);
     const Timestamp at = dpa::now();
     const std::string at_text = dpa::format_utc(at);
-    std::printf("retention benchmark: %lld rows, %lld tenants, %lld due, batch %lld, in %s\n", a.rows, a.tenants,
-                a.due, a.batch, a.dir.c_str());
+    const std::string batch_text = a.batch == 0 ? std::string("auto") : std::to_string(a.batch);
+    std::printf("retention benchmark: %lld rows, %lld tenants, %lld due, batch %s, in %s\n", a.rows, a.tenants,
+                a.due, batch_text.c_str(), a.dir.c_str());
 
     auto t0 = Clock::now();
     if (a.reuse && fs::exists(a.dir / "base.db")) {
@@ -305,16 +322,26 @@ int main(int argc, char** argv) {
 
     auto sweep = run_phase(argv[0], a, "sweep", at_text);
     long long sweep_n = 0, batches = 0;
-    double sweep_s = 0;
-    std::sscanf(sweep.out.c_str(), "%lld %lf %lld %ld", &sweep_n, &sweep_s, &batches, &sweep.max_rss_kb);
+    std::size_t largest = 0;
+    double sweep_s = 0, scan_s = 0, intent_s = 0, erase_s = 0, complete_s = 0;
+    std::sscanf(sweep.out.c_str(), "%lld %lf %lld %ld %zu %lf %lf %lf %lf", &sweep_n, &sweep_s, &batches,
+                &sweep.max_rss_kb, &largest, &scan_s, &intent_s, &erase_s, &complete_s);
 
-    std::printf("  plain DELETE: %lld rows in %.2f s (peak RSS %.0f MB)\n", plain_n, plain_s, static_cast<double>(plain.max_rss_kb) / 1024.0);
-    std::printf("  plan:         %lld rows due (%.0f MB) in %.2f s (peak RSS %.0f MB)   target < 5 s: %s\n", plan_n,
-                static_cast<double>(plan_bytes) / 1e6, plan_s, static_cast<double>(plan.max_rss_kb) / 1024.0, plan_s < 5.0 ? "met" : "MISSED");
-    std::printf("  sweep:        %lld rows in %lld batches in %.2f s (peak RSS %.0f MB)\n", sweep_n, batches, sweep_s,
-                static_cast<double>(sweep.max_rss_kb) / 1024.0);
+    auto mb = [](long kb) { return static_cast<double>(kb) / 1024.0; };
+    std::printf("  plain DELETE: %lld rows in %.2f s, CPU %.2f s, peak RSS %.0f MB, written %.0f MB\n", plain_n, plain_s,
+                plain.cpu_s, mb(plain.max_rss_kb), plain.written_mb);
+    std::printf("  plan:         %lld rows due (%.0f MB) in %.2f s, CPU %.2f s, peak RSS %.0f MB   target < 5 s: %s\n",
+                plan_n, static_cast<double>(plan_bytes) / 1e6, plan_s, plan.cpu_s, mb(plan.max_rss_kb),
+                plan_s < 5.0 ? "met" : "MISSED");
+    std::printf("  sweep:        %lld rows in %lld batches (batch %s, largest %zu) in %.2f s, CPU %.2f s, peak RSS %.0f MB, "
+                "written %.0f MB\n",
+                sweep_n, batches, batch_text.c_str(), largest, sweep_s, sweep.cpu_s, mb(sweep.max_rss_kb),
+                sweep.written_mb);
+    std::printf("                scan %.2f s, intent %.2f s, store transactions %.2f s, completion %.2f s\n", scan_s,
+                intent_s, erase_s, complete_s);
     double ratio = plain_s > 0 ? sweep_s / plain_s : 0;
-    std::printf("  sweep / plain DELETE = %.2fx   target <= 1.5x: %s\n", ratio, ratio <= 1.5 ? "met" : "MISSED");
+    std::printf("  sweep / plain DELETE = %.2fx (CPU %.2fx)   target <= 1.5x: %s\n", ratio,
+                plain.cpu_s > 0 ? sweep.cpu_s / plain.cpu_s : 0.0, ratio <= 1.5 ? "met" : "MISSED");
     if (sweep_n != plain_n || plan_n != plain_n) {
       std::printf("  MISMATCH: the plain DELETE, the plan and the sweep disagree on the rows due\n");
       return 1;

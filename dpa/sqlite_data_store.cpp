@@ -159,11 +159,11 @@ class SqliteDataStore final : public DataStore {
         std::string sql = head + c + " IS NULL";
         if (after) sql += fmt::format(" AND {} > :after_key", k);
         sql += fmt::format(" ORDER BY {} LIMIT :limit", k);
-        SQLite::Statement q(db_, sql);
-        q.bind(":tenant", tenant);
-        if (after) bind_field(q, ":after_key", after->key);
-        q.bind(":limit", static_cast<int64_t>(limit));
-        while (q.executeStep()) out.push_back(read_record(q, d));
+        Cached q(statement(sql));
+        q->bind(":tenant", tenant);
+        if (after) bind_field(*q, ":after_key", after->key);
+        q->bind(":limit", static_cast<int64_t>(limit));
+        while (q->executeStep()) out.push_back(read_record(*q, d));
         if (out.size() >= limit) return out;
         after = nullptr;
       }
@@ -174,15 +174,15 @@ class SqliteDataStore final : public DataStore {
         sql += fmt::format(" AND {0} >= :after_created AND ({0} > :after_created OR {1} > :after_key)", c, k);
       }
       sql += fmt::format(" ORDER BY {}, {} LIMIT :limit", c, k);
-      SQLite::Statement q(db_, sql);
-      q.bind(":tenant", tenant);
-      bind_range(q, d, bounded);
+      Cached q(statement(sql));
+      q->bind(":tenant", tenant);
+      bind_range(*q, d, bounded);
       if (after) {
-        bind_field(q, ":after_created", after->created_raw);
-        bind_field(q, ":after_key", after->key);
+        bind_field(*q, ":after_created", after->created_raw);
+        bind_field(*q, ":after_key", after->key);
       }
-      q.bind(":limit", static_cast<int64_t>(limit - out.size()));
-      while (q.executeStep()) out.push_back(read_record(q, d));
+      q->bind(":limit", static_cast<int64_t>(limit - out.size()));
+      while (q->executeStep()) out.push_back(read_record(*q, d));
       return out;
     });
   }
@@ -197,24 +197,35 @@ class SqliteDataStore final : public DataStore {
     }
     if (total == 0) return erased;
     return guard(d, [&] {
+      // In key order, whatever the tenant: in a table keyed by an id that
+      // grows with time, neighbouring keys share pages, so each page is read
+      // and dirtied once per batch rather than once per record.
+      std::vector<std::pair<std::size_t, std::size_t>> order;
+      order.reserve(total);
+      for (std::size_t s = 0; s < segments.size(); ++s) {
+        if (segments[s].range.empty) continue;
+        for (std::size_t i = 0; i < segments[s].records.size(); ++i) order.emplace_back(s, i);
+      }
+      std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+        return segments[a.first].records[a.second].key < segments[b.first].records[b.second].key;
+      });
+      // The range is checked again, inside the transaction: a record the
+      // application changed since it was scanned is left alone. One prepared
+      // statement per shape of range, reused for every record.
+      std::vector<std::string> sql;
+      for (const auto& seg : segments) {
+        sql.push_back(fmt::format("DELETE FROM {} WHERE {} = :key AND {} = :tenant AND {}", quote_identifier(d.table),
+                                  quote_identifier(d.key), quote_identifier(d.tenant), range_sql(d, seg.range)));
+      }
       db_.exec("BEGIN IMMEDIATE");
       try {
-        for (std::size_t s = 0; s < segments.size(); ++s) {
+        for (const auto& [s, i] : order) {
           const EraseSegment& seg = segments[s];
-          if (seg.range.empty || seg.records.empty()) continue;
-          // The range is checked again here, inside the transaction: a record
-          // the application changed since it was scanned is left alone.
-          SQLite::Statement q(db_, fmt::format("DELETE FROM {} WHERE {} = :key AND {} = :tenant AND {}",
-                                               quote_identifier(d.table), quote_identifier(d.key),
-                                               quote_identifier(d.tenant), range_sql(d, seg.range)));
-          for (std::size_t i = 0; i < seg.records.size(); ++i) {
-            q.reset();
-            q.clearBindings();
-            bind_field(q, ":key", seg.records[i].key);
-            q.bind(":tenant", seg.tenant);
-            bind_range(q, d, seg.range);
-            erased[s][i] = q.exec() > 0;
-          }
+          Cached q(statement(sql[s]));
+          bind_field(*q, ":key", seg.records[i].key);
+          q->bind(":tenant", seg.tenant);
+          bind_range(*q, d, seg.range);
+          erased[s][i] = q->exec() > 0;
         }
         if (hook) hook("app-before-commit");
         db_.exec("COMMIT");
@@ -305,6 +316,19 @@ class SqliteDataStore final : public DataStore {
       for (const auto& t : d.text) need(t, "text");
       if (missing) return out;
 
+      if (!journal_advised_) {
+        // Advice only: the journal mode is the database's own (WAL persists),
+        // so it is the application owner's decision, never dpa's.
+        journal_advised_ = true;
+        SQLite::Statement mode(db_, "PRAGMA journal_mode");
+        if (mode.executeStep() && lower(mode.getColumn(0).getString()) != "wal") {
+          warn(fmt::format("store {} uses a rollback journal ({}): in WAL mode a sweep's batches commit with fewer "
+                           "disk flushes and the application's readers are not blocked during a batch. "
+                           "If every process using {} runs on this host (not over a network file system), its owner "
+                           "can run PRAGMA journal_mode=WAL once; dpa never changes it",
+                           spec_.name, lower(mode.getColumn(0).getString()), spec_.path.filename().string()));
+        }
+      }
       if (!key_is_unique(d)) {
         warn(fmt::format("key column {} of {} is neither the INTEGER PRIMARY KEY nor alone in a UNIQUE index: "
                          "erasing a record by its key may erase others with the same key",
@@ -407,6 +431,31 @@ class SqliteDataStore final : public DataStore {
   }
 
  private:
+  // A cached statement in use; reset when done, so that it holds no read
+  // transaction open between calls.
+  class Cached {
+   public:
+    explicit Cached(SQLite::Statement& q) : q_(q) {}
+    ~Cached() { q_.tryReset(); }
+    Cached(const Cached&) = delete;
+    Cached& operator=(const Cached&) = delete;
+    SQLite::Statement* operator->() { return &q_; }
+    SQLite::Statement& operator*() { return q_; }
+
+   private:
+    SQLite::Statement& q_;
+  };
+
+  // Prepared once per SQL text and reused: a sweep runs the same few
+  // statements hundreds of thousands of times.
+  SQLite::Statement& statement(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+    it->second->tryReset();
+    it->second->clearBindings();
+    return *it->second;
+  }
+
   struct ColumnInfo {
     std::string name;
     std::string type;
@@ -598,6 +647,8 @@ class SqliteDataStore final : public DataStore {
   SQLite::Database db_;
   std::map<std::string, std::vector<ColumnInfo>> columns_;
   std::map<std::string, std::vector<IndexInfo>> indexes_;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // after db_: finalized first
+  bool journal_advised_ = false;
 };
 
 }  // namespace

@@ -330,6 +330,10 @@ CREATE TABLE suppression_entries(
 CREATE UNIQUE INDEX suppression_entries_active ON suppression_entries(tenant_id, kind, subject_hash)
   WHERE removed_at IS NULL;
 )sql",
+    // 8: retention: a tenant's registration date, when it is not the day it was added.
+    R"sql(
+ALTER TABLE tenants ADD COLUMN registered_at TEXT;
+)sql",
 };
 
 constexpr int kKnownVersion = static_cast<int>(std::size(kMigrations));
@@ -414,7 +418,7 @@ class SqliteStateStore final : public StateStore {
     guard([&] {
       SQLite::Statement q(db_,
                           "INSERT INTO tenants(id, name, policy, status, created_at, terminated_at, "
-                          "export_until, delete_after) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+                          "export_until, delete_after, registered_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       bind_tenant(q, t);
       q.exec();
     });
@@ -425,7 +429,7 @@ class SqliteStateStore final : public StateStore {
       SQLite::Statement q(db_,
                           "UPDATE tenants SET id = ?1, name = ?2, policy = ?3, status = ?4, "
                           "created_at = ?5, terminated_at = ?6, export_until = ?7, "
-                          "delete_after = ?8 WHERE id = ?1");
+                          "delete_after = ?8, registered_at = ?9 WHERE id = ?1");
       bind_tenant(q, t);
       if (q.exec() != 1) throw InputError(fmt::format("no tenant '{}'", t.id));
     });
@@ -1491,7 +1495,7 @@ class SqliteStateStore final : public StateStore {
 
  private:
   static constexpr const char* kTenantSelect =
-      "SELECT id, name, policy, status, created_at, terminated_at, export_until, delete_after "
+      "SELECT id, name, policy, status, created_at, terminated_at, export_until, delete_after, registered_at "
       "FROM tenants";
   static constexpr const char* kVaultValueSelect =
       "SELECT tenant_id, value_hash, type, token_base, key_id, created_at FROM vault_values";
@@ -1676,6 +1680,7 @@ class SqliteStateStore final : public StateStore {
     bind_optional(q, 6, t.terminated_at);
     bind_optional(q, 7, t.export_until);
     bind_optional(q, 8, t.delete_after);
+    bind_optional(q, 9, t.registered_at);
   }
 
   static TenantRecord read_tenant(SQLite::Statement& q) {
@@ -1688,6 +1693,7 @@ class SqliteStateStore final : public StateStore {
     t.terminated_at = optional_text(q, 5);
     t.export_until = optional_text(q, 6);
     t.delete_after = optional_text(q, 7);
+    t.registered_at = optional_text(q, 8);
     return t;
   }
 

@@ -30,6 +30,9 @@ struct TenantRecord {
   std::optional<std::string> terminated_at;
   std::optional<std::string> export_until;
   std::optional<std::string> delete_after;
+  // Retention: when the client registered with the service, where a policy
+  // counts from registration (adr 5.3.11); nullopt: created_at.
+  std::optional<std::string> registered_at;
 };
 
 struct TenantKeyRecord {

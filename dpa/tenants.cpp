@@ -26,9 +26,21 @@ void validate_tenant_id(const std::string& id) {
   }
 }
 
+namespace {
+
+void check_registered(Timestamp registered) {
+  if (registered > now() + std::chrono::minutes{5}) {
+    throw InputError(fmt::format("--registered {} is in the future: give the date the client registered",
+                                 format_utc(registered)));
+  }
+}
+
+}  // namespace
+
 TenantRecord add_tenant(Workspace& ws, const std::string& id, const std::string& policy_name,
-                        const std::string& name) {
+                        const std::string& name, std::optional<Timestamp> registered) {
   validate_tenant_id(id);
+  if (registered) check_registered(*registered);
   // The policy must load now, not at the first sweep months later.
   Policy policy = load_policy(policy_name, ws.policy_search_dirs());
 
@@ -38,6 +50,7 @@ TenantRecord add_tenant(Workspace& ws, const std::string& id, const std::string&
   t.policy = policy_name;
   t.status = "active";
   t.created_at = format_utc(now());
+  if (registered) t.registered_at = format_utc(*registered);
 
   SecretKey key = SecretKey::random();
   TenantKeyRecord k;
@@ -52,10 +65,30 @@ TenantRecord add_tenant(Workspace& ws, const std::string& id, const std::string&
     }
     ws.store().insert_tenant(t);
     ws.store().insert_tenant_key(k);
-    ws.audit().append("tenant.add", "tenant:" + id,
-                      {{"policy", policy_name},
-                       {"policy_version", policy.version},
-                       {"key_id", k.key_id}});
+    nlohmann::json details{{"policy", policy_name}, {"policy_version", policy.version}, {"key_id", k.key_id}};
+    if (t.registered_at) details["registered_at"] = *t.registered_at;
+    ws.audit().append("tenant.add", "tenant:" + id, details);
+  });
+  return t;
+}
+
+Timestamp tenant_registered(const TenantRecord& t) {
+  return parse_timestamp(t.registered_at.value_or(t.created_at), TimeZone::utc());
+}
+
+bool tenant_registration_recorded(const TenantRecord& t) { return t.registered_at.has_value(); }
+
+TenantRecord set_tenant_registered(Workspace& ws, const std::string& id, Timestamp registered) {
+  check_registered(registered);
+  TenantRecord t;
+  ws.store().transaction([&] {
+    t = get_tenant(ws, id);
+    nlohmann::json details{{"registered_at", format_utc(registered)}};
+    details["previous"] = t.registered_at ? nlohmann::json(*t.registered_at) : nlohmann::json();
+    details["previous_from"] = t.registered_at ? "--registered" : "tenant add";
+    t.registered_at = format_utc(registered);
+    ws.store().update_tenant(t);
+    ws.audit().append("tenant.set", "tenant:" + id, details);
   });
   return t;
 }

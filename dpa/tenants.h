@@ -24,9 +24,23 @@ class Workspace;
 void validate_tenant_id(const std::string& id);
 
 // Creates the tenant and its first key (key id 1) and audits it. Throws
-// InputError if the id is malformed or taken, or the policy does not load.
+// InputError if the id is malformed or taken, or the policy does not load,
+// or `registered` is in the future.
 TenantRecord add_tenant(Workspace& ws, const std::string& id, const std::string& policy,
-                        const std::string& name);
+                        const std::string& name, std::optional<Timestamp> registered = std::nullopt);
+
+// When the client registered with the service: what rules counted "from
+// registration" start at (adr 5.3.11: documents at most 5 years after the
+// client's registration). Unless recorded (--registered), the day the tenant
+// was added to dpa, which is never earlier: the conservative reading, that
+// deletes no sooner than the contract allows.
+Timestamp tenant_registered(const TenantRecord& t);
+bool tenant_registration_recorded(const TenantRecord& t);
+
+// Records (and audits, with the previous value) the tenant's registration
+// date, for a tenant that was a client before it was added to dpa. Throws
+// InputError for an unknown tenant or a date in the future.
+TenantRecord set_tenant_registered(Workspace& ws, const std::string& id, Timestamp registered);
 
 // Records the end of the tenant's contract on `on` and the dates its policy
 // derives from it: export_until (termination.export window) and delete_after

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -24,7 +25,15 @@ std::string host_name() {
 
 std::string action_of(const std::string& kind) { return kind == "sweep" ? "retention.delete" : "retention.reapply"; }
 
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
 }  // namespace
+
+nlohmann::json StepTimings::json() const {
+  return {{"scan_s", scan}, {"intent_s", intent}, {"erase_s", erase}, {"complete_s", complete}};
+}
 
 BatchRunner::BatchRunner(Workspace& ws, Timestamp at, std::int64_t run_id, ProgressHook kill_point)
     : ws_(ws), at_(at), run_id_(run_id), kill_(std::move(kill_point)), hasher_(ws.keys()) {}
@@ -64,6 +73,8 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
                               std::vector<BatchSegment> segments) {
   BatchOutcome outcome;
   const std::string erased_at = format_utc(now());
+  const auto intent_started = Clock::now();
+  double completing_seconds = 0;
 
   // Hashes first: they need no transaction.
   struct Hashed {
@@ -87,14 +98,22 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
   std::vector<std::vector<std::string>> erase_hashes;
   const bool completing = pending_.has_value();
   ws_.store().transaction([&] {
-    if (pending_) complete(*pending_);
+    if (pending_) {
+      const auto t0 = Clock::now();
+      complete(*pending_);
+      completing_seconds = seconds_since(t0);
+    }
     // Holds are read here, in the transaction that records the intent: a hold
     // committed before it is honoured by this batch.
+    const std::map<std::string, ActiveHolds> all_holds = ActiveHolds::load_all(ws_.store(), at_);
+    const ActiveHolds no_holds;
     nlohmann::json recheck_segments = nlohmann::json::array();
     std::vector<TombstoneRecord> tombstones;
+    tombstones.reserve(total);
     for (std::size_t s = 0; s < segments.size(); ++s) {
       const BatchSegment& seg = segments[s];
-      ActiveHolds holds = ActiveHolds::load(ws_.store(), seg.tenant, at_);
+      auto found = all_holds.find(seg.tenant);
+      const ActiveHolds& holds = found == all_holds.end() ? no_holds : found->second;
       if (holds.covering(d.name)) {
         outcome.held += static_cast<std::int64_t>(seg.records.size());
         continue;
@@ -154,6 +173,8 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
     ws_.store().insert_tombstones(tombstones);
     kill_point("intent-uncommitted");
   });
+  timings_.complete += completing_seconds;
+  timings_.intent += seconds_since(intent_started) - completing_seconds;
   if (completing) {
     pending_.reset();
     kill_point("done-committed");
@@ -161,7 +182,10 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
   if (erase.empty()) return outcome;
   kill_point("intent-committed");
 
+  const auto erase_started = Clock::now();
   std::vector<std::vector<bool>> erased = store.erase(d, erase, kill_);
+  last_erase_seconds_ = seconds_since(erase_started);
+  timings_.erase += last_erase_seconds_;
   kill_point("erased");
   Completion c{batch, {}, false};
   for (std::size_t s = 0; s < erase.size(); ++s) {
@@ -178,7 +202,9 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
 
 void BatchRunner::flush() {
   if (!pending_) return;
+  const auto t0 = Clock::now();
   ws_.store().transaction([&] { complete(*pending_); });
+  timings_.complete += seconds_since(t0);
   pending_.reset();
   kill_point("done-committed");
 }

@@ -55,6 +55,18 @@ struct BatchOutcome {
   std::int64_t held = 0;     // left because a hold covered them at the intent
 };
 
+// Where a run's time goes, in seconds of wall time: what `dpa retention
+// sweep --json` and the benchmark report, to tell dpa's own work from the
+// customer store's.
+struct StepTimings {
+  double scan = 0;      // reading the due records from the store (the sweep adds it)
+  double intent = 0;    // step 1: key and subject hashes, holds, intent and tombstones
+  double erase = 0;     // step 2: the store's transaction, commit included
+  double complete = 0;  // step 3: counts, tombstones dropped, audit entry
+
+  nlohmann::json json() const;
+};
+
 // The records of one tenant in a batch, and why they go.
 struct BatchSegment {
   std::string tenant;
@@ -80,6 +92,9 @@ class BatchRunner {
   BatchOutcome resume(const RetentionBatchRecord& b, DataStore& store, const DatasetSpec& d);
 
   const RecordHasher& hasher() const { return hasher_; }
+  StepTimings& timings() { return timings_; }
+  // Seconds the last batch's store transaction took (step 2).
+  double last_erase_seconds() const { return last_erase_seconds_; }
   // The keyed hash of each subject identifier of `r` (nullopt where empty),
   // or nullopt if the tenant's key is destroyed.
   std::optional<std::vector<std::optional<std::string>>> subject_hashes(const DatasetSpec& d,
@@ -107,6 +122,8 @@ class BatchRunner {
   RecordHasher hasher_;
   std::map<std::string, std::unique_ptr<SubjectHasher>> subject_hashers_;  // null: key destroyed
   std::optional<Completion> pending_;
+  StepTimings timings_;
+  double last_erase_seconds_ = 0;
 };
 
 // One destructive retention process: holds the retention lock, records the

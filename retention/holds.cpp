@@ -93,6 +93,18 @@ bool hold_in_force(const HoldRecord& h, Timestamp at) {
   return true;
 }
 
+std::vector<std::string> datasets_out_of_reach(const DataMap& map, const HoldRecord& h) {
+  std::vector<std::string> out;
+  if (!h.subject_kind) return out;
+  for (const auto& d : map.datasets) {
+    if (h.dataset && *h.dataset != d.name) continue;
+    bool reaches = false;
+    for (const auto& s : d.subject) reaches = reaches || s.kind == *h.subject_kind;
+    if (!reaches) out.push_back(d.name);
+  }
+  return out;
+}
+
 std::string describe_hold(const HoldRecord& h) { return fmt::format("hold {} ({})", h.id, h.reason); }
 
 ActiveHolds ActiveHolds::load(StateStore& store, const std::string& tenant, Timestamp at) {
@@ -101,6 +113,16 @@ ActiveHolds ActiveHolds::load(StateStore& store, const std::string& tenant, Time
     if (hold_in_force(h, at)) a.holds_.push_back(std::move(h));
   }
   return a;
+}
+
+std::map<std::string, ActiveHolds> ActiveHolds::load_all(StateStore& store, Timestamp at) {
+  std::map<std::string, ActiveHolds> out;
+  for (auto& h : store.list_holds(std::nullopt, false)) {
+    if (!hold_in_force(h, at)) continue;
+    std::string tenant = h.tenant_id;
+    out[tenant].holds_.push_back(std::move(h));
+  }
+  return out;
 }
 
 const HoldRecord* ActiveHolds::covering(const std::string& dataset) const {

@@ -9,6 +9,7 @@
 // that batch.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,12 @@ HoldRecord release_hold(Workspace& ws, std::int64_t id, const std::string& actor
 std::vector<HoldRecord> list_holds(Workspace& ws, const std::optional<std::string>& tenant, bool include_released);
 
 bool hold_in_force(const HoldRecord& h, Timestamp at);
+
+// The datasets a subject hold cannot reach: those in its scope without an
+// identifier of its kind (a folder of call recordings has none: file layouts
+// carry no subject identifiers). Their records are kept only by a dataset or
+// tenant hold. Empty for holds that are not subject holds.
+std::vector<std::string> datasets_out_of_reach(const DataMap& map, const HoldRecord& h);
 // "hold 3 (litigation 2026-17)"
 std::string describe_hold(const HoldRecord& h);
 
@@ -48,6 +55,9 @@ std::string describe_hold(const HoldRecord& h);
 class ActiveHolds {
  public:
   static ActiveHolds load(StateStore& store, const std::string& tenant, Timestamp at);
+  // Every tenant's holds in force at `at`, in one read (a batch of a sweep
+  // spans many tenants); a tenant without holds has no entry.
+  static std::map<std::string, ActiveHolds> load_all(StateStore& store, Timestamp at);
 
   bool empty() const { return holds_.empty(); }
   // A hold over all of `dataset` (tenant-wide or that dataset), or nullptr.

@@ -151,9 +151,11 @@ RetentionPlan make_plan(Workspace& ws, const DataMap& map, const PlanOptions& op
       g.notes = s.notes;
       ActiveHolds holds = ActiveHolds::load(ws.store(), t.id, options.at);
       for (const HoldRecord* h : holds.unreachable_subject_holds(d)) {
-        g.notes.push_back(fmt::format("{} names a {} but {} has no {} identifiers: it keeps nothing here; hold the "
-                                      "dataset if its records must be kept too",
-                                      describe_hold(*h), *h->subject_kind, d.name, *h->subject_kind));
+        g.unreachable_holds.push_back(h->id);
+        g.notes.push_back(fmt::format("{} names a {} but {} has no {} identifiers: it cannot reach this dataset "
+                                      "and keeps nothing here; hold the dataset (`dpa retention hold add --tenant {} "
+                                      "--dataset {}`) if its records must be kept too",
+                                      describe_hold(*h), *h->subject_kind, d.name, *h->subject_kind, t.id, d.name));
       }
 
       CreatedRange due = s.due();
@@ -273,7 +275,8 @@ nlohmann::json plan_json(const RetentionPlan& plan) {
   j["groups"] = nlohmann::json::array();
   for (const auto& g : plan.groups) {
     nlohmann::json gj{{"dataset", g.dataset}, {"store", g.store}, {"category", g.category}, {"tenant", g.tenant},
-                      {"policy", g.policy.empty() ? nlohmann::json() : nlohmann::json(g.policy)}, {"notes", g.notes}};
+                      {"policy", g.policy.empty() ? nlohmann::json() : nlohmann::json(g.policy)}, {"notes", g.notes},
+                      {"unreachable_holds", g.unreachable_holds}};
     gj["lines"] = nlohmann::json::array();
     for (const auto& l : g.lines) {
       gj["lines"].push_back({{"status", status_name(l.status)},

@@ -43,6 +43,9 @@ struct PlanGroup {
   std::string policy;               // "" for a tenant dpa does not know
   std::vector<PlanLine> lines;
   std::vector<std::string> notes;
+  // Subject holds of the tenant that cannot reach this dataset (it has no
+  // identifier of their kind): they keep nothing here.
+  std::vector<std::int64_t> unreachable_holds;
 
   std::int64_t count(PlanLine::Status s) const;
   std::int64_t due_bytes() const;

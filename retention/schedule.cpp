@@ -1,9 +1,12 @@
 #include "retention/schedule.h"
 
+#include "dpa/tenants.h"
+
 #include <fmt/format.h>
 
 #include "dpa/duration.h"
 #include "dpa/error.h"
+#include "dpa/tenants.h"
 #include "dpa/working_calendar.h"
 #include "dpa/workspace.h"
 
@@ -183,11 +186,19 @@ DatasetSchedule Scheduler::schedule(const TenantRecord& tenant, const DatasetSpe
     s.notes.push_back(fmt::format("category {} is not declared by policy {}: only its rules for every category apply",
                                   dataset.category, p.name));
   }
-  const Timestamp registered = parse_timestamp(tenant.created_at, TimeZone::utc());
+  const Timestamp registered = tenant_registered(tenant);
   std::optional<Timestamp> terminated;
   if (tenant.terminated_at) terminated = parse_timestamp(*tenant.terminated_at, TimeZone::utc());
 
   auto timed = [&](std::string rule, const RuleOrigin& origin, const Period& per) {
+    if (per.from == PeriodStart::kRegistration) {
+      // Which registration date: the plan's reader must see where it comes from.
+      rule += fmt::format(" on {}{}", format_date(zone_->local_date(registered)),
+                          tenant_registration_recorded(tenant)
+                              ? ""
+                              : " (the day the tenant was added; `dpa tenant set ID --registered DATE` records "
+                                "an earlier one)");
+    }
     TimedRule t{{std::move(rule), cite(origin)}, per.from, per.length, std::nullopt, std::nullopt};
     if (const WorkingCalendar* cal = calendar_for(p, per.length)) s.calendar = cal;
     if (per.from == PeriodStart::kRegistration) t.fixed = add(registered, per.length, p);

@@ -1,5 +1,7 @@
 #include "retention/sweep.h"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 
 #include <fmt/format.h>
@@ -15,6 +17,30 @@
 #include "retention/schedule.h"
 
 namespace dpa::retention {
+namespace {
+
+// The size of the next batch: fixed, or (auto) grown while the store's
+// transaction is quick and shrunk when it is slow (see the header).
+constexpr std::size_t kMinShare = 16;
+
+class BatchSizer {
+ public:
+  explicit BatchSizer(std::size_t fixed) : fixed_(fixed) {}
+
+  std::size_t next() const { return fixed_ > 0 ? fixed_ : size_; }
+
+  void observe(std::size_t records, double erase_seconds) {
+    if (fixed_ > 0 || records < size_ / 2) return;  // a short batch (the end of the data) says little
+    if (erase_seconds < kAutoBatchSeconds / 2) size_ = std::min(size_ * 2, kMaxAutoBatch);
+    else if (erase_seconds > kAutoBatchSeconds * 2) size_ = std::max(size_ / 2, kFirstAutoBatch);
+  }
+
+ private:
+  std::size_t fixed_;
+  std::size_t size_ = kFirstAutoBatch;
+};
+
+}  // namespace
 
 SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& options) {
   if (options.at > now() + std::chrono::minutes{5}) {
@@ -23,7 +49,6 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
         "what will be due then)",
         format_utc(options.at)));
   }
-  if (options.batch == 0) throw UsageError("--batch must be at least 1");
   if (options.tenant) get_tenant(ws, *options.tenant);
   const auto started = std::chrono::steady_clock::now();
   auto out_of_time = [&] {
@@ -40,7 +65,9 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
   std::map<std::string, TenantRecord> tenants;
   for (auto& t : ws.store().list_tenants()) tenants.emplace(t.id, t);
 
+  BatchSizer sizer(options.batch);
   for (const auto& d : map.datasets) {
+    if (!result.complete) break;
     SweepDatasetTotals totals;
     totals.dataset = d.name;
     DataStore* store = nullptr;
@@ -52,60 +79,76 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
       run.warn(fmt::format("dataset {} was not swept: {}", d.name, e.what()));
       continue;
     }
-    // One batch gathers up to `batch` records, of as many tenants as it takes.
-    std::vector<BatchSegment> pending;
-    std::size_t pending_records = 0;
-    auto flush = [&] {
-      if (pending.empty()) return;
-      BatchOutcome o = runner.run("sweep", *store, d, std::move(pending));
-      pending.clear();
-      pending_records = 0;
-      result.held += o.held;
-      totals.records += o.records;
-      totals.bytes += o.bytes;
-      if (o.records > 0) ++totals.batches;
+    // Where each tenant's walk down the index stands; memory in the number
+    // of tenants, not of records.
+    struct Cursor {
+      std::string tenant;
+      CreatedRange due;
+      RuleRef why;
+      std::optional<DataRecord> after;
+      bool done = false;
     };
+    std::vector<Cursor> cursors;
+    const std::map<std::string, ActiveHolds> holds = ActiveHolds::load_all(ws.store(), options.at);
     for (const auto& tenant_id : present) {
-      if (!result.complete) break;
       if (options.tenant && tenant_id != *options.tenant) continue;
       auto it = tenants.find(tenant_id);
       if (it == tenants.end()) continue;  // unknown to dpa: kept (the plan says so)
       DatasetSchedule s = scheduler.schedule(it->second, d, options.at);
       CreatedRange due = s.due();
       if (due.empty) continue;
-      if (ActiveHolds::load(ws.store(), tenant_id, options.at).covering(d.name)) continue;
-      RuleRef why = s.deadline_rule.value_or(RuleRef{"due", ""});
-      std::optional<DataRecord> after;
-      for (;;) {
-        if (out_of_time()) {
-          result.complete = false;
-          pending.clear();  // scanned, not yet erased: the next run finds them again
-          break;
-        }
-        const std::size_t limit = options.batch - pending_records;
-        std::vector<DataRecord> page = store->scan(d, tenant_id, due, after ? &*after : nullptr, limit);
-        if (page.empty()) break;
-        after = page.back();
+      auto held = holds.find(tenant_id);
+      if (held != holds.end() && held->second.covering(d.name)) continue;
+      cursors.push_back({tenant_id, due, s.deadline_rule.value_or(RuleRef{"due", ""}), std::nullopt, false});
+    }
+    while (!cursors.empty()) {
+      if (out_of_time()) {
+        result.complete = false;
+        break;
+      }
+      const std::size_t target = sizer.next();
+      // Each tenant's share of the batch, taken in turn: the batch holds the
+      // oldest due records of all tenants (see the header).
+      // At least kMinShare records each: one index seek (one query) per
+      // record would cost more than the locality gains.
+      const std::size_t share = std::max<std::size_t>(kMinShare, (target + cursors.size() - 1) / cursors.size());
+      std::vector<BatchSegment> batch;
+      std::size_t records_in_batch = 0;
+      std::size_t visited = 0;
+      for (; visited < cursors.size() && records_in_batch < target; ++visited) {
+        Cursor& c = cursors[visited];
+        const std::size_t limit = std::min(share, target - records_in_batch);
+        const auto scan_started = std::chrono::steady_clock::now();
+        std::vector<DataRecord> page = store->scan(d, c.tenant, c.due, c.after ? &*c.after : nullptr, limit);
+        result.timings.scan += std::chrono::duration<double>(std::chrono::steady_clock::now() - scan_started).count();
+        if (page.size() < limit) c.done = true;
+        if (page.empty()) continue;
+        c.after = page.back();
         // The store selected by range; the creation time is checked once more
         // here, so that a value the store compares differently is kept.
         std::vector<DataRecord> records;
+        records.reserve(page.size());
         for (auto& r : page) {
           if (r.created_unparsable) ++result.unparsable;
-          else if (due.contains(r.created)) records.push_back(std::move(r));
+          else if (c.due.contains(r.created)) records.push_back(std::move(r));
         }
-        if (!records.empty()) {
-          pending_records += records.size();
-          if (!pending.empty() && pending.back().tenant == tenant_id) {
-            for (auto& r : records) pending.back().records.push_back(std::move(r));
-          } else {
-            pending.push_back({tenant_id, due, why, std::move(records)});
-          }
-        }
-        if (pending_records >= options.batch) flush();
-        if (page.size() < limit) break;
+        if (records.empty()) continue;
+        records_in_batch += records.size();
+        batch.push_back({c.tenant, c.due, c.why, std::move(records)});
       }
+      // The next batch starts with the tenants this one did not reach.
+      std::rotate(cursors.begin(), cursors.begin() + static_cast<std::ptrdiff_t>(visited), cursors.end());
+      cursors.erase(std::remove_if(cursors.begin(), cursors.end(), [](const Cursor& c) { return c.done; }),
+                    cursors.end());
+      if (batch.empty()) continue;
+      result.largest_batch = std::max(result.largest_batch, records_in_batch);
+      BatchOutcome o = runner.run("sweep", *store, d, std::move(batch));
+      sizer.observe(records_in_batch, runner.last_erase_seconds());
+      result.held += o.held;
+      totals.records += o.records;
+      totals.bytes += o.bytes;
+      if (o.records > 0) ++totals.batches;
     }
-    if (result.complete) flush();
     result.records += totals.records;
     result.bytes += totals.bytes;
     result.batches += totals.batches;
@@ -116,7 +159,7 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
   if (result.complete) {
     ReapplyOptions ro;
     ro.at = options.at;
-    ro.batch = options.batch;
+    ro.batch = options.batch == 0 ? kFirstAutoBatch : options.batch;
     ro.requests_only = true;
     ro.tenant = options.tenant;
     ReapplyResult rr = reapply_ledger(ws, map, run, ro);
@@ -141,6 +184,9 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
     result.remaining = make_plan(ws, map, po).count(PlanLine::Status::kDue);
   }
 
+  result.timings.intent = runner.timings().intent;
+  result.timings.erase = runner.timings().erase;
+  result.timings.complete = runner.timings().complete;
   for (const auto& w : run.warnings()) result.warnings.push_back(w);
   if (result.unparsable > 0) {
     result.warnings.push_back(fmt::format(

@@ -4,10 +4,19 @@
 // A run (see erasure_batch.h for the protocol of each batch):
 //  1. takes the retention lock (a second sweep exits with status 5);
 //  2. records the run and finishes every batch a killed run left behind;
-//  3. for each dataset and tenant, walks the records due at `at` (schedule.h)
-//     down the store's index, `batch` at a time; each batch is one
-//     transaction in the store and one audit entry with its count and key
-//     hashes (never values); held records are left;
+//  3. for each dataset, walks the records due at `at` (schedule.h) down the
+//     store's index, a batch at a time; each batch is one transaction in the
+//     store and one audit entry with its count and key hashes (never values);
+//     held records are left. A batch takes its share of the oldest due
+//     records of every tenant in turn, not one tenant after another: in a
+//     table whose rows are appended as they come, the oldest rows of all
+//     tenants share pages, so a batch dirties a few table pages per hundred
+//     records instead of about one per record (each commit writes every
+//     page it dirtied: that write volume, not dpa's own work, is what a
+//     sweep's time goes on). With batch = 0 (`--batch auto`) batches grow
+//     while the store's transaction takes well under a second (it blocks
+//     the application's writers while it runs) and shrink when it takes
+//     longer, up to kMaxAutoBatch records, which bounds memory;
 //  4. re-applies the erasure ledger's subject-request erasures;
 //  5. destroys the key of every terminated tenant past its deletion date with
 //     no hold and no record left (crypto-shredding), and audits it;
@@ -25,6 +34,7 @@
 #include "dpa/data_store.h"
 #include "dpa/datamap.h"
 #include "dpa/time.h"
+#include "retention/erasure_batch.h"
 
 namespace dpa {
 class Workspace;
@@ -32,9 +42,14 @@ class Workspace;
 
 namespace dpa::retention {
 
+// --batch auto: the largest batch, and the store transaction time it aims at.
+inline constexpr std::size_t kMaxAutoBatch = 100000;
+inline constexpr std::size_t kFirstAutoBatch = 1000;
+inline constexpr double kAutoBatchSeconds = 1.0;
+
 struct SweepOptions {
   Timestamp at;                                       // may not be in the future
-  std::size_t batch = 1000;
+  std::size_t batch = 0;                              // records per batch; 0: auto
   std::optional<std::chrono::milliseconds> max_runtime;
   std::optional<std::string> tenant;
   std::string actor;
@@ -63,6 +78,8 @@ struct SweepResult {
   std::vector<SweepDatasetTotals> datasets;
   std::vector<std::string> keys_destroyed;  // tenants
   std::vector<std::string> warnings;
+  std::size_t largest_batch = 0;      // records in the largest batch
+  StepTimings timings;                // where the time went
 };
 
 SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& options);

@@ -41,9 +41,21 @@ std::chrono::milliseconds parse_runtime(const std::string& text) {
   return s;
 }
 
-std::size_t batch_of(const Invocation& inv) {
-  long long n = inv.maybe<long long>("batch").value_or(1000);
-  if (n < 1 || n > 1000000) throw UsageError("--batch must be from 1 to 1000000");
+// --batch N, or auto (0): batches sized by the time the store takes.
+std::size_t batch_of(const Invocation& inv, std::size_t fallback) {
+  auto text = inv.maybe<std::string>("batch");
+  if (!text) return fallback;
+  if (*text == "auto") return 0;
+  std::size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(*text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text->size() || n < 1 || n > 1000000) {
+    throw UsageError(fmt::format("bad --batch '{}': write auto or a number of records from 1 to 1000000", *text));
+  }
   return static_cast<std::size_t>(n);
 }
 
@@ -76,14 +88,15 @@ nlohmann::json sweep_json(const SweepResult& r) {
           {"unparsable", r.unparsable}, {"resumed_batches", r.resumed_batches},
           {"resumed_records", r.resumed_records}, {"reapplied", r.reapplied},
           {"remaining", r.remaining},  {"datasets", datasets},
-          {"keys_destroyed", r.keys_destroyed}, {"warnings", r.warnings}};
+          {"keys_destroyed", r.keys_destroyed}, {"warnings", r.warnings},
+          {"largest_batch", r.largest_batch},   {"timings", r.timings.json()}};
 }
 
 int run_sweep_command(Invocation& inv) {
   Workspace ws = inv.open_workspace();
   DataMap map = read_datamap(ws.config_path());
   Timestamp at = at_of(inv, ws);
-  std::size_t batch = batch_of(inv);
+  std::size_t batch = batch_of(inv, 0);
   if (!inv.get<bool>("apply")) {
     // The default is the plan: nothing is deleted without --apply.
     PlanOptions o;
@@ -160,8 +173,19 @@ int run_hold_add(Invocation& inv) {
   if (auto u = inv.maybe<std::string>("until")) r.until = parse_timestamp(*u, TimeZone::named(ws.settings().timezone));
   r.actor = inv.actor();
   HoldRecord h = add_hold(ws, map, r);
-  if (inv.json()) inv.print_json(hold_json(h));
-  else inv.out << fmt::format("hold {} placed on {} ({})\n", h.id, h.tenant_id, hold_scope(h));
+  const std::vector<std::string> out_of_reach = datasets_out_of_reach(map, h);
+  if (inv.json()) {
+    nlohmann::json j = hold_json(h);
+    j["out_of_reach"] = out_of_reach;
+    inv.print_json(j);
+    return 0;
+  }
+  inv.out << fmt::format("hold {} placed on {} ({})\n", h.id, h.tenant_id, hold_scope(h));
+  for (const auto& d : out_of_reach) {
+    inv.out << fmt::format("  it does not keep dataset {}: {} has no {} identifiers; `dpa retention hold add --tenant {} "
+                           "--dataset {}` keeps it whole\n",
+                           d, d, *h.subject_kind, h.tenant_id, d);
+  }
   return 0;
 }
 
@@ -197,7 +221,8 @@ int run_reapply_command(Invocation& inv) {
   DataMap map = read_datamap(ws.config_path());
   ReapplyOptions o;
   o.at = now();
-  o.batch = batch_of(inv);
+  o.batch = batch_of(inv, kFirstAutoBatch);
+  if (o.batch == 0) o.batch = kFirstAutoBatch;  // auto: reapply finds records one subject at a time
   o.tenant = inv.maybe<std::string>("tenant");
   o.actor = inv.actor();
   o.kill_point = kill_point_from_env();
@@ -290,12 +315,14 @@ const CommandRegistrar plan_command{Command{
     run_plan}};
 
 const CommandRegistrar sweep_command{Command{
-    "retention sweep", "[--at DATE] [--apply] [--batch N] [--max-runtime DURATION] [--tenant T]",
+    "retention sweep", "[--at DATE] [--apply] [--batch N|auto] [--max-runtime DURATION] [--tenant T]",
     "delete what is due (a plan unless --apply), in batches, under a lock",
     [](po::options_description& o, po::positional_options_description&) {
       declare_at(o);
       o.add_options()("apply", po::bool_switch(), "delete; without it the sweep only prints its plan")(
-          "batch", po::value<long long>()->value_name("N"), "records per batch and transaction (default 1000)")(
+          "batch", po::value<std::string>()->value_name("N|auto"),
+          "records per batch and transaction; auto (the default) sizes batches so that each transaction on "
+          "the customer's store takes about a second")(
           "max-runtime", po::value<std::string>()->value_name("DURATION"),
           "stop between batches after this long (30m, 2h); a later run continues")(
           "tenant", po::value<std::string>()->value_name("T"), "only this tenant");
@@ -336,7 +363,7 @@ const CommandRegistrar reapply_command{Command{
     "retention reapply", "[--batch N] [--tenant T]",
     "erase again every record the erasure ledger lists that reappeared (run after a restore)",
     [](po::options_description& o, po::positional_options_description&) {
-      o.add_options()("batch", po::value<long long>()->value_name("N"), "records per batch (default 1000)")(
+      o.add_options()("batch", po::value<std::string>()->value_name("N"), "records per batch (default 1000)")(
           "tenant", po::value<std::string>()->value_name("T"), "only this tenant");
     },
     run_reapply_command}};

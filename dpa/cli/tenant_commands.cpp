@@ -1,4 +1,4 @@
-// dpa tenant add | list | show | terminate
+// dpa tenant add | list | show | set | terminate
 #include <fmt/format.h>
 
 #include "dpa/cli/command.h"
@@ -16,7 +16,16 @@ nlohmann::json tenant_json(const TenantRecord& t) {
   j["terminated_at"] = t.terminated_at ? nlohmann::json(*t.terminated_at) : nlohmann::json();
   j["export_until"] = t.export_until ? nlohmann::json(*t.export_until) : nlohmann::json();
   j["delete_after"] = t.delete_after ? nlohmann::json(*t.delete_after) : nlohmann::json();
+  j["registered_at"] = format_utc(tenant_registered(t));
+  j["registered_recorded"] = tenant_registration_recorded(t);
   return j;
+}
+
+// --registered DATE, in the workspace's zone.
+std::optional<Timestamp> registered_of(const Invocation& inv, const Workspace& ws) {
+  auto text = inv.maybe<std::string>("registered");
+  if (!text) return std::nullopt;
+  return parse_timestamp(*text, TimeZone::named(ws.settings().timezone));
 }
 
 int run_add(Invocation& inv) {
@@ -24,8 +33,22 @@ int run_add(Invocation& inv) {
   std::string policy = inv.maybe<std::string>("policy").value_or(ws.settings().default_policy);
   if (policy.empty()) throw UsageError("tenant add: --policy NAME is required (dpa.toml sets no default)");
   TenantRecord t = add_tenant(ws, inv.get<std::string>("id"), policy,
-                              inv.maybe<std::string>("name").value_or(""));
+                              inv.maybe<std::string>("name").value_or(""), registered_of(inv, ws));
   if (inv.json()) inv.print_json(tenant_json(t));
+  return 0;
+}
+
+int run_set(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  std::optional<Timestamp> registered = registered_of(inv, ws);
+  if (!registered) throw UsageError("tenant set: nothing to set; give --registered DATE");
+  TenantRecord t = set_tenant_registered(ws, inv.get<std::string>("id"), *registered);
+  if (inv.json()) {
+    inv.print_json(tenant_json(t));
+    return 0;
+  }
+  inv.out << fmt::format("tenant {} registered on {}: rules counted from registration start there\n", t.id,
+                         format_local(tenant_registered(t), TimeZone::named(ws.settings().timezone)));
   return 0;
 }
 
@@ -81,6 +104,8 @@ int run_show(Invocation& inv) {
   }
   inv.out << fmt::format("tenant     {}\nname       {}\npolicy     {}\nstatus     {}\ncreated    {}\n",
                          t.id, t.name, t.policy, t.status, t.created_at);
+  inv.out << fmt::format("registered {}{}\n", format_utc(tenant_registered(t)),
+                         tenant_registration_recorded(t) ? "" : " (when it was added; `dpa tenant set --registered`)");
   if (t.terminated_at) inv.out << fmt::format("terminated {}\n", *t.terminated_at);
   // The dates with the clauses they come from, read from the tenant's policy.
   std::optional<Policy> policy;
@@ -116,21 +141,37 @@ int run_show(Invocation& inv) {
   return 0;
 }
 
+void declare_registered(po::options_description& o) {
+  o.add_options()("registered", po::value<std::string>()->value_name("DATE"),
+                  "when the client registered with the service, if before today (ISO-8601, local to the "
+                  "workspace's zone); rules counted from registration start there (adr 5.3.11)");
+}
+
 void declare_id(po::options_description& o, po::positional_options_description& p) {
   o.add_options()("id", po::value<std::string>()->required()->value_name("ID"), "tenant id");
   p.add("id", 1);
 }
 
 const CommandRegistrar add_command{Command{
-    "tenant add", "ID [--policy NAME] [--name TEXT]",
+    "tenant add", "ID [--policy NAME] [--name TEXT] [--registered DATE]",
     "register a customer (controller) under a policy, with its own key",
     [](po::options_description& o, po::positional_options_description& p) {
       declare_id(o, p);
       o.add_options()
           ("policy", po::value<std::string>()->value_name("NAME"), "policy of the contract (default: dpa.toml's)")
           ("name", po::value<std::string>()->value_name("TEXT"), "display name");
+      declare_registered(o);
     },
     run_add}};
+
+const CommandRegistrar set_command{Command{
+    "tenant set", "ID --registered DATE",
+    "record when an existing tenant registered as a client (audited); rules counted from registration use it",
+    [](po::options_description& o, po::positional_options_description& p) {
+      declare_id(o, p);
+      declare_registered(o);
+    },
+    run_set}};
 
 const CommandRegistrar list_command{Command{
     "tenant list", "[--json]", "list tenants",

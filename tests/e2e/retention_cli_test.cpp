@@ -76,6 +76,36 @@ TEST_CASE("tenant terminate computes the contract's dates from the policy", "[e2
   CHECK(log[1]["details"]["deletion_clause"] == "truffles 8.5; DPA 3.1.7");
 }
 
+TEST_CASE("tenant add --registered and tenant set record the client's registration", "[e2e][retention]") {
+  TempDir dir;
+  REQUIRE(dpa_at(dir.path(), {"init"}).status == 0);
+  auto added = json_of(dir.path(), {"tenant", "add", "edo", "--policy", "adr", "--registered", "2020-03-01"});
+  CHECK(added["registered_at"] == "2020-02-29T18:00:00Z");  // local midnight in Almaty (UTC+6 until 2024)
+  CHECK(added["registered_recorded"] == true);
+  REQUIRE(dpa_at(dir.path(), {"tenant", "add", "late", "--policy", "adr"}).status == 0);
+  auto late = json_of(dir.path(), {"tenant", "show", "late"});
+  CHECK(late["registered_recorded"] == false);
+  CHECK(late["registered_at"] == late["created_at"]);
+  CHECK_THAT(dpa_at(dir.path(), {"tenant", "show", "late"}).out, Catch::Contains("(when it was added;"));
+
+  auto set = dpa_at(dir.path(), {"tenant", "set", "late", "--registered", "2019-06-15"});
+  REQUIRE(set.status == 0);
+  CHECK_THAT(set.out, Catch::Contains("tenant late registered on 2019-06-15"));
+  auto show = dpa_at(dir.path(), {"tenant", "show", "late"});
+  CHECK_THAT(show.out, Catch::Contains("registered 2019-06-14T18:00:00Z\n"));
+
+  CHECK(dpa_at(dir.path(), {"tenant", "set", "late", "--registered", "2999-01-01"}).status == 3);
+  CHECK(dpa_at(dir.path(), {"tenant", "set", "late"}).status == 2);
+  CHECK(dpa_at(dir.path(), {"tenant", "set", "nobody", "--registered", "2019-06-15"}).status == 3);
+  CHECK(dpa_at(dir.path(), {"tenant", "add", "soon", "--policy", "adr", "--registered", "2999-01-01"}).status == 3);
+
+  auto log = json_of(dir.path(), {"audit", "log", "--action", "tenant.set"});
+  REQUIRE(log.size() == 1);
+  CHECK(log[0]["details"]["registered_at"] == "2019-06-14T18:00:00Z");
+  CHECK(log[0]["details"]["previous_from"] == "tenant add");
+  CHECK(dpa_at(dir.path(), {"audit", "verify"}).status == 0);
+}
+
 TEST_CASE("datamap check reports missing tables, columns and indexes", "[e2e][retention]") {
   TempDir dir;
   REQUIRE(dpa_at(dir.path(), {"init"}).status == 0);

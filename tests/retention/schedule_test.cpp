@@ -129,3 +129,86 @@ TEST_CASE("destruction requests: due at once, minimum retention still wins", "[r
   CHECK_FALSE(w.exists("docs", doc_old));  // its own 5 years have passed
   CHECK(w.exists("docs", doc_young));      // the 5-year floor wins (adr 5.3.12)
 }
+
+TEST_CASE("registration: counted from tenant add unless recorded; set later, audited", "[retention][schedule]") {
+  test::RetentionWorld w;
+  DataMap map = w.map();
+  const DatasetSpec& docs = map.dataset("docs");
+  Timestamp at = now();
+
+  SECTION("without --registered the 5-year cap counts from today and says so") {
+    w.tenant("late", "adr");
+    TenantRecord t = get_tenant(*w.ws, "late");
+    CHECK_FALSE(tenant_registration_recorded(t));
+    CHECK(tenant_registered(t) == parse_timestamp(t.created_at, TimeZone::utc()));
+    Scheduler sched(*w.ws);
+    DatasetSchedule s = sched.schedule(t, docs, at);
+    CHECK(s.deadline_passed.kind == RecordSet::Kind::kNone);
+    bool cited = false;
+    for (const auto& d : s.deadlines) {
+      if (d.from != PeriodStart::kRegistration) continue;
+      cited = true;
+      CHECK_THAT(d.why.rule, Catch::Contains("from registration on " + format_date(sched.zone().local_date(at))));
+      CHECK_THAT(d.why.rule, Catch::Contains("the day the tenant was added"));
+    }
+    CHECK(cited);
+
+    // Registered six years ago: the cap has passed; the 5-year floor still
+    // keeps young documents, old ones are due.
+    Timestamp registered = at - days{6 * 366};
+    TenantRecord updated = set_tenant_registered(*w.ws, "late", registered);
+    CHECK(tenant_registration_recorded(updated));
+    t = get_tenant(*w.ws, "late");
+    CHECK(t.registered_at == format_utc(registered));
+    CHECK(t.created_at == updated.created_at);  // the day it was added stays on record
+    Scheduler again(*w.ws);
+    s = again.schedule(t, docs, at);
+    CHECK(s.deadline_passed.kind == RecordSet::Kind::kAll);
+    REQUIRE(s.deadline_rule);
+    CHECK_THAT(s.deadline_rule->rule, Catch::Contains("registration on " + format_date(again.zone().local_date(registered))));
+    CHECK_THAT(s.deadline_rule->rule, !Catch::Contains("the day the tenant was added"));
+    REQUIRE(s.due().before);
+
+    long long old_doc = w.row("docs", "late", 6 * 366);
+    long long young_doc = w.row("docs", "late", 365);
+    RetentionPlan plan = make_plan(*w.ws, map, {at, std::string("late"), std::string("docs")});
+    CHECK(plan.count(PlanLine::Status::kDue) == 1);
+    bool reason = false;
+    for (const auto& g : plan.groups) {
+      for (const auto& l : g.lines) {
+        if (l.status == PlanLine::Status::kDue) {
+          reason = true;
+          CHECK_THAT(l.why, Catch::Contains("registration on " + format_date(again.zone().local_date(registered))));
+        }
+      }
+    }
+    CHECK(reason);
+    (void)old_doc;
+    (void)young_doc;
+
+    int audited = 0;
+    w.ws->store().scan_audit({}, [&](const AuditRecord& e) {
+      if (e.action != "tenant.set") return true;
+      ++audited;
+      auto details = nlohmann::json::parse(e.details);
+      CHECK(details.at("registered_at") == format_utc(registered));
+      CHECK(details.at("previous").is_null());
+      CHECK(details.at("previous_from") == "tenant add");
+      return true;
+    });
+    CHECK(audited == 1);
+    CHECK(w.ws->audit().verify().ok());
+  }
+
+  SECTION("--registered at tenant add; a date in the future is refused, and nothing is written") {
+    Timestamp registered = at - days{2 * 365};
+    TenantRecord t = add_tenant(*w.ws, "early", "adr", "", registered);
+    CHECK(t.registered_at == format_utc(registered));
+    CHECK(get_tenant(*w.ws, "early").registered_at == format_utc(registered));
+    CHECK_THROWS_AS(add_tenant(*w.ws, "future", "adr", "", at + days{2}), InputError);
+    CHECK_FALSE(w.ws->store().find_tenant("future"));
+    CHECK_THROWS_AS(set_tenant_registered(*w.ws, "early", at + days{2}), InputError);
+    CHECK(get_tenant(*w.ws, "early").registered_at == format_utc(registered));
+    CHECK_THROWS_AS(set_tenant_registered(*w.ws, "nobody", registered), InputError);
+  }
+}

@@ -103,6 +103,86 @@ TEST_CASE("holds: tenant, dataset and subject holds keep due data; released, it 
   CHECK(w.ws->audit().verify().ok());
 }
 
+TEST_CASE("a subject hold reaches only datasets with its kind of identifier, and the plan says so", "[retention][sweep]") {
+  test::RetentionWorld w;
+  w.tenant("t", "upstat");
+  w.tenant("other", "upstat");
+  terminate_tenant(*w.ws, "t", now() - days{45});
+  long long held_doc = w.row("docs", "t", 50, "+77011112233");
+  long long free_doc = w.row("docs", "t", 50, "+77019998877");
+  long long entry = w.row("journal", "t", 50);
+  w.row("journal", "other", 50);
+  DataMap map = w.map();
+
+  // Tenant-wide: docs have phones, the journal has no identifiers at all.
+  HoldRecord h = add_hold(*w.ws, map, {"t", std::nullopt, "phone:+77011112233", "complaint 7", std::nullopt, "dpo"});
+  CHECK(datasets_out_of_reach(map, h) == std::vector<std::string>{"journal"});
+  HoldRecord whole = add_hold(*w.ws, map, {"other", std::nullopt, std::nullopt, "audit", std::nullopt, "dpo"});
+  CHECK(datasets_out_of_reach(map, whole).empty());
+
+  RetentionPlan plan = make_plan(*w.ws, map, {now(), std::nullopt, std::nullopt});
+  int journal_groups = 0;
+  for (const auto& g : plan.groups) {
+    if (g.tenant != "t") {
+      CHECK(g.unreachable_holds.empty());
+      continue;
+    }
+    if (g.dataset == "journal") {
+      ++journal_groups;
+      CHECK(g.unreachable_holds == std::vector<std::int64_t>{h.id});
+      REQUIRE_FALSE(g.notes.empty());
+      CHECK_THAT(g.notes.back(), Catch::Contains("cannot reach this dataset"));
+      CHECK_THAT(g.notes.back(), Catch::Contains("--dataset journal"));
+    } else {
+      CHECK(g.unreachable_holds.empty());
+    }
+  }
+  CHECK(journal_groups == 1);
+  CHECK_THAT(plan_text(plan), Catch::Contains("cannot reach this dataset"));
+  CHECK(plan_json(plan).dump().find("\"unreachable_holds\":[" + std::to_string(h.id) + "]") != std::string::npos);
+
+  SweepResult r = run_sweep(*w.ws, map, sweep_now());
+  CHECK(r.held == 1);
+  CHECK(w.exists("docs", held_doc));
+  CHECK_FALSE(w.exists("docs", free_doc));
+  CHECK_FALSE(w.exists("journal", entry));  // out of the hold's reach: deleted when due
+}
+
+TEST_CASE("sweeps in batches of every size, auto included, delete exactly what is due", "[retention][sweep]") {
+  for (std::size_t batch : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
+    test::RetentionWorld w;
+    std::vector<long long> due, young;
+    for (int t = 0; t < 5; ++t) {
+      std::string id = "t" + std::to_string(t);
+      w.tenant(id, "upstat");
+      terminate_tenant(*w.ws, id, now() - days{45});
+    }
+    w.tenant("live", "upstat");
+    // Interleaved, as an application writes them: many tenants, growing ids.
+    for (int i = 0; i < 60; ++i) {
+      due.push_back(w.row("docs", "t" + std::to_string(i % 5), 50 + i % 3, "+7701000" + std::to_string(1000 + i)));
+      young.push_back(w.row("docs", "live", 50));
+    }
+    SweepOptions o = sweep_now();
+    o.batch = batch;
+    SweepResult r = run_sweep(*w.ws, w.map(), o);
+    INFO("batch " << batch);
+    CHECK(r.records == 60);
+    CHECK(r.complete);
+    if (batch == 1) CHECK(r.batches == 60);
+    if (batch == 7) CHECK(r.largest_batch <= 7);
+    for (long long id : due) CHECK_FALSE(w.exists("docs", id));
+    for (long long id : young) CHECK(w.exists("docs", id));
+    std::int64_t tombstones = 0;
+    w.ws->store().scan_tombstones({}, [&](const TombstoneRecord&) {
+      ++tombstones;
+      return true;
+    });
+    CHECK(tombstones == 60);
+    CHECK(w.ws->audit().verify().ok());
+  }
+}
+
 TEST_CASE("holds with --until end by themselves", "[retention][sweep]") {
   test::RetentionWorld w;
   w.tenant("t", "upstat");
