@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "dpa/cli/command.h"
+#include "dpa/cli/demo_incidents.h"
 #include "dpa/cli/demo_pseudonymize.h"
 #include "dpa/cli/demo_retention.h"
 #include "dpa/demo_dataset.h"
@@ -59,6 +60,8 @@ int run_demo(Invocation& inv) {
   // After the pseudonymizer's part: it records the consent of its truffles tenant.
   DemoTransfersSummary transfers = build_demo_transfers(ws, now(), inv.actor());
   DemoRetentionSummary retention = demo_retention(ws, data.tenants, inv.actor());
+  DemoIncidentsSummary incidents =
+      demo_incidents(ws, pseudo.tenant, transfers.report_from, transfers.report_to, inv.actor());
   AuditVerifyReport verify = ws.audit().verify();
 
   if (inv.json()) {
@@ -90,6 +93,17 @@ int run_demo(Invocation& inv) {
                                    {"deleted", retention.deleted},
                                    {"batches", retention.batches},
                                    {"key_destroyed", retention.key_destroyed}}},
+                    {"incidents", {{"incident", incidents.incident},
+                                   {"tenant", incidents.tenant},
+                                   {"refusal", incidents.refusal},
+                                   {"controller_due", incidents.controller_due},
+                                   {"controller_sent", incidents.controller_sent},
+                                   {"authority_due", incidents.authority_due}}},
+                    {"audit_report", {{"from", incidents.report_from},
+                                      {"to", incidents.report_to},
+                                      {"html", incidents.report_html},
+                                      {"md", incidents.report_md},
+                                      {"json", incidents.report_json}}},
                     {"audit_entries", verify.entries},
                     {"audit_ok", verify.ok()}});
     return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
@@ -129,6 +143,13 @@ int run_demo(Invocation& inv) {
   out << fmt::format("            sweep: deleted {} records in {} batches{}; audit entries:\n", retention.deleted,
                      retention.batches, retention.key_destroyed ? ", destroyed the tenant's key" : "");
   for (const auto& line : retention.audit) out << "              " << line << "\n";
+  out << fmt::format("  incident: {} (tenant {}, truffles): the notice was refused while fields were missing:\n"
+                     "            {}\n"
+                     "            given to the controller {} (due {}); to the authorized body, due {}\n",
+                     incidents.incident, incidents.tenant, incidents.refusal, incidents.controller_sent,
+                     incidents.controller_due, incidents.authority_due);
+  out << fmt::format("  report:   audit report {} to {}: {}, {}, {}\n", incidents.report_from, incidents.report_to,
+                     incidents.report_html, incidents.report_md, incidents.report_json);
   out << fmt::format("  audit:    {} entries, chain {}\n", verify.entries,
                      verify.ok() ? "verified" : "BROKEN");
   out << fmt::format("\nTry:\n  dpa --home {0} tenant list\n  dpa --home {0} policy explain upstat "
@@ -140,7 +161,10 @@ int run_demo(Invocation& inv) {
                      "--category communications.audio\n"
                      "  dpa --home {0} ropa\n"
                      "  dpa --home {0} retention plan --at 2027-06-01\n"
-                     "  dpa --home {0} datamap check\n",
+                     "  dpa --home {0} datamap check\n"
+                     "  dpa --home {0} incident list\n"
+                     "  dpa --home {0} incident notice 1 --lang en\n"
+                     "  dpa --home {0} audit report --from {1} --to {2} --format html --out report.html\n",
                      home.string(), transfers.report_from, transfers.report_to);
   return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
 }
