@@ -185,13 +185,19 @@ int run_notice(Invocation& inv) {
   Timestamp at = at_of(inv, ws);
   auto deadlines = chosen(inv, incident, notice_deadlines(ws, incident), recipient, sent);
 
-  nlohmann::json done = nlohmann::json::array();
-  std::string text_out;
+  // Render every notice first: one that is refused records none.
+  std::vector<std::pair<std::string, std::string>> texts;  // lang, text
   for (const auto& d : deadlines) {
     TenantRecord tenant = get_tenant(ws, d.tenant_id);
     Policy policy = load_policy(d.policy, ws.policy_search_dirs());
     std::string lang = inv.maybe<std::string>("lang").value_or(default_notice_language(policy));
-    std::string text = render_incident_notice(incident, d, tenant, policy, lang, at, zone);
+    texts.emplace_back(lang, render_incident_notice(incident, d, tenant, policy, lang, at, zone));
+  }
+  nlohmann::json done = nlohmann::json::array();
+  std::string text_out;
+  for (std::size_t k = 0; k < deadlines.size(); ++k) {
+    const NoticeDeadline& d = deadlines[k];
+    const auto& [lang, text] = texts[k];
     IncidentNoticeRecord rec = record_notice(ws, incident, d, sent ? "sent" : "rendered", lang, text, at,
                                              inv.maybe<std::string>("reference").value_or(""), inv.actor(), t);
     NoticeDeadline after = d;

@@ -105,6 +105,11 @@ TEST_CASE("incident CLI: --all opens one incident with a deadline per tenant's p
   auto r = w.run({"incident", "notice", "1"});
   CHECK(r.status == 2);
   CHECK_THAT(r.err, Contains("--tenant"));
+  // Recording a notice as given to every tenant: refused for all while any
+  // one lacks a required field, and nothing is recorded.
+  auto all_sent = w.run({"incident", "notice", "1", "--to", "authority", "--sent", "--at", "2026-01-15T12:00"});
+  CHECK(all_sent.status == 6);
+  CHECK(w.json({"incident", "show", "1"})["notices"].empty());
   auto show = w.run({"incident", "show", "1", "--at", "2026-01-15T12:00"});
   CHECK_THAT(show.out, Contains("22h 00m left"));
   auto overdue = w.run({"incident", "show", "1", "--at", "2026-01-19T12:00"});
