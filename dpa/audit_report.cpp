@@ -1,5 +1,6 @@
 #include "dpa/audit_report.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>

@@ -1,4 +1,6 @@
 // dpa incident open | update | notice | show | list | close
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
