@@ -309,7 +309,7 @@ const std::vector<std::string> kCrossBorderConditions{
 
 const std::vector<std::string> kIncidentContent{
     "nature", "categories", "subjects_approx", "records_approx", "consequences", "measures",
-    "contact", "subjects_contact_data", "detected_at"};
+    "measures_proposed", "contact", "subjects_contact_data", "detected_at"};
 
 const std::vector<std::string> kAnonymizationTests{
     "subjects-unidentifiable", "customer-unidentifiable", "reasonably-unidentifiable",

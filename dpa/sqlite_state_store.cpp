@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "dpa/error.h"
+#include "dpa/sqlite_state_store_incidents.h"
 #include "dpa/time.h"
 
 namespace dpa {
@@ -333,6 +334,58 @@ CREATE UNIQUE INDEX suppression_entries_active ON suppression_entries(tenant_id,
     // 8: retention: a tenant's registration date, when it is not the day it was added.
     R"sql(
 ALTER TABLE tenants ADD COLUMN registered_at TEXT;
+)sql",
+    // 9: incidents, their append-only updates and notices.
+    R"sql(
+CREATE TABLE incidents(
+  id          INTEGER PRIMARY KEY,
+  detected_at TEXT NOT NULL,
+  opened_at   TEXT NOT NULL,
+  opened_by   TEXT NOT NULL,
+  all_tenants INTEGER NOT NULL DEFAULT 0 CHECK(all_tenants IN (0, 1)),
+  closed_at   TEXT,
+  closed_by   TEXT
+);
+CREATE TABLE incident_tenants(
+  incident_id    INTEGER NOT NULL REFERENCES incidents(id),
+  tenant_id      TEXT NOT NULL REFERENCES tenants(id),
+  policy         TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  PRIMARY KEY(incident_id, tenant_id)
+);
+CREATE INDEX incident_tenants_tenant ON incident_tenants(tenant_id);
+CREATE TABLE incident_updates(
+  id          INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  field       TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL
+);
+CREATE INDEX incident_updates_incident ON incident_updates(incident_id);
+CREATE TRIGGER incident_updates_append_only_update BEFORE UPDATE ON incident_updates
+  BEGIN SELECT RAISE(ABORT, 'incident updates are append-only'); END;
+CREATE TRIGGER incident_updates_append_only_delete BEFORE DELETE ON incident_updates
+  BEGIN SELECT RAISE(ABORT, 'incident updates are append-only'); END;
+CREATE TABLE incident_notices(
+  id           INTEGER PRIMARY KEY,
+  incident_id  INTEGER NOT NULL REFERENCES incidents(id),
+  tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+  recipient    TEXT NOT NULL CHECK(recipient IN ('controller', 'authority', 'subjects')),
+  event        TEXT NOT NULL CHECK(event IN ('rendered', 'sent')),
+  lang         TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  reference    TEXT NOT NULL DEFAULT '',
+  recorded_at  TEXT NOT NULL,
+  recorded_by  TEXT NOT NULL
+);
+CREATE INDEX incident_notices_incident ON incident_notices(incident_id);
+CREATE TRIGGER incident_notices_append_only_update BEFORE UPDATE ON incident_notices
+  BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;
+CREATE TRIGGER incident_notices_append_only_delete BEFORE DELETE ON incident_notices
+  BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;
+CREATE INDEX retention_batches_done ON retention_batches(done_at) WHERE state = 'done';
 )sql",
 };
 
@@ -1491,6 +1544,40 @@ class SqliteStateStore final : public StateStore {
       if (!q.executeStep()) return std::nullopt;
       return read_checkpoint(q);
     });
+  }
+
+  // Incidents and the audit report (SQL in sqlite_state_store_incidents.cpp).
+  std::int64_t insert_incident(const IncidentRecord& incident,
+                               const std::vector<IncidentTenantRecord>& tenants) override {
+    return guard([&] { return sqlite_incidents::insert_incident(db_, incident, tenants); });
+  }
+  std::optional<IncidentRecord> find_incident(std::int64_t id) override {
+    return guard([&] { return sqlite_incidents::find_incident(db_, id); });
+  }
+  std::vector<IncidentRecord> list_incidents() override {
+    return guard([&] { return sqlite_incidents::list_incidents(db_); });
+  }
+  std::vector<IncidentTenantRecord> incident_tenants(std::int64_t incident_id) override {
+    return guard([&] { return sqlite_incidents::incident_tenants(db_, incident_id); });
+  }
+  std::int64_t insert_incident_update(const IncidentUpdateRecord& u) override {
+    return guard([&] { return sqlite_incidents::insert_update(db_, u); });
+  }
+  std::vector<IncidentUpdateRecord> incident_updates(std::int64_t incident_id) override {
+    return guard([&] { return sqlite_incidents::updates(db_, incident_id); });
+  }
+  bool close_incident(std::int64_t id, const std::string& closed_at, const std::string& closed_by) override {
+    return guard([&] { return sqlite_incidents::close_incident(db_, id, closed_at, closed_by); });
+  }
+  std::int64_t insert_incident_notice(const IncidentNoticeRecord& n) override {
+    return guard([&] { return sqlite_incidents::insert_notice(db_, n); });
+  }
+  std::vector<IncidentNoticeRecord> incident_notices(std::int64_t incident_id) override {
+    return guard([&] { return sqlite_incidents::notices(db_, incident_id); });
+  }
+  std::vector<RetentionBatchRecord> retention_batches_done(const std::string& since,
+                                                           const std::string& until) override {
+    return guard([&] { return sqlite_incidents::retention_batches_done(db_, since, until); });
   }
 
  private:

@@ -342,6 +342,52 @@ struct SuppressionRecord {
   std::optional<std::string> removed_at;
   std::string removed_by;
   std::string removed_reason;
+// ---- Incidents (dpa/incidents.h) ----------------------------------------
+// A personal data incident. What the DPO writes about it (nature,
+// consequences, measures) are append-only updates, so the history of what
+// was known when stays; none of it may name a subject.
+struct IncidentRecord {
+  std::int64_t id = 0;
+  std::string detected_at;            // ISO-8601 UTC: deadlines count from here
+  std::string opened_at;
+  std::string opened_by;
+  bool all_tenants = false;           // opened for every tenant (--all)
+  std::optional<std::string> closed_at;
+  std::optional<std::string> closed_by;
+};
+
+// A tenant the incident affects, under the policy it had when the incident
+// was opened: each has its own notice deadlines.
+struct IncidentTenantRecord {
+  std::int64_t incident_id = 0;
+  std::string tenant_id;
+  std::string policy;
+  std::string policy_version;
+};
+
+// One recorded fact of an incident: the latest value of a field wins.
+struct IncidentUpdateRecord {
+  std::int64_t id = 0;
+  std::int64_t incident_id = 0;
+  std::string field;        // "nature", "consequences", "measures_taken", ...
+  std::string value;        // text, or JSON for lists and numbers
+  std::string recorded_at;
+  std::string recorded_by;
+};
+
+// A notice rendered, or given to its recipient.
+struct IncidentNoticeRecord {
+  std::int64_t id = 0;
+  std::int64_t incident_id = 0;
+  std::string tenant_id;
+  std::string recipient;    // "controller" | "authority" | "subjects"
+  std::string event;        // "rendered" | "sent"
+  std::string lang;         // "ru" | "en"
+  std::string content_hash; // BLAKE2b-256 of the rendered text, hex
+  std::string at;           // when it was rendered or given, ISO-8601 UTC
+  std::string reference;    // how it was given: "e-mail to dpo@..., ticket 42", or ""
+  std::string recorded_at;
+  std::string recorded_by;
 };
 
 class StateStore {
@@ -481,6 +527,23 @@ class StateStore {
   virtual void insert_checkpoint(const CheckpointRecord& c) = 0;
   virtual std::vector<CheckpointRecord> checkpoints() = 0;
   virtual std::optional<CheckpointRecord> latest_checkpoint() = 0;
+
+  // Incidents. Updates and notices are only ever appended.
+  virtual std::int64_t insert_incident(const IncidentRecord& incident,
+                                       const std::vector<IncidentTenantRecord>& tenants) = 0;
+  virtual std::optional<IncidentRecord> find_incident(std::int64_t id) = 0;
+  virtual std::vector<IncidentRecord> list_incidents() = 0;  // by id
+  virtual std::vector<IncidentTenantRecord> incident_tenants(std::int64_t incident_id) = 0;
+  virtual std::int64_t insert_incident_update(const IncidentUpdateRecord& u) = 0;
+  virtual std::vector<IncidentUpdateRecord> incident_updates(std::int64_t incident_id) = 0;  // by id
+  // Returns false if there is no such incident or it was closed already.
+  virtual bool close_incident(std::int64_t id, const std::string& closed_at, const std::string& closed_by) = 0;
+  virtual std::int64_t insert_incident_notice(const IncidentNoticeRecord& n) = 0;
+  virtual std::vector<IncidentNoticeRecord> incident_notices(std::int64_t incident_id) = 0;  // by id
+
+  // Audit report: retention batches completed in [since, until), by done_at.
+  virtual std::vector<RetentionBatchRecord> retention_batches_done(const std::string& since,
+                                                                   const std::string& until) = 0;
 };
 
 }  // namespace dpa

@@ -218,4 +218,9 @@ Timestamp now() {
   return floor<seconds>(std::chrono::system_clock::now());
 }
 
+Timestamp parse_period_end(std::string_view text, const TimeZone& zone) {
+  if (text.size() == 10) return zone.start_of_day(Date{std::chrono::sys_days{parse_date(text)} + std::chrono::days{1}});
+  return parse_timestamp(text, zone);
+}
+
 }  // namespace dpa

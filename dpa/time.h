@@ -44,6 +44,11 @@ class TimeZone {
 // "2026-03-20T10:00:00" (local in `zone`), with "Z" or "+05:00" (explicit).
 // Throws InputError naming the text and the accepted forms.
 Timestamp parse_timestamp(std::string_view text, const TimeZone& zone);
+// The exclusive end of a period given as its last day: a plain date
+// "2026-03-31" means through that day (local midnight starting 2026-04-01
+// in `zone`); anything else is parse_timestamp's instant.
+Timestamp parse_period_end(std::string_view text, const TimeZone& zone);
+
 // Parses "YYYY-MM-DD" and checks the date exists (no 2026-02-30).
 Date parse_date(std::string_view text);
 

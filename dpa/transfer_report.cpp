@@ -64,7 +64,8 @@ double TransferReportRow::pseudonymized_share() const {
   return made == 0 ? 0.0 : static_cast<double>(pseudonymized) / static_cast<double>(made);
 }
 
-TransferReport build_transfer_report(Workspace& ws, Timestamp from, Timestamp until) {
+TransferReport build_transfer_report(Workspace& ws, Timestamp from, Timestamp until,
+                                     const std::optional<std::string>& only_tenant) {
   if (until <= from) {
     throw InputError(fmt::format("the report period is empty: --to ({}) is not after --from ({})",
                                  format_utc(until), format_utc(from)));
@@ -104,6 +105,7 @@ TransferReport build_transfer_report(Workspace& ws, Timestamp from, Timestamp un
   TransferQuery q;
   q.since = report.from;
   q.until = report.until;
+  q.tenant_id = only_tenant;
   ws.store().scan_transfers(q, [&](const TransferRecord& t) {
     Accumulator& acc = by_sub[{t.subprocessor, t.country}];
     acc.row.subprocessor = t.subprocessor;

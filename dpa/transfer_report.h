@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,9 +61,11 @@ struct TransferReport {
   TransferReportRow totals;             // subprocessor "total"
 };
 
-// Reads the transfers in [from, until) and judges each made one against the
-// tenant's policy, the register and the tenant's agreements at its time.
-TransferReport build_transfer_report(Workspace& ws, Timestamp from, Timestamp until);
+// Reads the transfers in [from, until) (of one tenant, or all) and judges
+// each made one against the tenant's policy, the register and the tenant's
+// agreements at its time.
+TransferReport build_transfer_report(Workspace& ws, Timestamp from, Timestamp until,
+                                     const std::optional<std::string>& tenant = std::nullopt);
 
 nlohmann::json transfer_report_json(const TransferReport& report);
 // Markdown: a table per subprocessor and country, then the flagged

@@ -1,10 +1,12 @@
-// dpa audit verify | log | checkpoint
+// dpa audit verify | log | checkpoint | report
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "dpa/audit_report.h"
 #include "dpa/cli/command.h"
+#include "dpa/cli/io.h"
 #include "dpa/error.h"
 #include "dpa/keyring.h"
 #include "dpa/secret_key.h"
@@ -103,6 +105,30 @@ int run_checkpoint(Invocation& inv) {
   return 0;
 }
 
+int run_report(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  const TimeZone& zone = TimeZone::named(ws.settings().timezone);
+  AuditReportOptions o;
+  o.from = parse_timestamp(inv.get<std::string>("from"), zone);
+  o.until = parse_period_end(inv.get<std::string>("to"), zone);
+  o.tenant = inv.maybe<std::string>("tenant");
+  o.as_of = inv.has("at") ? parse_timestamp(inv.get<std::string>("at"), zone) : now();
+  std::string format = inv.json() ? "json" : inv.get<std::string>("format");
+  if (format != "html" && format != "md" && format != "markdown" && format != "json") {
+    throw UsageError(fmt::format("unknown --format '{}': write html, md or json", format));
+  }
+  AuditReport report = build_audit_report(ws, o);
+  std::string text = format == "html"   ? render_audit_report_html(report)
+                     : format == "json" ? audit_report_json(report).dump(2) + "\n"
+                                        : render_audit_report_markdown(report);
+  if (auto file = inv.maybe<std::string>("out"); file && *file != "-") {
+    write_file_atomically(*file, text);
+  } else {
+    inv.out << text;
+  }
+  return 0;
+}
+
 const CommandRegistrar verify_command{Command{
     "audit verify", "[--checkpoint FILE] [--pubkey FILE]",
     "check the audit log's hash chain and every signed checkpoint",
@@ -128,6 +154,22 @@ const CommandRegistrar log_command{Command{
 const CommandRegistrar checkpoint_command{Command{
     "audit checkpoint", "", "print the latest signed checkpoint, for anchoring elsewhere",
     [](po::options_description&, po::positional_options_description&) {}, run_checkpoint}};
+
+const CommandRegistrar report_command{Command{
+    "audit report", "--from DATE --to DATE [--tenant T] [--format html|md|json] [--out FILE] [--at DATETIME]",
+    "for an auditor: log integrity, retention, requests, transfers, incidents and policies of a period",
+    [](po::options_description& o, po::positional_options_description&) {
+      o.add_options()
+          ("from", po::value<std::string>()->required()->value_name("DATE"), "start of the period (inclusive)")
+          ("to", po::value<std::string>()->required()->value_name("DATE"),
+           "end of the period (a plain date: through that day)")
+          ("tenant", po::value<std::string>()->value_name("T"), "only this tenant's data")
+          ("format", po::value<std::string>()->default_value("md")->value_name("html|md|json"), "output format")
+          ("out", po::value<std::string>()->value_name("FILE"), "write the report to FILE (atomically)")
+          ("at", po::value<std::string>()->value_name("DATETIME"),
+           "count time left and overdue at DATETIME instead of now");
+    },
+    run_report}};
 
 }  // namespace
 }  // namespace dpa::cli

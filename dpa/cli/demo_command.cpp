@@ -5,6 +5,7 @@
 
 #include "dpa/cli/command.h"
 #include "dpa/cli/demo_exports.h"
+#include "dpa/cli/demo_incidents.h"
 #include "dpa/cli/demo_pseudonymize.h"
 #include "dpa/cli/demo_requests.h"
 #include "dpa/cli/demo_retention.h"
@@ -63,6 +64,8 @@ int run_demo(Invocation& inv) {
   DemoRetentionSummary retention = demo_retention(ws, data.tenants, inv.actor());
   DemoExportsSummary exports = demo_exports(ws, inv.actor());
   DemoRequestsSummary requests = demo_requests(ws, data.tenants, inv.actor());
+  DemoIncidentsSummary incidents =
+      demo_incidents(ws, pseudo.tenant, transfers.report_from, transfers.report_to, inv.actor());
   AuditVerifyReport verify = ws.audit().verify();
 
   if (inv.json()) {
@@ -107,6 +110,17 @@ int run_demo(Invocation& inv) {
                                   {"contacts", requests.contacts},
                                   {"contacts_removed", requests.contacts_removed},
                                   {"letter", requests.letter_path}}},
+                    {"incidents", {{"incident", incidents.incident},
+                                   {"tenant", incidents.tenant},
+                                   {"refusal", incidents.refusal},
+                                   {"controller_due", incidents.controller_due},
+                                   {"controller_sent", incidents.controller_sent},
+                                   {"authority_due", incidents.authority_due}}},
+                    {"audit_report", {{"from", incidents.report_from},
+                                      {"to", incidents.report_to},
+                                      {"html", incidents.report_html},
+                                      {"md", incidents.report_md},
+                                      {"json", incidents.report_json}}},
                     {"audit_entries", verify.entries},
                     {"audit_ok", verify.ok()}});
     return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
@@ -165,6 +179,13 @@ int run_demo(Invocation& inv) {
   out << fmt::format("            suppression list of dialer: {} entries; var/contacts.csv ({} rows) -> "
                      "var/contacts.allowed.csv ({} removed); letter: {}\n",
                      requests.suppressed, requests.contacts, requests.contacts_removed, requests.letter_path);
+  out << fmt::format("  incident: {} (tenant {}, truffles): the notice was refused while fields were missing:\n"
+                     "            {}\n"
+                     "            given to the controller {} (due {}); to the authorized body, due {}\n",
+                     incidents.incident, incidents.tenant, incidents.refusal, incidents.controller_sent,
+                     incidents.controller_due, incidents.authority_due);
+  out << fmt::format("  report:   audit report {} to {}: {}, {}, {}\n", incidents.report_from, incidents.report_to,
+                     incidents.report_html, incidents.report_md, incidents.report_json);
   out << fmt::format("  audit:    {} entries, chain {}\n", verify.entries,
                      verify.ok() ? "verified" : "BROKEN");
   out << fmt::format("\nTry:\n  dpa --home {0} tenant list\n  dpa --home {0} policy explain upstat "
@@ -182,6 +203,9 @@ int run_demo(Invocation& inv) {
                      "  dpa --home {0} export list\n"
                      "  dpa --home {0} export verify {0}/exports/altyn-clinic.zip\n"
                      "  dpa --home {0} export verify {0}/exports/acme-kz-subject-tampered\n",
+                     "  dpa --home {0} incident list\n"
+                     "  dpa --home {0} incident notice 1 --lang en\n"
+                     "  dpa --home {0} audit report --from {1} --to {2} --format html --out report.html\n",
                      home.string(), transfers.report_from, transfers.report_to);
   return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
 }

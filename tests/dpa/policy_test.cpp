@@ -156,7 +156,7 @@ TEST_CASE("truffles: AI subprocessors receive pseudonymized data only (DPA 4.2)"
   CHECK(p.find_subprocessor("kaspi") == nullptr);  // used, but not a listed subprocessor
 }
 
-TEST_CASE("truffles: incident notice in 24 hours with the five DPA 5.2 fields", "[policy]") {
+TEST_CASE("truffles: incident notice in 24 hours with the DPA 5.2 fields", "[policy]") {
   Policy p = load_policy("truffles");
   const IncidentRule* rule = p.incident_rule(IncidentRecipient::kController);
   REQUIRE(rule);
@@ -164,8 +164,16 @@ TEST_CASE("truffles: incident notice in 24 hours with the five DPA 5.2 fields", 
   CHECK(rule->deadline->value == Duration::parse("24h"));
   CHECK(contains(rule->deadline->origin.clause, "DPA 5.1"));
   CHECK(rule->content ==
-        std::vector<std::string>{"nature", "categories", "subjects_approx", "consequences", "measures"});
+        std::vector<std::string>{"nature", "categories", "subjects_approx", "consequences", "measures",
+                                 "measures_proposed"});
   CHECK(contains(rule->origin.clause, "DPA 5.1-5.2"));
+  // The kz baseline adds the notice to the authorized body: one working day.
+  const IncidentRule* authority = p.incident_rule(IncidentRecipient::kAuthority);
+  REQUIRE(authority);
+  REQUIRE(authority->deadline);
+  CHECK(authority->deadline->value == Duration::parse("1wd"));
+  CHECK(authority->deadline->origin.policy == "kz");
+  CHECK(contains(authority->origin.clause, "Art. 25(2)"));
 }
 
 TEST_CASE("truffles: export 14 days without debt, deletion after 30", "[policy]") {
