@@ -342,6 +342,8 @@ struct SuppressionRecord {
   std::optional<std::string> removed_at;
   std::string removed_by;
   std::string removed_reason;
+};
+
 // ---- Incidents (dpa/incidents.h) ----------------------------------------
 // A personal data incident. What the DPO writes about it (nature,
 // consequences, measures) are append-only updates, so the history of what

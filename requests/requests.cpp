@@ -266,15 +266,6 @@ std::vector<anonymize::SubjectId> request_subject_ids(Workspace& ws, const std::
   return out;
 }
 
-NextDeadline next_deadline(const SubjectRequestRecord& r) {
-  auto ts = [](const std::optional<std::string>& s) -> std::optional<Timestamp> {
-    if (!s) return std::nullopt;
-    return parse_timestamp(*s, TimeZone::utc());
-  };
-  if (r.mode == "forward" && !r.forwarded_at) return {"forward", ts(r.forward_by)};
-  return {r.mode == "forward" ? "controller" : "answer", ts(r.extended_until ? r.extended_until : r.due_at)};
-}
-
 std::vector<SubjectRequestRecord> list_requests(Workspace& ws, const ListFilter& f, Timestamp at) {
   if (f.tenant) get_tenant(ws, *f.tenant);
   SubjectRequestQuery q;

@@ -28,6 +28,7 @@
 
 #include "anonymize/subject_id.h"
 #include "dpa/policy.h"
+#include "dpa/request_standing.h"
 #include "dpa/state_store.h"
 #include "dpa/time.h"
 
@@ -96,14 +97,9 @@ RequestView show_request(Workspace& ws, const std::string& id);
 // The subject identifiers of a request, opened (for `request fulfil`).
 std::vector<anonymize::SubjectId> request_subject_ids(Workspace& ws, const std::string& id);
 
-// The deadline that matters next: forwarding for a forward-mode request
-// not forwarded yet, else the answer deadline (extended if it was), which
-// for a forwarded request is the controller's to meet ("controller").
-struct NextDeadline {
-  std::string what;                // "forward" | "answer" | "controller"
-  std::optional<Timestamp> at;     // nullopt: the policy sets no deadline
-};
-NextDeadline next_deadline(const SubjectRequestRecord& r);
+// next_deadline() and NextDeadline: dpa/request_standing.h.
+using dpa::NextDeadline;
+using dpa::next_deadline;
 
 struct ListFilter {
   std::optional<std::string> tenant;

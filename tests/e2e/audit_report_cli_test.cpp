@@ -160,9 +160,23 @@ TEST_CASE("audit report: the demo period's numbers match the state", "[e2e][repo
   REQUIRE(terminated.size() == 1);
   CHECK(terminated[0]["tenant"] == r.demo["retention"]["tenant"]);
 
+  // Subject requests as `dpa request list --all` shows them: the demo opens
+  // them all inside the report's period, none closed.
   const auto& requests = r.section("requests");
-  CHECK(requests["status"] == "not-recorded");
-  CHECK(requests["facts"].empty());
+  auto request_list = run_dpa({"--home", (r.dir.path() / "demo").string(), "--json", "request", "list", "--all"});
+  REQUIRE(request_list.status == 0);
+  std::int64_t opened = 0, closed = 0;
+  for (const auto& q : nlohmann::json::parse(request_list.out)) {
+    ++opened;
+    if (q["status"] == "closed") ++closed;
+  }
+  REQUIRE(opened > 0);
+  CHECK(requests["facts"]["requests_received"] == opened);
+  CHECK(requests["facts"]["requests_closed"] == closed);
+  CHECK(requests["facts"]["requests_open"] == opened - closed);
+  double by_status = 0;
+  for (double v : requests["figures"][0]["series"][0]["values"]) by_status += v;
+  CHECK(by_status == static_cast<double>(opened));
 
   // The transfer log as `dpa transfer list` shows it (the demo's
   // pseudonymizer step logs transfers of its own besides the register's).
