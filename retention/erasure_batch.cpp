@@ -215,7 +215,7 @@ BatchOutcome BatchRunner::resume(const RetentionBatchRecord& b, DataStore& store
   std::map<std::string, std::set<std::string>> wanted;  // tenant -> key hashes
   for (const auto& t : ws_.store().batch_tombstones(b.id)) wanted[t.tenant_id].insert(t.key_hash);
 
-  std::set<std::string> erased_hashes;
+  std::unordered_set<std::string> erased_hashes;
   std::vector<EraseSegment> erase;
   std::vector<std::vector<std::string>> erase_hashes;
   for (const auto& seg : recheck.at("segments")) {
@@ -271,35 +271,53 @@ BatchOutcome BatchRunner::resume(const RetentionBatchRecord& b, DataStore& store
 
 void BatchRunner::complete(const Completion& c) {
   const RetentionBatchRecord& b = c.batch;
-  std::map<std::string, nlohmann::json> per_tenant;
+  // Counted in plain structs, made JSON once: a batch has up to
+  // kMaxAutoBatch records.
+  struct TenantTotals {
+    nlohmann::json rule, clause;
+    std::int64_t records = 0, bytes = 0;
+    std::vector<std::string> key_hashes;
+  };
+  std::map<std::string, TenantTotals> per_tenant;
   const nlohmann::json recheck = nlohmann::json::parse(b.recheck);
   for (const auto& seg : recheck.at("segments")) {
-    per_tenant[seg.at("tenant").get<std::string>()] = {{"tenant", seg.at("tenant")},
-                                                       {"rule", seg.at("rule")},
-                                                       {"clause", seg.at("clause")},
-                                                       {"records", 0},
-                                                       {"bytes", 0},
-                                                       {"key_hashes", nlohmann::json::array()}};
+    TenantTotals& pt = per_tenant[seg.at("tenant").get<std::string>()];
+    pt.rule = seg.at("rule");
+    pt.clause = seg.at("clause");
   }
   std::vector<std::int64_t> drop;
   std::int64_t records = 0, bytes = 0;
-  for (const auto& t : ws_.store().batch_tombstones(b.id)) {
+  TenantTotals* pt = nullptr;
+  const std::string* pt_tenant = nullptr;
+  for (auto& t : ws_.store().batch_tombstones(b.id)) {
     if (!c.erased.count(t.key_hash)) {
       drop.push_back(t.id);
       continue;
     }
     ++records;
     bytes += t.bytes;
-    nlohmann::json& pt = per_tenant[t.tenant_id];
-    pt["records"] = pt["records"].get<std::int64_t>() + 1;
-    pt["bytes"] = pt["bytes"].get<std::int64_t>() + t.bytes;
-    pt["key_hashes"].push_back(t.key_hash);
+    // A batch's tombstones come tenant by tenant: look the tenant up once.
+    if (!pt_tenant || *pt_tenant != t.tenant_id) {
+      auto it = per_tenant.try_emplace(t.tenant_id).first;
+      pt = &it->second;
+      pt_tenant = &it->first;
+    }
+    ++pt->records;
+    pt->bytes += t.bytes;
+    pt->key_hashes.push_back(std::move(t.key_hash));
   }
   // Only an intent is completed, so the audit entry below is written once.
   if (!ws_.store().complete_retention_batch(b.id, records, bytes, format_utc(now()))) return;
   ws_.store().delete_tombstones(drop);
   nlohmann::json tenants = nlohmann::json::array();
-  for (auto& [id, pt] : per_tenant) tenants.push_back(std::move(pt));
+  for (auto& [id, totals] : per_tenant) {
+    tenants.push_back({{"tenant", id},
+                       {"rule", std::move(totals.rule)},
+                       {"clause", std::move(totals.clause)},
+                       {"records", totals.records},
+                       {"bytes", totals.bytes},
+                       {"key_hashes", std::move(totals.key_hashes)}});
+  }
   ws_.audit().append(action_of(b.kind), "dataset:" + b.dataset,
                      {{"run", b.run_id},
                       {"batch", b.seq},

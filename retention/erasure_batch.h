@@ -34,6 +34,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "dpa/data_store.h"
@@ -107,7 +108,7 @@ class BatchRunner {
  private:
   struct Completion {
     RetentionBatchRecord batch;
-    std::set<std::string> erased;  // key hashes
+    std::unordered_set<std::string> erased;  // key hashes
     bool resumed = false;
   };
   const SubjectHasher* subject_hasher(const std::string& tenant);

@@ -13,10 +13,10 @@
 //     tenants share pages, so a batch dirties a few table pages per hundred
 //     records instead of about one per record (each commit writes every
 //     page it dirtied: that write volume, not dpa's own work, is what a
-//     sweep's time goes on). With batch = 0 (`--batch auto`) batches grow
-//     while the store's transaction takes well under a second (it blocks
-//     the application's writers while it runs) and shrink when it takes
-//     longer, up to kMaxAutoBatch records, which bounds memory;
+//     sweep's time goes on). With batch = 0 (`--batch auto`) each batch is
+//     sized for a store transaction of about kAutoBatchSeconds (it blocks
+//     the application's writers while it runs), up to kMaxAutoBatch
+//     records, which bounds memory: fewer batches rewrite fewer pages;
 //  4. re-applies the erasure ledger's subject-request erasures;
 //  5. destroys the key of every terminated tenant past its deletion date with
 //     no hold and no record left (crypto-shredding), and audits it;
@@ -43,9 +43,9 @@ class Workspace;
 namespace dpa::retention {
 
 // --batch auto: the largest batch, and the store transaction time it aims at.
-inline constexpr std::size_t kMaxAutoBatch = 100000;
+inline constexpr std::size_t kMaxAutoBatch = 250000;
 inline constexpr std::size_t kFirstAutoBatch = 1000;
-inline constexpr double kAutoBatchSeconds = 1.0;
+inline constexpr double kAutoBatchSeconds = 2.0;
 
 struct SweepOptions {
   Timestamp at;                                       // may not be in the future
