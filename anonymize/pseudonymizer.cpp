@@ -11,15 +11,25 @@ class Renderer {
   Renderer(const OperatorPlan& plan, Vault* vault, PseudonymizeStats& stats)
       : plan_(plan), vault_(vault), stats_(stats) {}
 
-  // Replaces `findings` in `text`, appending to `out`.
-  void render(std::string_view text, const std::vector<Finding>& findings, std::string& out) {
-    if (vault_) {
-      items_.clear();
-      for (const auto& f : findings) {
-        if (needs_vault(plan_.for_type(f.type))) items_.push_back({&f, text.substr(f.begin, f.length())});
+  // Collects what `findings` need from the vault; prepare() then writes it
+  // in one transaction per chunk, before anything of the chunk is rendered.
+  void collect(std::string_view text, const std::vector<Finding>& findings) {
+    if (!vault_) return;
+    for (const auto& f : findings) {
+      OperatorKind kind = plan_.for_type(f.type);
+      if (needs_vault(kind)) {
+        items_.push_back({&f, text.substr(f.begin, f.length()), kind == OperatorKind::kSurrogate});
       }
-      vault_->prepare(items_);
     }
+  }
+  void prepare() {
+    if (vault_) vault_->prepare(items_);
+    items_.clear();
+  }
+
+  // Replaces `findings` in `text`, appending to `out`; after collect() and
+  // prepare() of them.
+  void render(std::string_view text, const std::vector<Finding>& findings, std::string& out) {
     std::size_t cursor = 0;
     for (const auto& f : findings) {
       out.append(text.substr(cursor, f.begin - cursor));
@@ -64,8 +74,14 @@ PseudonymizeStats pseudonymize(ByteSource& in, ByteSink& out, const Detector& de
     buffer.clear();
     if (!jsonl) {
       stats.bytes_in += chunk.piece.text.size();
+      renderer.collect(chunk.piece.text, chunk.piece.findings);
+      renderer.prepare();
       renderer.render(chunk.piece.text, chunk.piece.findings, buffer);
     } else {
+      for (const auto& line : chunk.lines) {
+        for (std::size_t i = 0; i < line.spans.size(); ++i) renderer.collect(line.values[i], line.findings[i]);
+      }
+      renderer.prepare();
       for (auto& line : chunk.lines) {
         renderer.new_document();
         ++stats.documents;

@@ -80,76 +80,133 @@ std::optional<std::string> Vault::open(const std::vector<unsigned char>& sealed,
   return open_value(vault_key_, sealed, associated_data(tenant_id_, vh, variant));
 }
 
+std::string Vault::cache_key(EntityType type, std::string_view surface) {
+  std::string key;
+  key.reserve(surface.size() + 1);
+  key.push_back(static_cast<char>('A' + static_cast<int>(type)));
+  key.append(surface);
+  return key;
+}
+
+const Vault::FormEntry* Vault::cached(const std::string& key) {
+  if (auto it = cache_.find(key); it != cache_.end()) return &it->second;
+  auto old = previous_.find(key);
+  if (old == previous_.end()) return nullptr;
+  auto [it, inserted] = cache_.emplace(key, std::move(old->second));
+  previous_.erase(old);
+  return &it->second;
+}
+
 void Vault::prepare(std::span<const VaultItem> items) {
-  struct Pending {
-    const VaultItem* item;
-    std::string surface_hash;
+  // Two generations approximate an LRU: what the last generation saw and
+  // this one sees again is promoted; the rest is dropped at the next turn.
+  if (cache_.size() >= kCachedForms) {
+    previous_ = std::move(cache_);
+    cache_.clear();
+  }
+  auto satisfied = [](const FormEntry* e, const VaultItem& item) {
+    return e && (!item.wants_surrogate || !e->surrogate.empty());
   };
-  std::vector<Pending> misses;
+  std::vector<std::pair<const VaultItem*, std::string>> misses;
   for (const auto& item : items) {
-    std::string sh = surface_hash(item.finding->type, item.surface);
-    auto it = cache_.find(sh);
-    if (it != cache_.end()) continue;
-    misses.push_back({&item, std::move(sh)});
+    std::string key = cache_key(item.finding->type, item.surface);
+    if (satisfied(cached(key), item)) continue;
+    misses.emplace_back(&item, std::move(key));
   }
   if (misses.empty()) return;
 
+  // Everything new in this batch is written in one transaction, committed
+  // (synchronous=FULL) before the caller renders a single token of it, and
+  // enters the cache only after the commit.
   const std::string now_text = format_utc(now());
+  std::unordered_map<std::string, FormEntry> written;
+  batch_variants_.clear();
   store_.transaction([&] {
-    for (const auto& miss : misses) {
-      if (cache_.count(miss.surface_hash)) continue;  // an earlier item of this batch had the same form
-      const Finding& f = *miss.item->finding;
-      std::string vh = value_hash(f);
-
-      // The value: its token base is the shortest unused prefix of a keyed
-      // hash of the value, so it is stable across runs and processes.
-      auto value = store_.vault_value(tenant_id_, vh);
-      if (!value) {
-        std::string digest = token_key_.keyed_hash_hex("token:" + vh);
-        for (std::size_t len = kTokenBaseLength; len <= digest.size(); len += 2) {
-          VaultValueRecord v{tenant_id_, vh, std::string(entity_type_name(f.type)),
-                             digest.substr(0, len), key_id_, now_text};
-          if (store_.insert_vault_value(v)) break;
-        }
-        value = store_.vault_value(tenant_id_, vh);
-        if (!value) throw Error(ExitStatus::kInternal, "vault: no free token for a value");
-        ++new_values_;
-      }
-
-      // The form. Its surrogate is always derived and indexed, whichever
-      // operator stored it, so a later `surrogate` run over the same form
-      // can be reversed too (the surrogate is deterministic in the seed).
-      std::string surrogate_text = make_surrogate(f, miss.item->surface, surrogate_seed(f));
-      auto form = store_.vault_form_by_surface(tenant_id_, miss.surface_hash);
-      if (!form) {
-        auto forms = store_.vault_forms(tenant_id_, vh);
-        VaultFormRecord rec;
-        rec.tenant_id = tenant_id_;
-        rec.value_hash = vh;
-        rec.variant = forms.empty() ? 1 : forms.back().variant + 1;
-        rec.surface_hash = miss.surface_hash;
-        rec.ciphertext = seal(miss.item->surface, vh, rec.variant);
-        rec.surrogate_hash = surrogate_hash(surrogate_text);
-        rec.surrogate_fold_hash = surrogate_hash(fold(surrogate_text));
-        rec.created_at = now_text;
-        store_.insert_vault_form(rec);
-        form = store_.vault_form_by_surface(tenant_id_, miss.surface_hash);
-      }
-      if (!form) throw Error(ExitStatus::kInternal, "vault: form vanished after insert");
-      cache_[miss.surface_hash] = {render_token(f.type, value->token_base, form->variant), surrogate_text};
+    for (const auto& [item, key] : misses) {
+      auto done = written.find(key);
+      if (done != written.end() && satisfied(&done->second, *item)) continue;  // an earlier item had the same form
+      written[key] = store_form(*item, now_text);
     }
   });
+  for (auto& [key, entry] : written) cache_[key] = std::move(entry);
+}
+
+Vault::FormEntry Vault::store_form(const VaultItem& item, const std::string& now_text) {
+  const Finding& f = *item.finding;
+  const std::string sh = surface_hash(f.type, item.surface);
+  const std::string vh = value_hash(f);
+
+  // The value: its token base is the shortest unused prefix of a keyed hash
+  // of the value, so it is stable across runs and processes. The caller
+  // holds the write lock (BEGIN IMMEDIATE): what is read here is what
+  // every other writer will find.
+  std::string token_base;
+  bool new_value = false;
+  if (auto value = store_.vault_value(tenant_id_, vh)) {
+    token_base = value->token_base;
+  } else {
+    std::string digest = token_key_.keyed_hash_hex("token:" + vh);
+    for (std::size_t len = kTokenBaseLength; len <= digest.size() && token_base.empty(); len += 2) {
+      VaultValueRecord v{tenant_id_, vh, std::string(entity_type_name(f.type)), digest.substr(0, len), key_id_,
+                         now_text};
+      if (store_.insert_vault_value(v)) token_base = v.token_base;
+    }
+    if (token_base.empty()) throw Error(ExitStatus::kInternal, "vault: no free token for a value");
+    new_value = true;
+    ++new_values_;
+  }
+
+  // The form. Its surrogate is derived (libphonenumber and the name
+  // dictionaries make that the costliest step) and indexed only when an
+  // item is rendered as a surrogate; a form stored by `token` gets its
+  // surrogate index on the first `surrogate` run over it, so every
+  // surrogate ever released can be reversed.
+  FormEntry entry;
+  std::string surrogate_hash_text, surrogate_fold_hash_text;
+  if (item.wants_surrogate) {
+    entry.surrogate = make_surrogate(f, item.surface, surrogate_seed(f));
+    surrogate_hash_text = surrogate_hash(entry.surrogate);
+    surrogate_fold_hash_text = surrogate_hash(fold(entry.surrogate));
+  }
+  int variant = 0;
+  if (auto form = store_.vault_form_by_surface(tenant_id_, sh)) {
+    variant = form->variant;
+    if (item.wants_surrogate && form->surrogate_hash.empty()) {
+      store_.set_vault_form_surrogate(tenant_id_, sh, surrogate_hash_text, surrogate_fold_hash_text);
+    }
+  } else {
+    auto last = batch_variants_.find(vh);
+    int previous = last != batch_variants_.end() ? last->second
+                   : new_value                   ? 0
+                                                 : store_.vault_last_variant(tenant_id_, vh);
+    VaultFormRecord rec;
+    rec.tenant_id = tenant_id_;
+    rec.value_hash = vh;
+    rec.variant = previous + 1;
+    rec.surface_hash = sh;
+    rec.ciphertext = seal(item.surface, vh, rec.variant);
+    rec.surrogate_hash = surrogate_hash_text;
+    rec.surrogate_fold_hash = surrogate_fold_hash_text;
+    rec.created_at = now_text;
+    store_.insert_vault_form(rec);
+    batch_variants_[vh] = rec.variant;
+    variant = rec.variant;
+  }
+  entry.token = render_token(f.type, token_base, variant);
+  return entry;
 }
 
 std::string Vault::token(const Finding& f, std::string_view surface) const {
-  auto it = cache_.find(surface_hash(f.type, surface));
+  auto it = cache_.find(cache_key(f.type, surface));
   if (it == cache_.end()) throw Error(ExitStatus::kInternal, "vault: token() before prepare()");
   return it->second.token;
 }
 
 std::string Vault::surrogate(const Finding& f, std::string_view surface) const {
-  auto it = cache_.find(surface_hash(f.type, surface));
-  if (it == cache_.end()) throw Error(ExitStatus::kInternal, "vault: surrogate() before prepare()");
+  auto it = cache_.find(cache_key(f.type, surface));
+  if (it == cache_.end() || it->second.surrogate.empty()) {
+    throw Error(ExitStatus::kInternal, "vault: surrogate() before prepare()");
+  }
   return it->second.surrogate;
 }
 

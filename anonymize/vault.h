@@ -35,14 +35,20 @@ namespace dpa::anonymize {
 struct VaultItem {
   const Finding* finding;
   std::string_view surface;
+  bool wants_surrogate = false;  // rendered by `surrogate` (else by `token`)
 };
 
 class Vault {
  public:
+  // Forms kept in memory between batches, per generation (two generations:
+  // about twice this many at most), so that memory stays bounded however
+  // long the input; a form that fell out is looked up again.
+  static constexpr std::size_t kCachedForms = 1 << 17;
+
   Vault(StateStore& store, std::string tenant_id, int key_id, const SecretKey& tenant_key);
 
-  // Makes sure every item has its vault entries, in one transaction for
-  // those not cached yet.
+  // Makes sure every item has its vault entries, written durably in one
+  // transaction for those not cached yet, before any of them is rendered.
   void prepare(std::span<const VaultItem> items);
 
   // After prepare(): the token or surrogate text of an item.
@@ -60,8 +66,13 @@ class Vault {
  private:
   struct FormEntry {
     std::string token;
-    std::string surrogate;
+    std::string surrogate;  // "" until an item asked for it
   };
+  // The in-memory cache key of a form: its type and written form.
+  static std::string cache_key(EntityType type, std::string_view surface);
+  const FormEntry* cached(const std::string& key);
+  FormEntry store_form(const VaultItem& item, const std::string& now_text);
+
   std::string value_hash(const Finding& f) const;
   std::string surface_hash(EntityType type, std::string_view surface) const;
   std::string surrogate_hash(std::string_view surface) const;
@@ -76,7 +87,9 @@ class Vault {
   SecretKey token_key_;
   SecretKey vault_key_;
   SecretKey surrogate_key_;
-  std::unordered_map<std::string, FormEntry> cache_;  // by surface hash
+  std::unordered_map<std::string, FormEntry> cache_;     // current generation
+  std::unordered_map<std::string, FormEntry> previous_;  // the one before
+  std::unordered_map<std::string, int> batch_variants_;  // value hash -> last variant, within one prepare()
   std::int64_t new_values_ = 0;
 };
 

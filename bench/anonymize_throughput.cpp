@@ -4,7 +4,10 @@
 //       thread, in memory;
 //   (b) the whole pipeline, `dpa anonymize --tenant bench --operator tag
 //       --jobs N < corpus > /dev/null`, against a temporary workspace, for
-//       N = 1 and 2, and the speed-up of 2 jobs over 1.
+//       N = 1 and 2, and the speed-up of 2 jobs over 1;
+//   (c) `--operator token` and `--operator surrogate` into an empty vault,
+//       token again over the filled vault, and `dpa reidentify` of the
+//       token output (reidentify throughput is per MB of the original).
 //
 //   bench_anonymize_throughput [--mb N] [--seed N] [--runs N] [--dpa PATH]
 //
@@ -308,6 +311,59 @@ int main(int argc, char** argv) {
   double speedup = by_jobs[0].median > 0 ? by_jobs[1].median / by_jobs[0].median : 0;
   double speedup_best = by_jobs[0].best > 0 ? by_jobs[1].best / by_jobs[0].best : 0;
   fmt::print("    speed-up, 2 jobs over 1: {:.2f}x (median), {:.2f}x (best)\n\n", speedup, speedup_best);
+
+  // (c) The vault operators, one job: `token` and `surrogate` into an empty
+  // vault (every value new: the costly case, one workspace per run), `token`
+  // again over the filled vault, and `dpa reidentify` of the token output.
+  fmt::print("(c) vault operators, --jobs 1 (MB of input; per CPU-second = user + sys)\n");
+  {
+    auto vault_row = [&](const std::string& label, const std::vector<RunResult>& rs) {
+      std::vector<double> mbps, cpu_mbps;
+      for (const auto& r : rs) {
+        mbps.push_back(size_mb / r.seconds);
+        cpu_mbps.push_back(size_mb / r.cpu_seconds);
+      }
+      Stats wall = summarize(mbps), cpu = summarize(cpu_mbps);
+      fmt::print("    {:<34} median {:6.1f} MB/s wall, {:6.1f} MB per CPU-second (best {:.1f} / {:.1f})\n", label,
+                 wall.median, cpu.median, wall.best, cpu.best);
+    };
+    fs::path token_out = tmp->path() / "token.txt";
+    bool ok = true;
+    auto checked = [&](const RunResult& r, const char* what) {
+      if (r.status != 0 && ok) {
+        fmt::print("    {} failed with exit {}: {}\n", what, r.status, first_line(r.err));
+        ok = false;
+      }
+      return r;
+    };
+    for (const std::string op : {"token", "surrogate"}) {
+      std::vector<RunResult> cold, warm, back;
+      for (std::size_t k = 0; k < runs && ok; ++k) {
+        fs::path vhome = tmp->path() / fmt::format("vault-{}-{}", op, k);
+        auto cmd = [&](std::vector<std::string> rest) {
+          rest.insert(rest.begin(), {dpa, "--home", vhome.string()});
+          return rest;
+        };
+        checked(run(cmd({"init"}), null, out, err), "init");
+        checked(run(cmd({"tenant", "add", "bench"}), null, out, err), "tenant add");
+        std::vector<std::string> anon = {"anonymize", "--tenant", "bench", "--operator", op};
+        cold.push_back(checked(run(cmd(anon), input, token_out, err), "anonymize"));
+        if (op == "token") {
+          warm.push_back(checked(run(cmd(anon), input, null, err), "anonymize (filled vault)"));
+          back.push_back(checked(run(cmd({"reidentify", "--tenant", "bench"}), token_out, null, err), "reidentify"));
+        }
+        std::error_code ec;
+        fs::remove_all(vhome, ec);
+      }
+      if (!ok) break;
+      vault_row(fmt::format("--operator {}, empty vault", op), cold);
+      if (op == "token") {
+        vault_row("--operator token, filled vault", warm);
+        vault_row("reidentify of the token output", back);
+      }
+    }
+    fmt::print("\n");
+  }
 
   bool single_ok = by_jobs[0].median >= 100.0;
   bool speedup_ok = speedup >= 1.7;

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <memory>
+#include <unordered_map>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
@@ -409,6 +412,10 @@ class SqliteStateStore final : public StateStore {
       // FULL: a committed audit entry survives a power cut, not only a crash.
       db_.exec("PRAGMA synchronous=FULL");
       db_.exec("PRAGMA foreign_keys=ON");
+      // 32 MiB of page cache (default 2 MiB): a pseudonymization run looks
+      // up and inserts keyed hashes, random keys in six vault indexes, and
+      // with the small default nearly every probe is a pread.
+      db_.exec("PRAGMA cache_size=-32768");
       migrate();
     });
   }
@@ -545,57 +552,58 @@ class SqliteStateStore final : public StateStore {
     });
   }
 
+  // The vault methods run once per new entity of a pseudonymization run, so
+  // their statements are prepared once per connection (vault_statement).
   std::optional<VaultValueRecord> vault_value(const std::string& tenant_id,
                                               const std::string& value_hash) override {
-    return guard([&]() -> std::optional<VaultValueRecord> {
-      SQLite::Statement q(db_, std::string(kVaultValueSelect) + " WHERE tenant_id = ? AND value_hash = ?");
-      q.bind(1, tenant_id);
-      q.bind(2, value_hash);
-      if (!q.executeStep()) return std::nullopt;
-      return read_vault_value(q);
-    });
+    return vault_statement(std::string(kVaultValueSelect) + " WHERE tenant_id = ? AND value_hash = ?",
+                           [&](SQLite::Statement& q) -> std::optional<VaultValueRecord> {
+                             q.bind(1, tenant_id);
+                             q.bind(2, value_hash);
+                             if (!q.executeStep()) return std::nullopt;
+                             return read_vault_value(q);
+                           });
   }
 
   std::optional<VaultValueRecord> vault_value_by_token(const std::string& tenant_id,
                                                        const std::string& token_base) override {
-    return guard([&]() -> std::optional<VaultValueRecord> {
-      SQLite::Statement q(db_, std::string(kVaultValueSelect) + " WHERE tenant_id = ? AND token_base = ?");
-      q.bind(1, tenant_id);
-      q.bind(2, token_base);
-      if (!q.executeStep()) return std::nullopt;
-      return read_vault_value(q);
-    });
+    return vault_statement(std::string(kVaultValueSelect) + " WHERE tenant_id = ? AND token_base = ?",
+                           [&](SQLite::Statement& q) -> std::optional<VaultValueRecord> {
+                             q.bind(1, tenant_id);
+                             q.bind(2, token_base);
+                             if (!q.executeStep()) return std::nullopt;
+                             return read_vault_value(q);
+                           });
   }
 
   bool insert_vault_value(const VaultValueRecord& v) override {
-    return guard([&] {
-      SQLite::Statement q(db_,
-                          "INSERT INTO vault_values(tenant_id, value_hash, type, token_base, key_id, "
-                          "created_at) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-      q.bind(1, v.tenant_id);
-      q.bind(2, v.value_hash);
-      q.bind(3, v.type);
-      q.bind(4, v.token_base);
-      q.bind(5, v.key_id);
-      q.bind(6, v.created_at);
-      if (q.exec() == 1) return true;
-      // Ignored: either the value exists (fine) or the token is taken.
-      auto existing = vault_value(v.tenant_id, v.value_hash);
-      return existing.has_value();
-    });
+    int inserted = vault_statement(
+        "INSERT INTO vault_values(tenant_id, value_hash, type, token_base, key_id, "
+        "created_at) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [&](SQLite::Statement& q) {
+          q.bind(1, v.tenant_id);
+          q.bind(2, v.value_hash);
+          q.bind(3, v.type);
+          q.bind(4, v.token_base);
+          q.bind(5, v.key_id);
+          q.bind(6, v.created_at);
+          return q.exec();
+        });
+    if (inserted == 1) return true;
+    // Ignored: either the value exists (fine) or the token is taken.
+    return vault_value(v.tenant_id, v.value_hash).has_value();
   }
 
   std::vector<VaultFormRecord> vault_forms(const std::string& tenant_id,
                                            const std::string& value_hash) override {
-    return guard([&] {
-      std::vector<VaultFormRecord> out;
-      SQLite::Statement q(db_, std::string(kVaultFormSelect) +
-                                   " WHERE tenant_id = ? AND value_hash = ? ORDER BY variant");
-      q.bind(1, tenant_id);
-      q.bind(2, value_hash);
-      while (q.executeStep()) out.push_back(read_vault_form(q));
-      return out;
-    });
+    return vault_statement(std::string(kVaultFormSelect) + " WHERE tenant_id = ? AND value_hash = ? ORDER BY variant",
+                           [&](SQLite::Statement& q) {
+                             std::vector<VaultFormRecord> out;
+                             q.bind(1, tenant_id);
+                             q.bind(2, value_hash);
+                             while (q.executeStep()) out.push_back(read_vault_form(q));
+                             return out;
+                           });
   }
 
   std::optional<VaultFormRecord> vault_form_by_surface(const std::string& tenant_id,
@@ -612,21 +620,44 @@ class SqliteStateStore final : public StateStore {
   }
 
   void insert_vault_form(const VaultFormRecord& f) override {
-    guard([&] {
-      SQLite::Statement q(db_,
-                          "INSERT INTO vault_forms(tenant_id, value_hash, variant, surface_hash, "
-                          "ciphertext, surrogate_hash, surrogate_fold_hash, created_at) "
-                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-      q.bind(1, f.tenant_id);
-      q.bind(2, f.value_hash);
-      q.bind(3, f.variant);
-      q.bind(4, f.surface_hash);
-      q.bind(5, f.ciphertext.data(), static_cast<int>(f.ciphertext.size()));
-      bind_nonempty(q, 6, f.surrogate_hash);
-      bind_nonempty(q, 7, f.surrogate_fold_hash);
-      q.bind(8, f.created_at);
-      q.exec();
-    });
+    vault_statement(
+        "INSERT INTO vault_forms(tenant_id, value_hash, variant, surface_hash, "
+        "ciphertext, surrogate_hash, surrogate_fold_hash, created_at) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [&](SQLite::Statement& q) {
+          q.bind(1, f.tenant_id);
+          q.bind(2, f.value_hash);
+          q.bind(3, f.variant);
+          q.bind(4, f.surface_hash);
+          q.bind(5, f.ciphertext.data(), static_cast<int>(f.ciphertext.size()));
+          bind_nonempty(q, 6, f.surrogate_hash);
+          bind_nonempty(q, 7, f.surrogate_fold_hash);
+          q.bind(8, f.created_at);
+          return q.exec();
+        });
+  }
+
+  int vault_last_variant(const std::string& tenant_id, const std::string& value_hash) override {
+    return vault_statement("SELECT COALESCE(MAX(variant), 0) FROM vault_forms WHERE tenant_id = ? AND value_hash = ?",
+                           [&](SQLite::Statement& q) {
+                             q.bind(1, tenant_id);
+                             q.bind(2, value_hash);
+                             return q.executeStep() ? q.getColumn(0).getInt() : 0;
+                           });
+  }
+
+  void set_vault_form_surrogate(const std::string& tenant_id, const std::string& surface_hash,
+                                const std::string& surrogate_hash, const std::string& surrogate_fold_hash) override {
+    vault_statement(
+        "UPDATE vault_forms SET surrogate_hash = ?, surrogate_fold_hash = ? "
+        "WHERE tenant_id = ? AND surface_hash = ? AND surrogate_hash IS NULL",
+        [&](SQLite::Statement& q) {
+          q.bind(1, surrogate_hash);
+          q.bind(2, surrogate_fold_hash);
+          q.bind(3, tenant_id);
+          q.bind(4, surface_hash);
+          return q.exec();
+        });
   }
 
   std::int64_t insert_transfer(const TransferRecord& t) override {
@@ -1742,13 +1773,37 @@ class SqliteStateStore final : public StateStore {
 
   std::optional<VaultFormRecord> vault_form_where(const char* column, const std::string& tenant_id,
                                                   const std::string& value) {
-    return guard([&]() -> std::optional<VaultFormRecord> {
-      SQLite::Statement q(db_, fmt::format("{} WHERE tenant_id = ? AND {} = ? ORDER BY variant LIMIT 1",
-                                           kVaultFormSelect, column));
-      q.bind(1, tenant_id);
-      q.bind(2, value);
-      if (!q.executeStep()) return std::nullopt;
-      return read_vault_form(q);
+    return vault_statement(fmt::format("{} WHERE tenant_id = ? AND {} = ? ORDER BY variant LIMIT 1",
+                                       kVaultFormSelect, column),
+                           [&](SQLite::Statement& q) -> std::optional<VaultFormRecord> {
+                             q.bind(1, tenant_id);
+                             q.bind(2, value);
+                             if (!q.executeStep()) return std::nullopt;
+                             return read_vault_form(q);
+                           });
+  }
+
+  // Runs `body` with a statement for `sql` prepared once per connection,
+  // reset afterwards: a stepped SELECT left unreset would pin a read
+  // snapshot (and block checkpoints) until the next use.
+  template <typename F>
+  auto vault_statement(const std::string& sql, F&& body) -> decltype(body(std::declval<SQLite::Statement&>())) {
+    return guard([&] {
+      auto& slot = vault_statements_[sql];
+      if (!slot) slot = std::make_unique<SQLite::Statement>(db_, sql);
+      SQLite::Statement& q = *slot;
+      struct Reset {
+        SQLite::Statement& q;
+        ~Reset() {
+          q.tryReset();
+          try {
+            q.clearBindings();
+          } catch (...) {
+            // Only fails on a misuse the next bind would report anyway.
+          }
+        }
+      } reset{q};
+      return body(q);
     });
   }
 
@@ -1837,6 +1892,8 @@ class SqliteStateStore final : public StateStore {
   SqliteOptions options_;
   SQLite::Database db_;
   int depth_ = 0;
+  // Declared after db_: prepared statements are finalized before it closes.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> vault_statements_;
 };
 
 }  // namespace

@@ -431,6 +431,13 @@ class StateStore {
   virtual std::optional<VaultFormRecord> vault_form_by_surrogate_fold(
       const std::string& tenant_id, const std::string& surrogate_fold_hash) = 0;
   virtual void insert_vault_form(const VaultFormRecord& f) = 0;
+  // The highest variant of a value's forms, 0 if it has none.
+  virtual int vault_last_variant(const std::string& tenant_id, const std::string& value_hash) = 0;
+  // Indexes a form's surrogate if it has none yet (forms stored by `token`
+  // get theirs on the first `surrogate` run over them).
+  virtual void set_vault_form_surrogate(const std::string& tenant_id, const std::string& surface_hash,
+                                        const std::string& surrogate_hash,
+                                        const std::string& surrogate_fold_hash) = 0;
 
   // Transfers.
   virtual std::int64_t insert_transfer(const TransferRecord& t) = 0;
