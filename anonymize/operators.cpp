@@ -1,5 +1,6 @@
 #include "anonymize/operators.h"
 
+#include <charconv>
 #include <vector>
 
 #include <fmt/format.h>
@@ -123,15 +124,30 @@ std::string OperatorPlan::describe() const {
 }
 
 std::string TagNumbering::tag(const Finding& f) {
+  std::string out;
+  append_tag(f, out);
+  return out;
+}
+
+void TagNumbering::append_tag(const Finding& f, std::string& out) {
   auto type_index = static_cast<std::size_t>(f.type);
-  std::string key;
-  key.reserve(f.normalized.size() + 2);
-  key.push_back(static_cast<char>('A' + type_index));
-  key.push_back('\0');
-  key.append(f.normalized);
-  auto [it, inserted] = numbers_.try_emplace(std::move(key), 0);
-  if (inserted) it->second = ++next_[type_index];
-  return fmt::format("[{}_{}]", entity_type_name(f.type), it->second);
+  key_.clear();
+  key_.push_back(static_cast<char>('A' + type_index));
+  key_.push_back('\0');
+  key_.append(f.normalized);
+  int number;
+  if (auto it = numbers_.find(key_); it != numbers_.end()) {
+    number = it->second;
+  } else {
+    number = ++next_[type_index];
+    numbers_.emplace(key_, number);
+  }
+  out.push_back('[');
+  out.append(entity_type_name(f.type));
+  out.push_back('_');
+  char digits[16];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
+  out.push_back(']');
 }
 
 std::string mask(const Finding& f, std::string_view surface) {

@@ -51,10 +51,13 @@ class OperatorPlan {
 class TagNumbering {
  public:
   std::string tag(const Finding& f);
+  // Appends tag(f) to `out`, without a temporary string.
+  void append_tag(const Finding& f, std::string& out);
   void reset() { numbers_.clear(); next_.fill(0); }
 
  private:
   std::unordered_map<std::string, int> numbers_;
+  std::string key_;  // reused: a value seen before costs no allocation
   std::array<int, kEntityTypeCount> next_{};
 };
 

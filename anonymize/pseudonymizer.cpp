@@ -35,7 +35,7 @@ class Renderer {
       out.append(text.substr(cursor, f.begin - cursor));
       std::string_view surface = text.substr(f.begin, f.length());
       switch (plan_.for_type(f.type)) {
-        case OperatorKind::kTag: out += tags_.tag(f); break;
+        case OperatorKind::kTag: tags_.append_tag(f, out); break;
         case OperatorKind::kToken: out += vault_->token(f, surface); break;
         case OperatorKind::kSurrogate: out += vault_->surrogate(f, surface); break;
         case OperatorKind::kMask: out += mask(f, surface); break;

@@ -77,31 +77,37 @@ class Utf8Reader {
   Utf8Reader(ByteSource& source, bool lossy) : source_(source), lossy_(lossy) {}
 
   // Appends up to about `n` bytes to `out`; false at the end of input.
+  // Reads straight into `out`: the bytes are checked where they land.
   bool read_into(std::string& out, std::size_t n) {
     if (eof_) return false;
-    std::string chunk = std::move(carry_);
+    const std::size_t start = out.size();
+    out += carry_;
     carry_.clear();
-    std::size_t have = chunk.size();
-    chunk.resize(have + n);
-    std::size_t got = source_.read(chunk.data() + have, n);
-    chunk.resize(have + got);
+    const std::size_t have = out.size();
+    out.resize(have + n);
+    std::size_t got = source_.read(out.data() + have, n);
+    out.resize(have + got);
     if (got == 0) eof_ = true;
-    std::size_t tail = eof_ ? 0 : incomplete_utf8_tail(chunk);
-    carry_ = chunk.substr(chunk.size() - tail);
-    chunk.resize(chunk.size() - tail);
-    std::size_t valid = valid_utf8_prefix(chunk);
-    if (valid != chunk.size()) {
+    std::string_view fresh = std::string_view(out).substr(start);
+    std::size_t tail = eof_ ? 0 : incomplete_utf8_tail(fresh);
+    carry_.assign(fresh.substr(fresh.size() - tail));
+    out.resize(out.size() - tail);
+    fresh.remove_suffix(tail);
+    std::size_t valid = valid_utf8_prefix(fresh);
+    if (valid != fresh.size()) {
       if (!lossy_) {
         throw InputError(fmt::format(
             "invalid UTF-8 at byte {} of the input; fix the input or pass --lossy to replace bad "
             "bytes with U+FFFD",
             consumed_ + valid));
       }
-      chunk = replace_invalid_utf8(chunk);
+      std::string replaced = replace_invalid_utf8(fresh);
+      out.resize(start);
+      out += replaced;
     }
-    consumed_ += chunk.size();
-    out += chunk;
-    return !eof_ || !chunk.empty();
+    std::size_t added = out.size() - start;
+    consumed_ += added;
+    return !eof_ || added != 0;
   }
   bool eof() const { return eof_; }
 

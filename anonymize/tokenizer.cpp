@@ -173,6 +173,16 @@ constexpr CodePointTables make_cp_tables() {
 
 constexpr CodePointTables kCp = make_cp_tables();
 
+// fold() and fold_hash() rely on this: a two-byte letter folds to a letter
+// of at most two bytes, so folding never lengthens a word.
+constexpr bool folds_within_two_bytes() {
+  for (std::uint32_t cp = 0; cp < kTwoByteEnd; ++cp) {
+    if (kCp.fold[cp] >= kTwoByteEnd) return false;
+  }
+  return true;
+}
+static_assert(folds_within_two_bytes());
+
 inline std::uint8_t at(std::string_view s, std::size_t i) { return static_cast<std::uint8_t>(s[i]); }
 
 // Decodes the two-byte sequence at s[i] (caller checked the lead byte);
@@ -373,15 +383,28 @@ void fold_bytes(std::string_view s, Sink&& sink) {
 
 }  // namespace
 
+// Folding never lengthens a word (every two-byte letter folds to a one- or
+// two-byte one), so both fold into a buffer of the word's size with plain
+// stores; building the name dictionary folds a few hundred thousand forms.
 std::uint64_t fold_hash(std::string_view word) {
-  std::string folded = fold(word);
-  return hash_bytes(folded.data(), folded.size(), folded.data() + folded.size());
+  char small[64];
+  std::string large;
+  char* buf = small;
+  if (word.size() > sizeof small) {
+    large.resize(word.size());
+    buf = large.data();
+  }
+  char* p = buf;
+  fold_bytes(word, [&](std::uint8_t b) { *p++ = static_cast<char>(b); });
+  auto len = static_cast<std::size_t>(p - buf);
+  return hash_bytes(buf, len, buf + len);
 }
 
 std::string fold(std::string_view word) {
-  std::string out;
-  out.reserve(word.size());
-  fold_bytes(word, [&](std::uint8_t b) { out.push_back(static_cast<char>(b)); });
+  std::string out(word.size(), '\0');
+  char* p = out.data();
+  fold_bytes(word, [&](std::uint8_t b) { *p++ = static_cast<char>(b); });
+  out.resize(static_cast<std::size_t>(p - out.data()));
   return out;
 }
 

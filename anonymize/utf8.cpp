@@ -44,6 +44,18 @@ std::size_t valid_utf8_prefix(std::string_view s) {
       i += 8;
     }
     if (i >= n) break;
+    // Two-byte letters (Cyrillic, Kazakh, Latin-1) inline: they are most of
+    // a Russian or Kazakh text.
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (static_cast<unsigned char>(c - 0xC2) <= 0xDF - 0xC2 && i + 1 < n &&
+        (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
     std::size_t len = sequence_length(s, i);
     if (len == 0) return i;
     i += len;

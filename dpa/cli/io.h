@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "anonymize/pseudonymizer.h"
 
@@ -19,9 +20,14 @@ class FdSource final : public anonymize::ByteSource {
   std::string name_;
 };
 
-// Holds the output in an unlinked temporary file until commit() copies it
-// to the real destination, so that a failure half-way lets nothing out
-// (fail closed). With `direct`, writes straight through instead.
+// Holds the output until commit() copies it to the real destination, so
+// that a failure half-way lets nothing out (fail closed). The first
+// kMemoryBytes wait in memory (most runs never touch the disk: writing a
+// spool file through the page cache cost about a tenth of a run); more
+// spills, all of it, to an unlinked temporary file, so memory stays bounded
+// whatever the output size. The file is created up front so that an
+// unusable spool directory fails before any work. With `direct`, writes
+// straight through instead.
 class SpoolSink final : public anonymize::ByteSink {
  public:
   SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir);
@@ -29,13 +35,20 @@ class SpoolSink final : public anonymize::ByteSink {
   SpoolSink(const SpoolSink&) = delete;
   SpoolSink& operator=(const SpoolSink&) = delete;
 
+  static constexpr std::size_t kMemoryBytes = std::size_t{64} << 20;
+
   void write(std::string_view bytes) override;
   void commit();
 
  private:
+  void spill();
+
   int out_fd_;
   int spool_fd_ = -1;
-  std::uint64_t size_ = 0;
+  bool spilled_ = false;
+  std::vector<std::string> blocks_;  // the output while it fits in kMemoryBytes
+  std::size_t held_ = 0;             // bytes in blocks_
+  std::uint64_t size_ = 0;           // bytes in the spool file
 };
 
 // Opens a file for reading; InputError naming it if it cannot be.
