@@ -106,7 +106,8 @@ int run_demo(Invocation& inv) {
                                   {"suppressed", requests.suppressed},
                                   {"contacts", requests.contacts},
                                   {"contacts_removed", requests.contacts_removed},
-                                  {"letter", requests.letter_path}}},
+                                  {"letter", requests.letter_path},
+                                  {"fulfilled", requests.fulfilled}}},
                     {"audit_entries", verify.entries},
                     {"audit_ok", verify.ok()}});
     return verify.ok() ? 0 : static_cast<int>(ExitStatus::kVerifyFailed);
@@ -165,6 +166,7 @@ int run_demo(Invocation& inv) {
   out << fmt::format("            suppression list of dialer: {} entries; var/contacts.csv ({} rows) -> "
                      "var/contacts.allowed.csv ({} removed); letter: {}\n",
                      requests.suppressed, requests.contacts, requests.contacts_removed, requests.letter_path);
+  for (const auto& line : requests.fulfilled) out << "            fulfilled " << line << "\n";
   out << fmt::format("  audit:    {} entries, chain {}\n", verify.entries,
                      verify.ok() ? "verified" : "BROKEN");
   out << fmt::format("\nTry:\n  dpa --home {0} tenant list\n  dpa --home {0} policy explain upstat "
