@@ -487,7 +487,8 @@ class Fulfiller {
     }
     retention::record_erasures(ws_, std::move(tombs), req_.id);
     std::int64_t n = 0;
-    for (bool e : store.erase(d, {seg}).front()) n += e ? 1 : 0;
+    auto erased = store.erase(d, {seg});
+    for (bool e : erased.front()) n += e ? 1 : 0;
     return n;
   }
 
@@ -503,7 +504,8 @@ class Fulfiller {
     std::int64_t n = 0;
     for (const FoundRecord* r : go) {
       std::vector<std::pair<std::string, FieldValue>> set;
-      for (std::size_t i = 0; i < d.subject.size(); ++i) {
+      // The subject columns of another person's record are theirs.
+      for (std::size_t i = 0; i < d.subject.size() && !text_only(*r); ++i) {
         const auto& v = r->record.subjects[i];
         if (v && !v->empty()) set.emplace_back(d.subject[i].column, masked_value(d.subject[i].kind, *v));
       }

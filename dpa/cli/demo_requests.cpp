@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 std::string demo_phone(int i) { return fmt::format("+7 70{} {:03d} {:02d} {:02d}", 1 + i % 8, 100 + i, 10 + i % 80, 20 + i % 70); }
 
 // The phones of a tenant's contacts, first seen first, read through the data map.
-std::vector<std::string> contact_phones(Workspace& ws, const DataMap& map, const std::string& tenant, std::size_t n) {
+std::vector<std::string> contact_phones(const DataMap& map, const std::string& tenant, std::size_t n) {
   std::vector<std::string> out;
   const DatasetSpec* d = map.find_dataset("contacts");
   if (!d) return out;
@@ -152,7 +152,7 @@ DemoRequestsSummary demo_requests(Workspace& ws, const std::vector<DemoTenant>& 
   // a minimum retention binds.
   DataMap map = read_datamap(ws.config_path());
   const std::string acme = "acme-kz";
-  auto phones = contact_phones(ws, map, acme, 3);
+  auto phones = contact_phones(map, acme, 3);
   if (phones.size() == 3) {
     FulfilOptions fo;
     fo.actor = actor;

@@ -381,6 +381,7 @@ TEST_CASE("request fulfil erase: deletes, masks, and keeps held and minimum-rete
   CHECK(ws.ids("calls", "books") == std::set<long long>{5});
   // notes: masked in place, the other subject's note untouched.
   CHECK(dataset_of(r, "notes")["action"] == "masked");
+  CHECK(dataset_of(r, "notes")["records"] == 1);
   CHECK(ws.ids("notes", "acme") == std::set<long long>{1, 2});
   std::string phone = ws.cell("SELECT phone FROM notes WHERE id = 1");
   std::string body = ws.cell("SELECT body FROM notes WHERE id = 1");
