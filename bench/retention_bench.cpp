@@ -42,13 +42,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include "bench_events.h"
 #include "dpa/datamap.h"
 #include "dpa/tenants.h"
 #include "dpa/time.h"
@@ -105,66 +105,10 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-std::string tenant_name(long long i) { return fmt::format("t{:04}", i); }
-
-// The data map of the bench workspace.
-const char* kDataMap = R"toml(
-[[store]]
-name = "app"
-kind = "sqlite"
-path = "app.db"
-
-[[dataset]]
-name     = "events"
-store    = "app"
-table    = "events"
-key      = "id"
-category = "communications.audio"
-tenant   = "tenant_id"
-created  = "created_at"
-subject  = { phone = "caller_phone" }
-text     = ["body"]
-)toml";
+using dpa::bench::tenant_name;
 
 void generate(const Args& a, Timestamp at, const fs::path& db_path) {
-  // The cut: rows created before it are due (3 months, as autocall says).
-  Timestamp cut = dpa::retention::latest_start(at, dpa::Duration::parse("3mo"), dpa::TimeZone::almaty(), nullptr);
-  // Rows spread evenly from `first` to an hour ago; the oldest `due` before the cut.
-  const Timestamp last = at - std::chrono::hours{1};
-  const double young = static_cast<double>(a.rows - a.due);
-  const auto young_span = (last - cut).count();
-  const auto old_span = std::max<long long>(a.due, 90LL * 86400);  // due rows: the 90 days before the cut
-  SQLite::Database db(db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  db.exec("PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; PRAGMA cache_size = -200000");
-  db.exec(
-      "CREATE TABLE events(id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, created_at TEXT NOT NULL, "
-      "caller_phone TEXT, body TEXT NOT NULL)");
-  SQLite::Transaction tx(db);
-  SQLite::Statement ins(db, "INSERT INTO events VALUES(?, ?, ?, ?, ?)");
-  std::mt19937_64 rng(20261121);
-  static const char* words[] = {"звонок", "заказ", "доставка", "оплата", "call", "order", "qońyraý", "tapsyrys",
-                                "клиент", "менеджер", "курьер", "адрес", "status", "refund", "счёт", "жеткізу"};
-  for (long long i = 0; i < a.rows; ++i) {
-    Timestamp t = i < a.due ? cut - std::chrono::seconds{old_span - (old_span * i) / std::max<long long>(a.due, 1)}
-                            : cut + std::chrono::seconds{1 + static_cast<long long>(
-                                                                 static_cast<double>(young_span - 2) *
-                                                                 static_cast<double>(i - a.due) / std::max(young, 1.0))};
-    std::string body;
-    for (int w = 0; w < 12; ++w) {
-      body += words[rng() % 16];
-      body += ' ';
-    }
-    ins.bind(1, static_cast<int64_t>(i + 1));
-    ins.bind(2, tenant_name(static_cast<long long>(rng() % static_cast<unsigned long long>(a.tenants))));
-    ins.bind(3, dpa::format_utc(t));
-    ins.bind(4, fmt::format("+7701{:07}", rng() % 10'000'000));
-    ins.bind(5, body);
-    ins.exec();
-    ins.reset();
-  }
-  tx.commit();
-  db.exec("CREATE INDEX events_tenant_created ON events(tenant_id, created_at)");
-  db.exec("CREATE INDEX events_phone ON events(caller_phone)");
+  dpa::bench::generate_events({a.rows, a.tenants, a.due, true}, at, db_path);
 }
 
 // The phase's own peak resident set (an exec'd child inherits ru_maxrss).
@@ -358,7 +302,7 @@ int main(int argc, char** argv) {
       // audit entries and tombstones of earlier runs: a realistic state.)
       t0 = Clock::now();
       dpa::Workspace::init(a.dir / "ws", "autocall", "bench");
-      std::ofstream(a.dir / "ws" / "dpa.toml", std::ios::app) << kDataMap;
+      std::ofstream(a.dir / "ws" / "dpa.toml", std::ios::app) << dpa::bench::kEventsDataMap;
       dpa::Workspace ws = dpa::Workspace::open(a.dir / "ws", "bench");
       for (long long i = 0; i < a.tenants; ++i) dpa::add_tenant(ws, tenant_name(i), "autocall", "");
       std::printf("  workspace with %lld tenants in %.1f s\n", a.tenants, seconds_since(t0));

@@ -78,6 +78,11 @@ std::filesystem::path DataStore::file_path(const DatasetSpec& d, const DataRecor
   throw InputError(fmt::format("dataset {} is not a file dataset", d.name));
 }
 
+bool DataStore::update_row(const DatasetSpec& d, const std::string&, const FieldValue&,
+                           const std::vector<std::pair<std::string, FieldValue>>&) {
+  throw InputError(fmt::format("dataset {} is not a table: its records cannot be updated in place", d.name));
+}
+
 std::unique_ptr<DataStore> open_data_store(const StoreSpec& s, bool writable) {
   switch (s.kind) {
     case StoreKind::kSqlite: return open_sqlite_data_store(s, writable);

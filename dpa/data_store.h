@@ -170,6 +170,14 @@ class DataStore {
   // its content from. Throws InputError for a table dataset.
   virtual std::filesystem::path file_path(const DatasetSpec& d, const DataRecord& record);
 
+  // Subject requests (rectification, erasure by masking): sets `set`
+  // (column, value) on the record of `tenant` with key `key`, in one
+  // transaction; returns whether the record was there. Columns are
+  // validated and quoted; values are bound, never spliced into SQL.
+  // Throws InputError for a file dataset and for an unknown column.
+  virtual bool update_row(const DatasetSpec& d, const std::string& tenant, const FieldValue& key,
+                          const std::vector<std::pair<std::string, FieldValue>>& set);
+
   // Checks the dataset against the store: the table and columns exist, the
   // layout parses, creation times are in the declared format; warns where
   // an index is missing.

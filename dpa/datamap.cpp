@@ -128,7 +128,9 @@ class Parser {
       }
       return d;
     }
-    check_keys(t, {"name", "store", "category", "table", "key", "tenant", "created", "created_format", "subject", "text"},
+    check_keys(t,
+               {"name", "store", "category", "table", "key", "tenant", "created", "created_format", "subject", "text",
+                "erase"},
                "dataset");
     d.table = string_field(t, "table", where, line, true);
     identifier(d.table, where + ".table", line);
@@ -169,6 +171,12 @@ class Parser {
         d.text.push_back(c);
       }
     }
+    if (t.get("erase")) {
+      std::string e = string_field(t, "erase", where, line, true);
+      if (e == "delete") d.erase = EraseMode::kDelete;
+      else if (e == "mask") d.erase = EraseMode::kMask;
+      else fail(line_of(*t.get("erase")), fmt::format("{}: unknown erase '{}' (known: delete, mask)", where, e));
+    }
     return d;
   }
 
@@ -178,6 +186,8 @@ class Parser {
 };
 
 }  // namespace
+
+std::string to_string(EraseMode m) { return m == EraseMode::kMask ? "mask" : "delete"; }
 
 std::string to_string(StoreKind k) {
   switch (k) {

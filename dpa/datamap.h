@@ -45,6 +45,12 @@ enum class CreatedFormat {
 
 std::string to_string(CreatedFormat f);  // "iso8601"
 
+// What a subject's erasure request does to a table's records: delete the
+// rows, or keep them with their subject columns and text fields masked (a
+// table other rows refer to, statistics that must keep their counts).
+enum class EraseMode { kDelete, kMask };
+std::string to_string(EraseMode m);  // "delete"
+
 struct SubjectColumn {
   std::string kind;    // "phone", "email", "iin", ...
   std::string column;
@@ -62,6 +68,7 @@ struct DatasetSpec {
   CreatedFormat created_format = CreatedFormat::kIso8601;
   std::vector<SubjectColumn> subject;
   std::vector<std::string> text;
+  EraseMode erase = EraseMode::kDelete;  // `erase = "delete" | "mask"`
   // File datasets: the layout, "{tenant}/{yyyy}/{mm}/{id}.wav".
   std::string path;
   int line = 0;

@@ -430,6 +430,32 @@ class SqliteDataStore final : public DataStore {
     });
   }
 
+  bool update_row(const DatasetSpec& d, const std::string& tenant, const FieldValue& key,
+                  const std::vector<std::pair<std::string, FieldValue>>& set) override {
+    if (set.empty()) return false;
+    return guard(d, [&] {
+      const auto& cols = columns(d);
+      std::vector<std::string> assign;
+      for (std::size_t i = 0; i < set.size(); ++i) {
+        validate_sql_identifier(set[i].first, "column");
+        bool known = false;
+        for (const auto& c : cols) known = known || lower(c.name) == lower(set[i].first);
+        if (!known) throw InputError(fmt::format("dataset {}: table {} has no column {}", d.name, d.table, set[i].first));
+        assign.push_back(fmt::format("{} = :v{}", quote_identifier(set[i].first), i));
+      }
+      SQLite::Statement q(db_, fmt::format("UPDATE {} SET {} WHERE {} = :key AND {} = :tenant", quote_identifier(d.table),
+                                           fmt::join(assign, ", "), quote_identifier(d.key),
+                                           quote_identifier(d.tenant)));
+      for (std::size_t i = 0; i < set.size(); ++i) bind_field(q, fmt::format(":v{}", i).c_str(), set[i].second);
+      bind_field(q, ":key", key);
+      q.bind(":tenant", tenant);
+      SQLite::Transaction tx(db_);
+      bool changed = q.exec() > 0;
+      tx.commit();
+      return changed;
+    });
+  }
+
  private:
   // A cached statement in use; reset when done, so that it holds no read
   // transaction open between calls.

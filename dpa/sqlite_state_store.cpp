@@ -390,6 +390,21 @@ CREATE TRIGGER incident_notices_append_only_delete BEFORE DELETE ON incident_not
   BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;
 CREATE INDEX retention_batches_done ON retention_batches(done_at) WHERE state = 'done';
 )sql",
+    // 10: subject requests: the restriction register (records marked for no processing).
+    R"sql(
+CREATE TABLE restrictions(
+  id         INTEGER PRIMARY KEY,
+  tenant_id  TEXT NOT NULL REFERENCES tenants(id),
+  dataset    TEXT NOT NULL,
+  key_hash   TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  clause     TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  UNIQUE(request_id, dataset, key_hash)
+);
+CREATE INDEX restrictions_tenant ON restrictions(tenant_id, dataset, key_hash);
+)sql",
 };
 
 constexpr int kKnownVersion = static_cast<int>(std::size(kMigrations));
@@ -1479,6 +1494,44 @@ class SqliteStateStore final : public StateStore {
       q.bind(1, tenant_id);
       std::vector<SuppressionRecord> out;
       while (q.executeStep()) out.push_back(read_suppression(q));
+      return out;
+    });
+  }
+
+  // ---- Subject requests: the restriction register ----
+
+  void insert_restrictions(const std::vector<RestrictionRecord>& rs) override {
+    guard([&] {
+      SQLite::Statement q(db_, "INSERT OR IGNORE INTO restrictions(tenant_id, dataset, key_hash, request_id, reason, "
+                               "clause, created_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+      for (const auto& r : rs) {
+        q.bind(1, r.tenant_id);
+        q.bind(2, r.dataset);
+        q.bind(3, r.key_hash);
+        q.bind(4, r.request_id);
+        q.bind(5, r.reason);
+        q.bind(6, r.clause);
+        q.bind(7, r.created_at);
+        q.exec();
+        q.reset();
+      }
+    });
+  }
+
+  std::vector<RestrictionRecord> list_restrictions(const std::string& tenant_id) override {
+    return guard([&] {
+      std::string sql = "SELECT id, tenant_id, dataset, key_hash, request_id, reason, clause, created_at "
+                        "FROM restrictions";
+      if (!tenant_id.empty()) sql += " WHERE tenant_id = ?";
+      sql += " ORDER BY id";
+      SQLite::Statement q(db_, sql);
+      if (!tenant_id.empty()) q.bind(1, tenant_id);
+      std::vector<RestrictionRecord> out;
+      while (q.executeStep()) {
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                       q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                       q.getColumn(6).getString(), q.getColumn(7).getString()});
+      }
       return out;
     });
   }

@@ -321,6 +321,21 @@ struct RequestEventRecord {
   std::string actor;
 };
 
+// ---- Subject requests: the restriction register ----
+// A record that a restriction request (GDPR Art. 18), or an erasure that a
+// hold or a minimum retention stopped, marks for no processing. Keyed by
+// dataset and record key hash; the customer's tables are not altered.
+struct RestrictionRecord {
+  std::int64_t id = 0;
+  std::string tenant_id;
+  std::string dataset;
+  std::string key_hash;            // RecordHasher: workspace-keyed hash of dataset and key
+  std::string request_id;
+  std::string reason;              // "restrict" | "hold" | "minimum-retention"
+  std::string clause;              // why it could not be erased ("hold 3 (...)", "adr 5.3.2"), or ""
+  std::string created_at;
+};
+
 struct SubjectRequestQuery {
   std::optional<std::string> tenant_id;
   bool include_closed = false;
@@ -526,6 +541,12 @@ class StateStore {
   // Calls `visit` with each hash in force of `kind` for the tenant.
   virtual void scan_active_suppression_hashes(const std::string& tenant_id, const std::string& kind,
                                               const std::function<void(const std::string&)>& visit) = 0;
+
+  // Subject requests: the restriction register. Inserting a (dataset,
+  // key_hash) already registered for the same request is a no-op.
+  virtual void insert_restrictions(const std::vector<RestrictionRecord>& r) = 0;
+  // Of one tenant (every tenant with ""), in id order.
+  virtual std::vector<RestrictionRecord> list_restrictions(const std::string& tenant_id) = 0;
 
   // Audit log. Rows are only ever appended.
   virtual std::optional<AuditRecord> audit_head() = 0;

@@ -46,6 +46,9 @@ SubjectRequestRecord load_open(Workspace& ws, const std::string& id, const char*
   return *r;
 }
 
+
+}  // namespace
+
 void record_event(Workspace& ws, const SubjectRequestRecord& r, const std::string& event, const json& details,
                   const std::string& actor, Timestamp now) {
   json d = details;
@@ -53,8 +56,6 @@ void record_event(Workspace& ws, const SubjectRequestRecord& r, const std::strin
   ws.store().insert_request_event({0, r.id, format_utc(now), event, d.dump(), actor});
   ws.audit().append("request." + event, "request:" + r.id, d);
 }
-
-}  // namespace
 
 SubjectRequestRecord open_request(Workspace& ws, const OpenRequest& req) {
   TenantRecord tenant = get_tenant(ws, req.tenant);

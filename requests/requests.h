@@ -109,6 +109,11 @@ struct ListFilter {
 };
 std::vector<SubjectRequestRecord> list_requests(Workspace& ws, const ListFilter& filter, Timestamp at);
 
+// Records an event of a request ("fulfilled", ...) with its audit entry,
+// inside the caller's transaction. `details` carry hashes and counts only.
+void record_event(Workspace& ws, const SubjectRequestRecord& r, const std::string& event,
+                  const nlohmann::json& details, const std::string& actor, Timestamp now);
+
 nlohmann::json request_json(const SubjectRequestRecord& r, Timestamp at);
 nlohmann::json request_view_json(const RequestView& v, Timestamp at);
 

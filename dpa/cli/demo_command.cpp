@@ -109,7 +109,8 @@ int run_demo(Invocation& inv) {
                                   {"suppressed", requests.suppressed},
                                   {"contacts", requests.contacts},
                                   {"contacts_removed", requests.contacts_removed},
-                                  {"letter", requests.letter_path}}},
+                                  {"letter", requests.letter_path},
+                                  {"fulfilled", requests.fulfilled}}},
                     {"incidents", {{"incident", incidents.incident},
                                    {"tenant", incidents.tenant},
                                    {"refusal", incidents.refusal},
@@ -179,6 +180,7 @@ int run_demo(Invocation& inv) {
   out << fmt::format("            suppression list of dialer: {} entries; var/contacts.csv ({} rows) -> "
                      "var/contacts.allowed.csv ({} removed); letter: {}\n",
                      requests.suppressed, requests.contacts, requests.contacts_removed, requests.letter_path);
+  for (const auto& line : requests.fulfilled) out << "            fulfilled " << line << "\n";
   out << fmt::format("  incident: {} (tenant {}, truffles): the notice was refused while fields were missing:\n"
                      "            {}\n"
                      "            given to the controller {} (due {}); to the authorized body, due {}\n",

@@ -1,5 +1,6 @@
 #include "dpa/cli/demo_requests.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -12,7 +13,9 @@
 #include "dpa/tenants.h"
 #include "dpa/time.h"
 #include "dpa/workspace.h"
+#include "dpa/datamap.h"
 #include "requests/contact_filter.h"
+#include "requests/fulfilment.h"
 #include "requests/requests.h"
 #include "requests/response_letter.h"
 #include "requests/suppression.h"
@@ -25,6 +28,40 @@ namespace fs = std::filesystem;
 
 // Synthetic subscribers: +7 70x numbers that no real person is promised to have.
 std::string demo_phone(int i) { return fmt::format("+7 70{} {:03d} {:02d} {:02d}", 1 + i % 8, 100 + i, 10 + i % 80, 20 + i % 70); }
+
+// The phones of a tenant's contacts, first seen first, read through the data map.
+std::vector<std::string> contact_phones(const DataMap& map, const std::string& tenant, std::size_t n) {
+  std::vector<std::string> out;
+  const DatasetSpec* d = map.find_dataset("contacts");
+  if (!d) return out;
+  auto store = open_data_store(map.store_of(*d), false);
+  auto names = store->column_names(*d);
+  auto col = static_cast<std::size_t>(std::find(names.begin(), names.end(), "phone") - names.begin());
+  store->read_rows(*d, tenant, nullptr, [&](const std::vector<CellValue>& row) {
+    const auto* s = col < row.size() ? std::get_if<std::string>(&row[col]) : nullptr;
+    if (s && !s->empty() && std::find(out.begin(), out.end(), *s) == out.end()) out.push_back(*s);
+    return out.size() < n;
+  });
+  return out;
+}
+
+std::string describe(const FulfilResult& r) {
+  std::int64_t records = 0, kept = 0, datasets = 0;
+  std::string actions;
+  for (const auto& d : r.datasets) {
+    records += d.records;
+    kept += static_cast<std::int64_t>(d.kept.size());
+    if (d.records > 0) {
+      ++datasets;
+      actions += fmt::format("{}{} {} {}", actions.empty() ? "" : ", ", d.dataset, d.action, d.records);
+    }
+  }
+  std::string s = fmt::format("{} {}: {} records in {} datasets ({})", r.request_id, r.type, records, datasets,
+                              actions.empty() ? "none found" : actions);
+  if (kept > 0) s += fmt::format("; {} kept and restricted (hold or minimum retention)", kept);
+  if (!r.package.empty()) s += " -> " + r.package;
+  return s;
+}
 
 }  // namespace
 
@@ -109,6 +146,31 @@ DemoRequestsSummary demo_requests(Workspace& ws, const std::vector<DemoTenant>& 
   fs::path letter = ws.home() / "letters" / (eu.id + ".en.md");
   std::ofstream(letter) << response_letter(show_request(ws, eu.id), lo);
   s.letter_path = fs::relative(letter, ws.home()).string();
+
+  // Acme answers an access request with a package of the subject's records,
+  // and an erasure request: deleted, or kept and restricted where a hold or
+  // a minimum retention binds.
+  DataMap map = read_datamap(ws.config_path());
+  const std::string acme = "acme-kz";
+  auto phones = contact_phones(map, acme, 3);
+  if (phones.size() == 3) {
+    FulfilOptions fo;
+    fo.actor = actor;
+    fo.now = t;
+    auto access = open(acme, "access", {"phone:" + phones[1]}, days_ago(2, 9), "email");
+    fo.out = ws.home() / "exports" / (access.id + "-access");
+    fo.format = exports::PackageFormat::kDir;
+    fs::remove_all(fo.out);
+    s.fulfilled.push_back(describe(fulfil_request(ws, map, access.id, fo)));
+    close_request(ws, access.id, "data provided", actor, t);
+    ids.push_back(access.id);
+    auto erase = open(acme, "erase", {"phone:" + phones[2]}, days_ago(1, 16), "letter");
+    FulfilOptions eo;
+    eo.actor = actor;
+    eo.now = t;
+    s.fulfilled.push_back(describe(fulfil_request(ws, map, erase.id, eo)));
+    ids.push_back(erase.id);
+  }
 
   for (const auto& id : ids) {
     auto r = *ws.store().find_subject_request(id);

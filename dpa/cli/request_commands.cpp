@@ -1,12 +1,14 @@
-// dpa request open | list | show | extend | forward | close | letter
+// dpa request open | list | show | extend | forward | close | letter | find | fulfil
 #include <fmt/format.h>
 
 #include "dpa/cli/command.h"
+#include "dpa/datamap.h"
 #include "dpa/duration.h"
 #include "dpa/error.h"
 #include "dpa/policy.h"
 #include "dpa/tenants.h"
 #include "dpa/workspace.h"
+#include "requests/fulfilment.h"
 #include "requests/request_deadline.h"
 #include "requests/requests.h"
 #include "requests/response_letter.h"
@@ -206,6 +208,72 @@ int run_letter(Invocation& inv) {
   return 0;
 }
 
+int run_find(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  DataMap map = read_datamap(ws.config_path());
+  FindOptions o;
+  o.text_scan = !inv.has("no-text");
+  FindResult r = find_request_records(ws, map, inv.get<std::string>("id"), o);
+  if (inv.json()) {
+    inv.print_json(find_json(r));
+    return 0;
+  }
+  inv.out << fmt::format("{:<16} {:>8} {:>10} {:>8} {:>11}  {}\n", "DATASET", "RECORDS", "BY-SUBJECT", "BY-TEXT",
+                         "RESTRICTED", "STATUS");
+  for (const auto& d : r.datasets) {
+    std::int64_t restricted = 0;
+    for (const auto& f : d.records) restricted += f.restricted ? 1 : 0;
+    inv.out << fmt::format("{:<16} {:>8} {:>10} {:>8} {:>11}  {}\n", d.dataset, d.records.size(), d.by_subject,
+                           d.by_text, restricted, d.status);
+  }
+  inv.out << fmt::format("{} records of the subject for tenant {}\n", r.total(), r.tenant);
+  if (inv.has("records")) {
+    for (const auto& d : r.datasets) {
+      for (const auto& f : d.records) {
+        std::string via;
+        for (const auto& v : f.via) via += (via.empty() ? "" : ",") + v;
+        inv.out << fmt::format("  {:<16} {}  {}{}\n", d.dataset, f.key_hash, via, f.restricted ? "  restricted" : "");
+      }
+    }
+  }
+  return 0;
+}
+
+int run_fulfil(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  DataMap map = read_datamap(ws.config_path());
+  FulfilOptions o;
+  o.now = at_of(inv, ws);
+  o.actor = inv.actor();
+  o.find.text_scan = !inv.has("no-text");
+  if (auto out = inv.maybe<std::string>("out")) o.out = *out;
+  o.format = exports::parse_package_format(inv.maybe<std::string>("format").value_or("zip"));
+  if (inv.has("set")) {
+    for (const auto& kv : inv.get<std::vector<std::string>>("set")) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("bad --set '{}': write COLUMN=VALUE", kv.substr(0, kv.find('='))));
+      o.set.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+  }
+  FulfilResult r = fulfil_request(ws, map, inv.get<std::string>("id"), o);
+  if (inv.json()) {
+    inv.print_json(fulfil_json(r));
+    return 0;
+  }
+  inv.out << fmt::format("request {} ({}) fulfilled\n", r.request_id, r.type);
+  if (r.export_id) inv.out << fmt::format("  export {} written to {}\n", *r.export_id, r.package);
+  if (r.type == "withdraw-consent" || r.type == "object") {
+    inv.out << fmt::format("  {} identifiers added to the tenant's suppression list\n", r.suppressed);
+  }
+  for (const auto& d : r.datasets) {
+    inv.out << fmt::format("  {:<16} {:<15} {}\n", d.dataset, d.action, d.records);
+    for (const auto& k : d.kept) {
+      inv.out << fmt::format("  {:<16} {:<15} {}…  {} ({})\n", "", "restricted", k.key_hash.substr(0, 12), k.reason, k.clause);
+    }
+  }
+  return 0;
+}
+
 const CommandRegistrar open_command{Command{
     "request open",
     "--tenant T --type TYPE --subject KIND:VALUE [--subject ...] [--received DATETIME] [--channel TEXT]",
@@ -286,6 +354,30 @@ const CommandRegistrar letter_command{Command{
       declare_at(o);
     },
     run_letter}};
+
+const CommandRegistrar find_command{Command{
+    "request find", "ID [--no-text] [--records] [--json]",
+    "every record of the request's subject in the data map, with counts per dataset (hashes, never values)",
+    [](po::options_description& o, po::positional_options_description& p) {
+      declare_id(o, p);
+      o.add_options()("no-text", "match subject columns only; do not scan the text fields")(
+          "records", "list each record's key hash and how it was found");
+    },
+    run_find}};
+
+const CommandRegistrar fulfil_command{Command{
+    "request fulfil", "ID [--out PATH [--format zip|tar|dir]] [--set COLUMN=VALUE ...] [--no-text] [--at DATETIME]",
+    "act on a request: export (access), erase, rectify, restrict, or suppress (withdraw-consent, object)",
+    [](po::options_description& o, po::positional_options_description& p) {
+      declare_id(o, p);
+      o.add_options()("out", po::value<std::string>()->value_name("PATH"), "access: where to write the package")(
+          "format", po::value<std::string>()->value_name("zip|tar|dir"), "access: the package format (default zip)")(
+          "set", po::value<std::vector<std::string>>()->value_name("COLUMN=VALUE"),
+          "rectify: the corrected value of a column; repeatable")(
+          "no-text", "find records by subject columns only; do not scan the text fields");
+      declare_at(o);
+    },
+    run_fulfil}};
 
 }  // namespace
 }  // namespace dpa::cli

@@ -2,9 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <filesystem>
 #include <set>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
@@ -159,7 +163,7 @@ TEST_CASE("dpa demo opens requests and filters a contact list", "[e2e][requests]
   INFO(r.err);
   REQUIRE(r.status == 0);
   auto all = nlohmann::json::parse(run_dpa({"--home", home.string(), "--json", "request", "list", "--all"}).out);
-  CHECK(all.size() == 6);
+  CHECK(all.size() == 8);  // with an access and an erasure request fulfilled on the demo's data
   std::set<std::string> modes, types;
   for (const auto& q : all) {
     modes.insert(q["mode"].get<std::string>());
@@ -175,4 +179,300 @@ TEST_CASE("dpa demo opens requests and filters a contact list", "[e2e][requests]
   auto check = run_dpa({"--home", home.string(), "suppress", "check", "--tenant", "dialer"}, contacts);
   CHECK(check.out == allowed);
   CHECK(std::filesystem::exists(home / "letters"));
+  // The access request's package, and the erasure: the subject's records are gone.
+  std::string access_id, erase_id;
+  for (const auto& q : all) {
+    if (q["tenant"] == "acme-kz" && q["type"] == "access") access_id = q["id"];
+    if (q["tenant"] == "acme-kz" && q["type"] == "erase") erase_id = q["id"];
+  }
+  REQUIRE(!access_id.empty());
+  REQUIRE(!erase_id.empty());
+  CHECK(std::filesystem::exists(home / "exports" / (access_id + "-access") / "bag-info.txt"));
+  auto found = nlohmann::json::parse(run_dpa({"--home", home.string(), "--json", "request", "find", erase_id}).out);
+  std::int64_t left = 0;
+  for (const auto& d : found["datasets"]) {
+    for (const auto& f : d["found"]) left += f["restricted"] ? 0 : 1;
+  }
+  CHECK(left == 0);
+}
+
+// ---- request find / request fulfil ----
+
+namespace {
+
+std::string iso_days_ago(int n) {
+  auto t = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now() - std::chrono::days{n});
+  auto d = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd{d};
+  std::chrono::hh_mm_ss hms{t - d};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()));
+  return buf;
+}
+
+// Tenants acme (upstat) and books (adr), and one SQLite store:
+//   calls    subject phone + email, text transcript (erase = delete)
+//   notes    subject phone, text body, erase = "mask"
+//   tickets  subject phone; held for acme (a dataset hold)
+//   journal  subject phone; category journals.accounting (adr 5.3.9: kept 5 years)
+// The subject is +77011234567: stored as written in several forms, and once
+// only inside a transcript ("8 701 123 45 67").
+struct SubjectWs : Ws {
+  std::filesystem::path db_path;
+  SubjectWs() {
+    REQUIRE(run({"tenant", "add", "books", "--policy", "adr"}).status == 0);
+    std::filesystem::create_directories(dir / "var");
+    db_path = dir / "var" / "app.db";
+    SQLite::Database db(db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(
+        "CREATE TABLE calls(id INTEGER PRIMARY KEY, tenant_id TEXT, created_at TEXT, phone TEXT, email TEXT, "
+        "transcript TEXT);"
+        "CREATE INDEX calls_tc ON calls(tenant_id, created_at); CREATE INDEX calls_phone ON calls(phone);"
+        "CREATE TABLE notes(id INTEGER PRIMARY KEY, tenant_id TEXT, created_at TEXT, phone TEXT, body TEXT);"
+        "CREATE TABLE tickets(id INTEGER PRIMARY KEY, tenant_id TEXT, created_at TEXT, phone TEXT);"
+        "CREATE TABLE journal(id INTEGER PRIMARY KEY, tenant_id TEXT, created_at TEXT, phone TEXT);");
+    auto c = iso_days_ago(40);
+    SQLite::Statement ins(db, "INSERT INTO calls VALUES(?, ?, ?, ?, ?, ?)");
+    auto call = [&](int id, const char* t, const char* phone, const char* email, const char* text) {
+      ins.bind(1, id);
+      ins.bind(2, t);
+      ins.bind(3, c);
+      ins.bind(4, phone);
+      ins.bind(5, email);
+      ins.bind(6, text);
+      ins.exec();
+      ins.reset();
+    };
+    call(1, "acme", "+77011234567", "old@example.kz", "Добрый день, вопрос по заказу.");
+    call(2, "acme", "+77019999999", "x@example.kz", "Клиент просит перезвонить на 8 701 123 45 67 после обеда.");
+    call(3, "acme", "8 (701) 123-45-67", "old@example.kz", "Повторный звонок.");
+    call(4, "acme", "+77015555555", "y@example.kz", "Другой клиент, номер 8 701 555 55 55.");
+    call(5, "books", "+77011234567", "old@example.kz", "Сверка счетов.");
+    db.exec("INSERT INTO notes VALUES(1, 'acme', '" + c +
+            "', '+77011234567', 'Перезвонить +7 701 123 45 67 завтра'),"
+            "(2, 'acme', '" + c + "', '+77015555555', 'Без изменений')");
+    db.exec("INSERT INTO tickets VALUES(1, 'acme', '" + c + "', '+77011234567'), (2, 'acme', '" + c +
+            "', '+77015555555')");
+    db.exec("INSERT INTO journal VALUES(1, 'books', '" + c + "', '+77011234567')");
+    std::ofstream(dir / "dpa.toml", std::ios::app) << R"toml(
+[[store]]
+name = "app"
+kind = "sqlite"
+path = "var/app.db"
+
+[[dataset]]
+name     = "calls"
+store    = "app"
+table    = "calls"
+key      = "id"
+category = "communications.transcript"
+tenant   = "tenant_id"
+created  = "created_at"
+subject  = { phone = "phone", email = "email" }
+text     = ["transcript"]
+
+[[dataset]]
+name     = "notes"
+store    = "app"
+table    = "notes"
+key      = "id"
+category = "identification.contact"
+tenant   = "tenant_id"
+created  = "created_at"
+subject  = { phone = "phone" }
+text     = ["body"]
+erase    = "mask"
+
+[[dataset]]
+name     = "tickets"
+store    = "app"
+table    = "tickets"
+key      = "id"
+category = "identification.contact"
+tenant   = "tenant_id"
+created  = "created_at"
+subject  = { phone = "phone" }
+
+[[dataset]]
+name     = "journal"
+store    = "app"
+table    = "journal"
+key      = "id"
+category = "journals.accounting"
+tenant   = "tenant_id"
+created  = "created_at"
+subject  = { phone = "phone" }
+)toml";
+    REQUIRE(run({"retention", "hold", "add", "--tenant", "acme", "--dataset", "tickets", "--reason",
+                 "dispute 9 (test)"}).status == 0);
+  }
+
+  std::string open(const std::string& tenant, const std::string& type, const std::string& subject) {
+    auto j = json({"request", "open", "--tenant", tenant, "--type", type, "--subject", subject});
+    return j["id"].get<std::string>();
+  }
+  std::set<long long> ids(const std::string& table, const std::string& tenant) const {
+    SQLite::Database db(db_path.string());
+    SQLite::Statement q(db, "SELECT id FROM " + table + " WHERE tenant_id = ?");
+    q.bind(1, tenant);
+    std::set<long long> out;
+    while (q.executeStep()) out.insert(q.getColumn(0).getInt64());
+    return out;
+  }
+  std::string cell(const std::string& sql) const {
+    SQLite::Database db(db_path.string());
+    return db.execAndGet(sql).getString();
+  }
+  long long state_count(const std::string& sql) const {
+    SQLite::Database db((dir / "dpa.db").string());
+    return db.execAndGet(sql).getInt64();
+  }
+};
+
+const nlohmann::json& dataset_of(const nlohmann::json& j, const std::string& name) {
+  for (const auto& d : j["datasets"]) {
+    if (d["dataset"] == name) return d;
+  }
+  FAIL("no dataset " << name);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("request find: subject columns in any written form, and phones inside text", "[e2e][requests][find]") {
+  SubjectWs ws;
+  auto id = ws.open("acme", "access", "phone:+77011234567");
+  auto j = ws.json({"request", "find", id});
+  CHECK(dataset_of(j, "calls")["records"] == 3);  // 1 and 3 by column, 2 only in its transcript
+  CHECK(dataset_of(j, "calls")["by_text"] == 1);
+  CHECK(dataset_of(j, "notes")["records"] == 1);
+  CHECK(dataset_of(j, "tickets")["records"] == 1);
+  CHECK(dataset_of(j, "journal")["records"] == 0);  // books's, not acme's
+  CHECK(j["total"] == 5);
+  CHECK(j.dump().find("7011234567") == std::string::npos);  // hashes, never values
+
+  auto cols = ws.json({"request", "find", id, "--no-text"});
+  CHECK(dataset_of(cols, "calls")["records"] == 2);
+
+  auto by_email = ws.json({"request", "find", ws.open("acme", "access", "email:OLD@example.kz")});
+  CHECK(dataset_of(by_email, "calls")["records"] == 2);
+  auto none = ws.json({"request", "find", ws.open("acme", "access", "phone:+77017777777")});
+  CHECK(none["total"] == 0);
+  CHECK(ws.run({"request", "find", "R-1999-0001"}).status == 3);
+}
+
+TEST_CASE("request fulfil erase: deletes, masks, and keeps held and minimum-retention records",
+          "[e2e][requests][fulfil]") {
+  SubjectWs ws;
+  auto id = ws.open("acme", "erase", "phone:+77011234567");
+  auto r = ws.json({"request", "fulfil", id});
+  // calls 1 and 3 are the subject's: deleted; call 2 is another caller's
+  // that names the subject's phone: masked in its transcript.
+  CHECK(dataset_of(r, "calls")["action"] == "deleted");
+  CHECK(dataset_of(r, "calls")["records"] == 2);
+  CHECK(ws.ids("calls", "acme") == std::set<long long>{2, 4});
+  std::string transcript = ws.cell("SELECT transcript FROM calls WHERE id = 2");
+  CHECK(transcript.find("123 45") == std::string::npos);
+  CHECK(transcript.find("после обеда") != std::string::npos);
+  CHECK(ws.cell("SELECT phone FROM calls WHERE id = 2") == "+77019999999");
+  CHECK(ws.ids("calls", "books") == std::set<long long>{5});
+  // notes: masked in place, the other subject's note untouched.
+  CHECK(dataset_of(r, "notes")["action"] == "masked");
+  CHECK(dataset_of(r, "notes")["records"] == 1);
+  CHECK(ws.ids("notes", "acme") == std::set<long long>{1, 2});
+  std::string phone = ws.cell("SELECT phone FROM notes WHERE id = 1");
+  std::string body = ws.cell("SELECT body FROM notes WHERE id = 1");
+  CHECK(phone != "+77011234567");
+  CHECK(phone.find("67") != std::string::npos);  // the masked form keeps the last two digits
+  CHECK(body.find("123 45") == std::string::npos);
+  CHECK(body.find("Перезвонить") == 0);
+  CHECK(ws.cell("SELECT body FROM notes WHERE id = 2") == "Без изменений");
+  // tickets: under a hold, kept and restricted with the hold named.
+  CHECK(ws.ids("tickets", "acme") == std::set<long long>{1, 2});
+  const auto& kept = dataset_of(r, "tickets")["restricted"];
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0]["reason"] == "hold");
+  CHECK(kept[0]["clause"].get<std::string>().find("dispute 9") != std::string::npos);
+  // The ledger knows the three deletions, by the request.
+  CHECK(ws.state_count("SELECT count(*) FROM erasure_tombstones WHERE source = 'request' AND reference = '" + id +
+                       "'") == 2);
+  CHECK(ws.state_count("SELECT count(*) FROM restrictions WHERE request_id = '" + id + "' AND reason = 'hold'") == 1);
+  auto after = ws.json({"request", "find", id});
+  CHECK(dataset_of(after, "calls")["records"] == 0);
+  CHECK(dataset_of(after, "notes")["records"] == 0);
+  CHECK(dataset_of(after, "tickets")["found"][0]["restricted"] == true);
+  auto letter = ws.run({"request", "letter", id, "--lang", "en"});
+  CHECK(letter.out.find("calls") != std::string::npos);
+
+  // books: its journal is kept 5 years (adr 5.3.9); its call goes.
+  auto b = ws.open("books", "erase", "phone:8 701 123 45 67");
+  auto rb = ws.json({"request", "fulfil", b});
+  CHECK(ws.ids("calls", "books").empty());
+  CHECK(ws.ids("journal", "books") == std::set<long long>{1});
+  const auto& floor = dataset_of(rb, "journal")["restricted"];
+  REQUIRE(floor.size() == 1);
+  CHECK(floor[0]["reason"] == "minimum-retention");
+  CHECK(floor[0]["clause"].get<std::string>().find("5.3.9") != std::string::npos);
+  auto text = ws.run({"request", "fulfil", b});  // again: nothing left to erase, the journal still restricted
+  CHECK(text.status == 0);
+  CHECK(text.out.find("minimum-retention") != std::string::npos);
+  CHECK(ws.ids("journal", "books") == std::set<long long>{1});
+}
+
+TEST_CASE("request fulfil access, rectify, restrict, withdraw-consent, object", "[e2e][requests][fulfil]") {
+  SubjectWs ws;
+  SECTION("access: a BagIt package of the subject's records, named by the request") {
+    auto id = ws.open("acme", "access", "phone:+77011234567");
+    auto out = ws.dir / "pkg";
+    auto r = ws.json({"request", "fulfil", id, "--out", out.string(), "--format", "dir"});
+    CHECK(dataset_of(r, "calls")["records"] == 2);
+    CHECK(dataset_of(r, "journal")["records"] == 0);
+    std::string info = dpa::test::read_file(out / "bag-info.txt");
+    CHECK(info.find("External-Identifier: " + id) != std::string::npos);
+    std::string calls = dpa::test::read_file(out / "data" / "tables" / "calls.jsonl");
+    CHECK(std::count(calls.begin(), calls.end(), '\n') == 2);
+    CHECK(calls.find("+77015555555") == std::string::npos);
+    CHECK(ws.run({"request", "fulfil", id}).status == 3);  // no --out
+  }
+  SECTION("rectify: new values, hashes before and after in the audit log") {
+    auto id = ws.open("acme", "rectify", "phone:+77011234567");
+    auto r = ws.json({"request", "fulfil", id, "--set", "email=new@example.kz"});
+    CHECK(dataset_of(r, "calls")["records"] == 2);
+    CHECK(ws.cell("SELECT email FROM calls WHERE id = 1") == "new@example.kz");
+    CHECK(ws.cell("SELECT email FROM calls WHERE id = 3") == "new@example.kz");
+    CHECK(ws.cell("SELECT email FROM calls WHERE id = 2") == "x@example.kz");  // found by text: no such column set
+    CHECK(ws.state_count("SELECT count(*) FROM audit_log WHERE action = 'request.fulfilled' AND details LIKE "
+                         "'%\"before\"%'") == 1);
+    CHECK(ws.state_count("SELECT count(*) FROM audit_log WHERE details LIKE '%new@example%'") == 0);
+    CHECK(ws.run({"request", "fulfil", id, "--set", "nosuch=1"}).status == 3);
+    CHECK(ws.run({"request", "fulfil", id, "--set", "id=9"}).status == 3);
+    CHECK(ws.run({"request", "fulfil", id}).status == 3);
+  }
+  SECTION("restrict: the restriction register, shown by find; the tables untouched") {
+    auto id = ws.open("acme", "restrict", "phone:+77011234567");
+    auto r = ws.json({"request", "fulfil", id});
+    CHECK(dataset_of(r, "calls")["records"] == 3);
+    CHECK(ws.state_count("SELECT count(*) FROM restrictions WHERE request_id = '" + id + "'") == 5);
+    CHECK(ws.ids("calls", "acme").size() == 4);
+    auto f = ws.json({"request", "find", id});
+    for (const auto& rec : dataset_of(f, "calls")["found"]) CHECK(rec["restricted"] == true);
+  }
+  SECTION("withdraw-consent and object: the suppression list") {
+    auto w = ws.open("acme", "withdraw-consent", "phone:+77011234567");
+    CHECK(ws.json({"request", "fulfil", w})["suppressed"] == 1);
+    auto o = ws.open("acme", "object", "email:old@example.kz");
+    CHECK(ws.json({"request", "fulfil", o})["suppressed"] == 1);
+    auto list = ws.json({"suppress", "list", "--tenant", "acme"});
+    CHECK(list.size() == 2);
+    CHECK(ws.ids("calls", "acme").size() == 4);
+  }
+  SECTION("a closed request is refused") {
+    auto id = ws.open("acme", "erase", "phone:+77011234567");
+    REQUIRE(ws.run({"request", "close", id, "--outcome", "refused: identity not confirmed"}).status == 0);
+    CHECK(ws.run({"request", "fulfil", id}).status == 6);
+    CHECK(ws.ids("calls", "acme").size() == 4);
+  }
 }
