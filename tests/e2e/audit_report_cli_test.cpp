@@ -9,6 +9,7 @@
 #include <map>
 #include <regex>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
@@ -150,7 +151,16 @@ TEST_CASE("audit report: the demo period's numbers match the state", "[e2e][repo
   CHECK(integrity["facts"]["latest_checkpoint_size"] == r.demo["audit_entries"]);
 
   const auto& retention = r.section("retention");
-  CHECK(retention["facts"]["deleted_records"] == r.demo["retention"]["deleted"]);
+  // Deleted: the sweep's records and those the demo's erasure request erased
+  // (its tombstones in the ledger, read straight from the state).
+  std::int64_t request_tombstones = 0;
+  {
+    SQLite::Database db((r.dir.path() / "demo" / "dpa.db").string(), SQLite::OPEN_READONLY);
+    request_tombstones = db.execAndGet("SELECT count(*) FROM erasure_tombstones WHERE source = 'request'").getInt64();
+  }
+  CHECK(retention["facts"]["erased_on_request"] == request_tombstones);
+  CHECK(retention["facts"]["deleted_records"] ==
+        r.demo["retention"]["deleted"].get<std::int64_t>() + request_tombstones);
   CHECK(retention["facts"]["batches"] == r.demo["retention"]["batches"]);
   // Every tenant the demo terminated (its retention and exports parts both do).
   auto tenants = run_dpa({"--home", (r.dir.path() / "demo").string(), "--json", "tenant", "list"});
@@ -162,7 +172,7 @@ TEST_CASE("audit report: the demo period's numbers match the state", "[e2e][repo
   CHECK(retention["facts"]["terminated_tenants"] == terminated_ids.size());
   double charted = 0;
   for (double v : retention["figures"][0]["series"][0]["values"]) charted += v;
-  CHECK(charted == r.demo["retention"]["deleted"].get<double>());
+  CHECK(charted == static_cast<double>(r.demo["retention"]["deleted"].get<std::int64_t>() + request_tombstones));
   const auto& terminated = retention["tables"][1]["rows"];
   REQUIRE(terminated.size() == terminated_ids.size());
   bool swept_listed = false;
