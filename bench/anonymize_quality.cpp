@@ -268,8 +268,9 @@ bool evaluate(dpa::bench::CorpusSplit split, std::size_t seed, std::size_t docs,
   const bool held_out = split == dpa::bench::CorpusSplit::kHeldOut;
   fmt::print("==== {} set: seed {}, {} documents, {} bytes, {} findings\n", dpa::bench::split_name(split), seed,
              corpus.size(), r.bytes, r.findings);
-  fmt::print(held_out ? "Templates, look-alikes and person names never used to tune the recognizers: the honest figures.\n\n"
-                      : "The set the recognizers were tuned on: optimistic figures.\n\n");
+  fmt::print("{}\n\n", held_out ? "Templates, look-alikes and person names never used to tune the recognizers: "
+                                  "the figures to quote."
+                                : "The set the recognizers were tuned on: optimistic figures.");
 
   fmt::print("{:<10} {:>6} {:>6} {:>6} {:>9} {:>7}\n", "type", "TP", "FP", "FN", "precision", "recall");
   Counts all;

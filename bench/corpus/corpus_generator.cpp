@@ -411,15 +411,19 @@ struct NameSet {
   std::span<const char* const> kk_father;
   std::span<const data::EnFirst> en_first, en_kz_first;
   std::span<const data::EnSurname> en_surname, en_kz_surname;
+  // Not personal: company names, distractors for the person recognizer.
+  std::span<const char* const> ru_company, kk_company, en_company;
 };
 
 constexpr NameSet kTuningNames{data::kRuFirst,  data::kRuPatronymic, data::kRuSurname,  data::kKkFirst,
                                data::kKkSurname, data::kKkFather,    data::kEnFirst,    data::kEnKzFirst,
-                               data::kEnSurname, data::kEnKzSurname};
+                               data::kEnSurname, data::kEnKzSurname, data::kRuCompany,
+                               data::kKkCompany, data::kEnCompany};
 constexpr NameSet kHeldOutNames{heldout::kRuFirst,  heldout::kRuPatronymic, heldout::kRuSurname,
                                 heldout::kKkFirst,  heldout::kKkSurname,    heldout::kKkFather,
                                 heldout::kEnFirst,  heldout::kEnKzFirst,    heldout::kEnSurname,
-                                heldout::kEnKzSurname};
+                                heldout::kEnKzSurname, heldout::kRuCompany, heldout::kKkCompany,
+                                heldout::kEnCompany};
 
 const NameSet& names_of(CorpusSplit split) { return split == CorpusSplit::kHeldOut ? kHeldOutNames : kTuningNames; }
 
@@ -440,6 +444,13 @@ std::size_t pick_name(Rng& r, const List& list) {
     std::size_t i = r.below(std::size(list));
     if (list[i].rare == rare) return i;
   }
+}
+
+const char* random_company(Rng& r, Language lang, const NameSet& names) {
+  const auto& list = lang == Language::kRussian ? names.ru_company
+                   : lang == Language::kKazakh  ? names.kk_company
+                                                : names.en_company;
+  return list[r.below(list.size())];
 }
 
 Person random_person(Rng& r, Language lang, const NameSet& names) {
@@ -1543,8 +1554,7 @@ void slot(Ctx& x, std::string_view name, std::string_view arg) {
     return put_literal_distractor(x, c, "city");
   }
   if (name == "company") {
-    const char* c = x.lang == Language::kRussian ? r.pick(data::kRuCompany)
-                  : x.lang == Language::kKazakh ? r.pick(data::kKkCompany) : r.pick(data::kEnCompany);
+    const char* c = random_company(r, x.lang, *x.client.names);
     return put_literal_distractor(x, c, "company");
   }
   if (name == "bank") return put_literal_distractor(x, r.pick(data::kBanks), "bank");
@@ -1657,8 +1667,7 @@ void chat_body(Ctx& x, const std::vector<Line>& lines) {
   std::string_view phone_variant;
   std::string client_phone_text = phone_written(r, client_phone, false, phone_variant);
   std::size_t manager_kind = r.below(3);  // company, manager's first name, role word
-  const char* company = x.lang == Language::kRussian ? r.pick(data::kRuCompany)
-                      : x.lang == Language::kKazakh ? r.pick(data::kKkCompany) : r.pick(data::kEnCompany);
+  const char* company = random_company(r, x.lang, *x.client.names);
   const char* client_role = x.lang == Language::kEnglish ? "Customer" : "Клиент";
   const char* manager_role = x.lang == Language::kEnglish ? "Agent" : "Менеджер";
 

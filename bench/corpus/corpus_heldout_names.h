@@ -106,4 +106,11 @@ inline constexpr EnSurname kEnKzSurname[] = {
     {"Kozhakhmetov", "Kozhakhmetova", true}, {"Tursyngaliyev", "Tursyngaliyeva", true},
 };
 
+// Companies (not personal; look-alikes for the person recognizer), none of
+// them the tuning set's.
+inline constexpr const char* kRuCompany[] = {"Жулдыз Курьер", "Шипагер Мед", "Актив Кредит", "Сапар Такси",
+                                             "Сенім Страхование"};
+inline constexpr const char* kKkCompany[] = {"Жұлдыз Курьер", "Шипагер", "Актив Несие", "Сапар Такси"};
+inline constexpr const char* kEnCompany[] = {"Zhuldyz Courier", "Shipager Clinic", "Aktiv Credit", "Sapar Taxi"};
+
 }  // namespace dpa::bench::heldout

@@ -102,8 +102,9 @@ OperatorChoice choose_operators(const Subprocessor* sub, const std::string& requ
     }
   }
   if (!more.empty()) {
-    c.refusal = fmt::format("--operator {} discloses more to {} than the policy's operator {} allows: {}", requested,
-                            sub->name, rule.spec(), fmt::join(more, ", "));
+    c.refusal = fmt::format("--operator {} discloses more to {} than the policy's operator {} allows", requested,
+                            sub->name, rule.spec());
+    if (more.size() < static_cast<std::size_t>(kEntityTypeCount)) c.refusal += fmt::format(": {}", fmt::join(more, ", "));
   }
   return c;
 }

@@ -579,6 +579,19 @@ TEST_CASE("held-out name lists share no name with the tuning lists", "[corpus][h
     INFO(n);
     CHECK(tuning.count(n) == 0);
   }
+
+  // Company names are look-alikes for the person recognizer: new ones too.
+  std::set<std::string> tuning_companies;
+  tuning_companies.insert(std::begin(data::kRuCompany), std::end(data::kRuCompany));
+  tuning_companies.insert(std::begin(data::kKkCompany), std::end(data::kKkCompany));
+  tuning_companies.insert(std::begin(data::kEnCompany), std::end(data::kEnCompany));
+  std::vector<std::string> held_companies(std::begin(ho::kRuCompany), std::end(ho::kRuCompany));
+  held_companies.insert(held_companies.end(), std::begin(ho::kKkCompany), std::end(ho::kKkCompany));
+  held_companies.insert(held_companies.end(), std::begin(ho::kEnCompany), std::end(ho::kEnCompany));
+  for (const auto& c : held_companies) {
+    INFO(c);
+    CHECK(tuning_companies.count(c) == 0);
+  }
 }
 
 TEST_CASE("no person word of a held-out document appears in a tuning document's person spans", "[corpus][held-out]") {
