@@ -5,6 +5,7 @@
 #include <cctype>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -565,7 +566,16 @@ std::optional<SubprocessorOperators> read_operator(FileCtx& ctx, const toml::nod
     return std::nullopt;
   }
   const auto& types = pseudonymizer_entity_types();
-  for (auto&& [key, value] : *t) {
+  // In the order written, so problems come out in line order.
+  std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+  for (auto&& [key, value] : *t) entries.emplace_back(&key, &value);
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    auto pa = pos_of(a.first->source()), pb = pos_of(b.first->source());
+    return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
+  });
+  for (const auto& [key_ptr, value_ptr] : entries) {
+    const toml::key& key = *key_ptr;
+    const toml::node& value = *value_ptr;
     std::string k(key.str());
     if (k == "clause" || k == "note") continue;
     if (k == "default") {
