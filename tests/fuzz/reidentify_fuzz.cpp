@@ -4,7 +4,7 @@
 // At start-up the harness makes a workspace in a temporary directory, one
 // tenant, and pseudonymizes synthetic documents (bench/corpus) with tokens
 // and surrogates, which fills the vault; it checks that reidentify restores
-// each of them byte for byte. An input then picks one of those replies and
+// those made with tokens only byte for byte. An input then picks one of those replies and
 // splices its bytes into it (insert or replace at an offset), so that most
 // inputs carry real tokens next to arbitrary damage: case changes, cut
 // brackets, endings, invalid UTF-8. Reidentify must either reject the text
@@ -29,6 +29,7 @@
 #include "anonymize/vault.h"
 #include "bench/corpus/corpus_generator.h"
 #include "dpa/error.h"
+#include "dpa/secret_key.h"
 #include "dpa/tenants.h"
 #include "dpa/workspace.h"
 
@@ -45,7 +46,8 @@ namespace fs = std::filesystem;
 struct Harness {
   fs::path home;
   dpa::Workspace ws;
-  std::optional<Vault> vault;
+  int key_id = 0;
+  dpa::SecretKey key;
   Detector detector{[] {
     DetectorOptions o;
     o.pseudonym_tokens = true;
@@ -54,24 +56,41 @@ struct Harness {
   std::vector<std::string> replies;
 
   Harness() : home(make_home()), ws(make_workspace(home)) {
-    auto key = dpa::current_tenant_key(ws, "acme");
-    vault.emplace(ws.store(), "acme", key.key_id, key.key);
+    auto k = dpa::current_tenant_key(ws, "acme");
+    key_id = k.key_id;
+    key = k.key;
     Detector plain;
     for (std::size_t i = 0; i < 40; ++i) {
       auto split = i % 2 ? dpa::bench::CorpusSplit::kHeldOut : dpa::bench::CorpusSplit::kTuning;
       std::string original = dpa::bench::generate_document(7, i, split).text;
+      // A vault per run, as each `dpa anonymize` and `dpa reidentify` process has.
+      Vault vault(ws.store(), "acme", key_id, key);
       StringSource in(original);
       StringSink out;
-      pseudonymize(in, out, plain, &*vault, {StreamOptions{}, OperatorPlan::parse("token,PERSON=surrogate,PHONE=surrogate")});
-      if (restore(out.text) != original) broken("a pseudonymized document does not come back byte for byte", i);
+      // Half with tokens, which must come back byte for byte; half with
+      // surrogates too, which need not: a real value the detector missed
+      // that equals a surrogate issued earlier is restored as that
+      // surrogate's original (a limit of surrogates).
+      const bool tokens_only = i % 4 < 2;
+      pseudonymize(in, out, plain, &vault,
+                   {StreamOptions{}, OperatorPlan::parse(tokens_only ? "token" : "token,PERSON=surrogate,PHONE=surrogate")});
+      std::string back = restore(out.text);
+      if (tokens_only && back != original) {
+        std::size_t at = 0;
+        while (at < back.size() && at < original.size() && back[at] == original[at]) ++at;
+        std::fprintf(stderr, "reidentify_fuzz: document %zu differs at byte %zu:\n  original: %.80s\n  restored: %.80s\n", i,
+                     at, original.c_str() + std::min(at, original.size()), back.c_str() + std::min(at, back.size()));
+        broken("a pseudonymized document does not come back byte for byte", i);
+      }
       replies.push_back(std::move(out.text));
     }
   }
 
   std::string restore(const std::string& text) {
+    Vault vault(ws.store(), "acme", key_id, key);
     StringSource in(text);
     StringSink out;
-    reidentify(in, out, detector, *vault, StreamOptions{});
+    reidentify(in, out, detector, vault, StreamOptions{});
     return out.text;
   }
 
