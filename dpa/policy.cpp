@@ -385,6 +385,9 @@ std::vector<ExplainedRule> Policy::explain(std::string_view category) const {
     add("subprocessor." + s.name,
         fmt::format("{} ({}, {}): receives {}", s.legal_name, s.country, s.purpose, to_string(s.receives)), s.origin,
         s.superseded);
+    if (s.operators) {
+      add("subprocessor." + s.name + ".operator", s.operators->spec(), s.operators->origin, s.operators->superseded);
+    }
   }
   if (localization)
     add("localization",
@@ -565,6 +568,7 @@ void merge_layer(Policy& eff, const Policy& layer, bool own, std::vector<PolicyP
     } else if (other.receives != merged.receives) {
       merged.superseded.push_back(fmt::format("receives {} ({})", to_string(other.receives), cite(other.origin)));
     }
+    merged.operators = policy_detail::merge_operators(merged.operators, other.operators, cite);
     *it = std::move(merged);
   }
 
@@ -916,6 +920,15 @@ nlohmann::json policy_to_json(const Policy& p) {
                       {"purpose", s.purpose},    {"categories", s.categories}, {"receives", to_string(s.receives)},
                       {"primary_storage", s.primary_storage}, {"origin", origin_json(s.origin)}};
     if (!s.superseded.empty()) sj["superseded"] = s.superseded;
+    if (s.operators) {
+      nlohmann::json by_type = nlohmann::json::object();
+      for (const auto& [type, op] : s.operators->by_type) by_type[type] = to_string(op);
+      sj["operator"] = {{"spec", s.operators->spec()},
+                        {"default", s.operators->all ? nlohmann::json(to_string(*s.operators->all)) : nlohmann::json()},
+                        {"by_type", by_type},
+                        {"origin", origin_json(s.operators->origin)}};
+      if (!s.operators->superseded.empty()) sj["operator"]["superseded"] = s.operators->superseded;
+    }
     j["subprocessors"].push_back(sj);
   }
   j["localization"] = sourced_json(p.localization, [](const Localization& l) {

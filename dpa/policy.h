@@ -172,6 +172,49 @@ struct Termination {
   std::optional<Sourced<AccessEnd>> access;
 };
 
+// What replaces personal data in what `dpa anonymize --for` sends a
+// subprocessor (the pseudonymizer's operators, anonymize/operators.h),
+// ordered from what discloses least to what discloses most:
+//  - redact: the value is gone; the recipient learns only that text was cut;
+//  - tag ([PHONE_1]): adds the type and which mentions within one document
+//    are the same value;
+//  - token (<PHONE:3f9a1c>): adds linkage across documents and transfers,
+//    since a tenant's token for a value never changes;
+//  - surrogate (a realistic fake): as linkable as a token, and it keeps
+//    features of the original (a name's gender, a phone's country), and the
+//    recipient cannot tell a pseudonym from a real value in the text;
+//  - mask (+7 701 *** ** 67): leaves characters of the real value visible
+//    (operator code, last digits, initials, an e-mail's domain), so a
+//    guess can be checked against it.
+// A later value discloses more; `dpa anonymize --operator` may replace the
+// policy's operator only by one that is not later.
+enum class PseudonymOperator { kRedact, kTag, kToken, kSurrogate, kMask };
+
+std::string to_string(PseudonymOperator o);  // "surrogate"
+// nullopt for an unknown name.
+std::optional<PseudonymOperator> parse_pseudonym_operator(std::string_view name);
+// The spellings in disclosure order: "redact", "tag", "token", "surrogate", "mask".
+const std::vector<std::string>& pseudonym_operator_names();
+inline bool discloses_more(PseudonymOperator a, PseudonymOperator b) { return a > b; }
+
+// The entity type names the pseudonymizer uses in tags and --operator
+// ("PERSON", "PHONE", ...), so that a policy can be checked without it;
+// tests/anonymize checks that the two lists agree.
+const std::vector<std::string>& pseudonymizer_entity_types();
+
+// The operator a policy sets for a subprocessor: one for every entity type,
+// and per type where the contract distinguishes.
+struct SubprocessorOperators {
+  std::optional<PseudonymOperator> all;                // nullopt: dpa's default (token)
+  std::map<std::string, PseudonymOperator> by_type;  // upper-case type name -> operator
+  RuleOrigin origin;
+  std::vector<std::string> superseded;
+
+  PseudonymOperator for_type(std::string_view type) const;
+  // In the syntax of `dpa anonymize --operator`: "token", "PHONE=mask,token".
+  std::string spec() const;
+};
+
 struct Subprocessor {
   std::string name;        // short name used by `dpa transfer`: "openai"
   std::string legal_name;  // "OpenAI, Inc."
@@ -180,6 +223,7 @@ struct Subprocessor {
   std::vector<std::string> categories;  // ids, prefixes or "*"
   Receives receives = Receives::kNone;
   bool primary_storage = false;  // holds the primary database, which [localization] places
+  std::optional<SubprocessorOperators> operators;  // what `dpa anonymize --for` applies
   RuleOrigin origin;
   std::vector<std::string> superseded;
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,5 +76,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
 
 bool is_iso_country(std::string_view code);
+
+// The effective operator of a subprocessor named by two merged policies:
+// per entity type, the one that discloses less (dpa/policy_operators.cpp).
+std::optional<SubprocessorOperators> merge_operators(const std::optional<SubprocessorOperators>& mine,
+                                                     const std::optional<SubprocessorOperators>& theirs,
+                                                     const std::function<std::string(const RuleOrigin&)>& cite);
 
 }  // namespace dpa::policy_detail

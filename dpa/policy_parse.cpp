@@ -5,6 +5,7 @@
 #include <cctype>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -530,13 +531,97 @@ void read_termination(FileCtx& ctx, const toml::table& root, Policy& p) {
   }
 }
 
+// `operator = "token"` or a table {default = "token", PHONE = "mask",
+// clause = "...", note = "..."}; the string form cites the subprocessor's
+// clause. Types are the pseudonymizer's names, in any case.
+std::optional<SubprocessorOperators> read_operator(FileCtx& ctx, const toml::node& n, const RuleOrigin& sub_origin) {
+  const auto& names = pseudonym_operator_names();
+  bool ok = true;
+  auto op_of = [&](const toml::node& v, std::string_view key) -> std::optional<PseudonymOperator> {
+    if (!v.is_string()) {
+      ctx.add(pos_of(v.source()), fmt::format("[[subprocessor]] operator {} must be a string, not {}", key, type_name(v)),
+              "write one of " + quoted_list(names));
+      ok = false;
+      return std::nullopt;
+    }
+    std::string name(**v.as_string());
+    if (auto op = parse_pseudonym_operator(name)) return op;
+    std::string near = nearest(name, names);
+    ctx.add(pos_of(v.source()), fmt::format("unknown operator '{}' for {} in [[subprocessor]]", name, key),
+            near.empty() ? "write one of " + quoted_list(names)
+                         : fmt::format("write \"{}\" instead; valid: {}", near, quoted_list(names)));
+    ok = false;
+    return std::nullopt;
+  };
+  SubprocessorOperators out;
+  out.origin = sub_origin;
+  if (n.is_string()) {
+    out.all = op_of(n, "all types");
+    return ok ? std::optional(out) : std::nullopt;
+  }
+  const toml::table* t = n.as_table();
+  if (!t) {
+    ctx.add(pos_of(n.source()), fmt::format("[[subprocessor]] operator must be a string or a table, not {}", type_name(n)),
+            "write operator = \"token\", or operator = { default = \"token\", PHONE = \"redact\" }");
+    return std::nullopt;
+  }
+  const auto& types = pseudonymizer_entity_types();
+  // In the order written, so problems come out in line order.
+  std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+  for (auto&& [key, value] : *t) entries.emplace_back(&key, &value);
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    auto pa = pos_of(a.first->source()), pb = pos_of(b.first->source());
+    return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);
+  });
+  for (const auto& [key_ptr, value_ptr] : entries) {
+    const toml::key& key = *key_ptr;
+    const toml::node& value = *value_ptr;
+    std::string k(key.str());
+    if (k == "clause" || k == "note") continue;
+    if (k == "default") {
+      out.all = op_of(value, "default");
+      continue;
+    }
+    std::string upper = k;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (std::find(types.begin(), types.end(), upper) == types.end()) {
+      std::string near = nearest(upper, types);
+      ctx.add(pos_of(key.source()), fmt::format("unknown entity type '{}' in [[subprocessor]] operator", k),
+              near.empty() ? fmt::format("write default or one of {}", join(types))
+                           : fmt::format("write {} instead; types: {}", near, join(types)));
+      ok = false;
+      continue;
+    }
+    if (auto op = op_of(value, upper)) out.by_type[upper] = *op;
+  }
+  if (const toml::node* c = t->get("clause")) {
+    if (!c->is_string() || std::string(**c->as_string()).find_first_not_of(" \t") == std::string::npos) {
+      ctx.add(pos_of(c->source()), "[[subprocessor]] operator has an empty or non-string clause",
+              "write clause = \"DPA 4.2\", or leave it out to cite the subprocessor's clause");
+      ok = false;
+    } else {
+      out.origin.clause = std::string(**c->as_string());
+      out.origin.line = pos_of(t->source()).line;
+      out.origin.note.clear();
+    }
+  }
+  if (const toml::node* note = t->get("note"); note && note->is_string()) out.origin.note = std::string(**note->as_string());
+  if (ok && !out.all && out.by_type.empty()) {
+    ctx.add(pos_of(t->source()), "[[subprocessor]] operator names no operator",
+            "add default = \"token\" or a type such as PHONE = \"redact\"");
+    ok = false;
+  }
+  return ok ? std::optional(out) : std::nullopt;
+}
+
 void read_subprocessors(FileCtx& ctx, const toml::table& root, Policy& p,
                         std::vector<std::vector<std::pair<std::string, Pos>>>& category_pos) {
   std::set<std::string> seen;
   for_each_table(ctx, root, "subprocessor", [&](const toml::table& t) {
     TableReader r(ctx, t, "[[subprocessor]]",
                   {"name", "legal_name", "country", "purpose", "categories", "receives", "primary_storage",
-                   "clause", "note"});
+                   "operator", "clause", "note"});
     Subprocessor s;
     s.origin = r.origin();
     if (auto v = r.text("name", true, "\"openai\"")) {
@@ -583,6 +668,13 @@ void read_subprocessors(FileCtx& ctx, const toml::table& root, Policy& p,
       s.receives = *v == "raw" ? Receives::kRaw : *v == "pseudonymized" ? Receives::kPseudonymized : Receives::kNone;
     }
     if (auto v = r.boolean("primary_storage")) s.primary_storage = *v;
+    if (const toml::node* op = r.node("operator")) {
+      s.operators = read_operator(ctx, *op, s.origin);
+      if (s.operators && s.receives == Receives::kNone) {
+        ctx.add(r.pos_of_key("operator"), fmt::format("subprocessor '{}' receives none, so an operator has no use", s.name),
+                "remove operator, or change receives");
+      }
+    }
     if (!s.name.empty()) {
       category_pos.push_back(std::move(cats));
       p.subprocessors.push_back(std::move(s));

@@ -5,9 +5,11 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <span>
 #include <stdexcept>
 #include <thread>
 
+#include "bench/corpus/corpus_heldout_names.h"
 #include "bench/corpus/corpus_names.h"
 #include "bench/corpus/corpus_templates.h"
 #include "bench/corpus/corpus_text.h"
@@ -398,7 +400,35 @@ std::string speak_groups(Language l, std::vector<Group>& groups, const std::vect
 enum class Shape : std::uint8_t { kFirst, kFirstPatr, kFirstLast, kLastFirst, kFirstPatrLast, kLastFirstPatr, kTitleLast };
 enum class Case : std::uint8_t { kNom, kGen, kDat, kIns, kAcc, kAbl, kPoss };
 
+// The name lists a set draws from: the tuning set's or the held-out set's,
+// which share no name (corpus_heldout_names.h).
+struct NameSet {
+  std::span<const data::RuFirst> ru_first;
+  std::span<const data::RuPatronymic> ru_patronymic;
+  std::span<const data::RuSurname> ru_surname;
+  std::span<const data::KkFirst> kk_first;
+  std::span<const data::KkSurname> kk_surname;
+  std::span<const char* const> kk_father;
+  std::span<const data::EnFirst> en_first, en_kz_first;
+  std::span<const data::EnSurname> en_surname, en_kz_surname;
+  // Not personal: company names, distractors for the person recognizer.
+  std::span<const char* const> ru_company, kk_company, en_company;
+};
+
+constexpr NameSet kTuningNames{data::kRuFirst,  data::kRuPatronymic, data::kRuSurname,  data::kKkFirst,
+                               data::kKkSurname, data::kKkFather,    data::kEnFirst,    data::kEnKzFirst,
+                               data::kEnSurname, data::kEnKzSurname, data::kRuCompany,
+                               data::kKkCompany, data::kEnCompany};
+constexpr NameSet kHeldOutNames{heldout::kRuFirst,  heldout::kRuPatronymic, heldout::kRuSurname,
+                                heldout::kKkFirst,  heldout::kKkSurname,    heldout::kKkFather,
+                                heldout::kEnFirst,  heldout::kEnKzFirst,    heldout::kEnSurname,
+                                heldout::kEnKzSurname, heldout::kRuCompany, heldout::kKkCompany,
+                                heldout::kEnCompany};
+
+const NameSet& names_of(CorpusSplit split) { return split == CorpusSplit::kHeldOut ? kHeldOutNames : kTuningNames; }
+
 struct Person {
+  const NameSet* names = &kTuningNames;
   Language script = Language::kRussian;
   bool latin_kazakh = false;  // English document, Kazakh name in Latin letters
   Gender gender = Gender::kMale;
@@ -416,32 +446,40 @@ std::size_t pick_name(Rng& r, const List& list) {
   }
 }
 
-Person random_person(Rng& r, Language lang) {
+const char* random_company(Rng& r, Language lang, const NameSet& names) {
+  const auto& list = lang == Language::kRussian ? names.ru_company
+                   : lang == Language::kKazakh  ? names.kk_company
+                                                : names.en_company;
+  return list[r.below(list.size())];
+}
+
+Person random_person(Rng& r, Language lang, const NameSet& names) {
   Person p;
+  p.names = &names;
   p.script = lang;
   switch (lang) {
     case Language::kRussian:
-      p.first = pick_name(r, data::kRuFirst);
-      p.gender = data::kRuFirst[p.first].gender;
-      p.patr = pick_name(r, data::kRuPatronymic);
-      p.last = pick_name(r, data::kRuSurname);
+      p.first = pick_name(r, names.ru_first);
+      p.gender = names.ru_first[p.first].gender;
+      p.patr = pick_name(r, names.ru_patronymic);
+      p.last = pick_name(r, names.ru_surname);
       break;
     case Language::kKazakh:
-      p.first = pick_name(r, data::kKkFirst);
-      p.gender = data::kKkFirst[p.first].gender;
-      p.patr = r.below(std::size(data::kKkFather));
-      p.last = pick_name(r, data::kKkSurname);
+      p.first = pick_name(r, names.kk_first);
+      p.gender = names.kk_first[p.first].gender;
+      p.patr = r.below(names.kk_father.size());
+      p.last = pick_name(r, names.kk_surname);
       break;
     case Language::kEnglish:
       p.latin_kazakh = r.chance(0.3);
       if (p.latin_kazakh) {
-        p.first = pick_name(r, data::kEnKzFirst);
-        p.gender = data::kEnKzFirst[p.first].gender;
-        p.last = pick_name(r, data::kEnKzSurname);
+        p.first = pick_name(r, names.en_kz_first);
+        p.gender = names.en_kz_first[p.first].gender;
+        p.last = pick_name(r, names.en_kz_surname);
       } else {
-        p.first = pick_name(r, data::kEnFirst);
-        p.gender = data::kEnFirst[p.first].gender;
-        p.last = pick_name(r, data::kEnSurname);
+        p.first = pick_name(r, names.en_first);
+        p.gender = names.en_first[p.first].gender;
+        p.last = pick_name(r, names.en_surname);
       }
       break;
   }
@@ -602,9 +640,9 @@ Mention render_person(const Person& p, Shape shape, Case c, bool chat) {
   bool female = p.gender == Gender::kFemale;
   switch (p.script) {
     case Language::kRussian: {
-      const auto& f = data::kRuFirst[p.first];
-      const auto& pa = data::kRuPatronymic[p.patr];
-      const auto& la = data::kRuSurname[p.last];
+      const auto& f = p.names->ru_first[p.first];
+      const auto& pa = p.names->ru_patronymic[p.patr];
+      const auto& la = p.names->ru_surname[p.last];
       std::string first = ru_decline(f.nom, f.decl, c);
       std::string patr = ru_decline(female ? pa.female : pa.male, female ? Decl::kA : Decl::kPatrM, c);
       std::string last = ru_decline(female ? la.female : la.male, female ? la.female_decl : la.male_decl, c);
@@ -620,10 +658,10 @@ Mention render_person(const Person& p, Shape shape, Case c, bool chat) {
       break;
     }
     case Language::kKazakh: {
-      const auto& f = data::kKkFirst[p.first];
-      const auto& la = data::kKkSurname[p.last];
+      const auto& f = p.names->kk_first[p.first];
+      const auto& la = p.names->kk_surname[p.last];
       std::string first = f.nom;
-      std::string patr = std::string(data::kKkFather[p.patr]) + (female ? "қызы" : "ұлы");
+      std::string patr = std::string(p.names->kk_father[p.patr]) + (female ? "қызы" : "ұлы");
       std::string last = female ? la.female : la.male;
       switch (shape) {
         case Shape::kFirst: words = {first}; m.rare = f.rare; break;
@@ -636,8 +674,8 @@ Mention render_person(const Person& p, Shape shape, Case c, bool chat) {
       break;
     }
     case Language::kEnglish: {
-      const auto& f = p.latin_kazakh ? data::kEnKzFirst[p.first] : data::kEnFirst[p.first];
-      const auto& la = p.latin_kazakh ? data::kEnKzSurname[p.last] : data::kEnSurname[p.last];
+      const auto& f = p.latin_kazakh ? p.names->en_kz_first[p.first] : p.names->en_first[p.first];
+      const auto& la = p.latin_kazakh ? p.names->en_kz_surname[p.last] : p.names->en_surname[p.last];
       std::string last = female ? la.female : la.male;
       switch (shape) {
         case Shape::kFirst: words = {f.nom}; m.rare = f.rare; break;
@@ -1368,6 +1406,56 @@ void put_version(Ctx& x) {
 
 void put_literal_distractor(Ctx& x, std::string_view text, std::string_view kind) { x.b.distractor(text, kind); }
 
+// -- look-alikes of the held-out set only
+
+// Twelve digits like an IIN, but an invoice number: the IIN check fails.
+void put_invoice(Ctx& x) {
+  for (;;) {
+    std::string d = x.rng.digits(12);
+    if (kz_check_digit(std::string_view(d).substr(0, 11)) != d.back() - '0') {
+      return x.b.distractor(d, "invoice12");
+    }
+  }
+}
+
+// A KZ IBAN with wrong check digits (a typo in a printed invoice).
+void put_bad_iban(Ctx& x) {
+  Rng& r = x.rng;
+  static const char* const kBankCodes[] = {"965", "070", "722", "998", "601"};
+  std::string bban = std::string(r.pick(kBankCodes)) + "KZT" + r.digits(10);
+  std::string good = iban_check("KZ", bban);
+  std::string bad = two((std::stoi(good) + r.between(1, 96)) % 97 + 2);
+  if (bad == good) bad = good == "02" ? "03" : "02";
+  x.b.distractor("KZ" + bad + bban, "iban_bad_check");
+}
+
+// A helpdesk ticket or case number.
+void put_ticket(Ctx& x) {
+  Rng& r = x.rng;
+  switch (r.below(3)) {
+    case 0: return x.b.distractor("INC-" + std::to_string(r.between(2023, 2025)) + "-" + r.digits(6), "ticket");
+    case 1: return x.b.distractor(std::to_string(r.between(2023, 2025)) + "/" + r.digits(4) + "-" + r.digits(2), "ticket");
+    default: return x.b.distractor("#" + r.digits(7), "ticket");
+  }
+}
+
+// A one-time code from a text message: 4 to 6 digits, spoken digit by digit
+// in transcripts.
+void put_sms_code(Ctx& x) {
+  Rng& r = x.rng;
+  std::string code = r.digits(static_cast<std::size_t>(r.between(4, 6)));
+  if (!x.asr()) return x.b.distractor(code, "sms_code");
+  Words w;
+  per_digit(x.lang, code, r, false, w);
+  x.b.distractor(join(w), "sms_code_spoken");
+}
+
+// Short service numbers (bank, taxi, operator hotlines): 3 or 4 digits.
+void put_short_number(Ctx& x) {
+  static const char* const kShort[] = {"7111", "1414", "0707", "5050", "3030", "7575", "160", "112", "109"};
+  x.b.distractor(x.rng.pick(kShort), "short_number");
+}
+
 // -- typos for chat fillers
 
 std::string typo(Rng& r, std::string_view word) {
@@ -1424,7 +1512,7 @@ void slot(Ctx& x, std::string_view name, std::string_view arg) {
   if (name == "me") return put_person(x, x.client, case_of(arg), arg == "full");
   if (name == "op") return put_person(x, x.op, Case::kNom, false, Shape::kFirst);
   if (name == "name") {
-    Person p = random_person(r, x.lang);
+    Person p = random_person(r, x.lang, *x.client.names);
     return put_person(x, p, case_of(arg), arg == "full");
   }
   if (name == "cg") return gendered(x.client.gender);
@@ -1466,11 +1554,15 @@ void slot(Ctx& x, std::string_view name, std::string_view arg) {
     return put_literal_distractor(x, c, "city");
   }
   if (name == "company") {
-    const char* c = x.lang == Language::kRussian ? r.pick(data::kRuCompany)
-                  : x.lang == Language::kKazakh ? r.pick(data::kKkCompany) : r.pick(data::kEnCompany);
+    const char* c = random_company(r, x.lang, *x.client.names);
     return put_literal_distractor(x, c, "company");
   }
   if (name == "bank") return put_literal_distractor(x, r.pick(data::kBanks), "bank");
+  if (name == "invoice") return put_invoice(x);
+  if (name == "bad_iban") return put_bad_iban(x);
+  if (name == "ticket") return put_ticket(x);
+  if (name == "sms") return put_sms_code(x);
+  if (name == "short") return put_short_number(x);
   throw std::logic_error("corpus template: unknown slot {" + std::string(name) + "}");
 }
 
@@ -1575,8 +1667,7 @@ void chat_body(Ctx& x, const std::vector<Line>& lines) {
   std::string_view phone_variant;
   std::string client_phone_text = phone_written(r, client_phone, false, phone_variant);
   std::size_t manager_kind = r.below(3);  // company, manager's first name, role word
-  const char* company = x.lang == Language::kRussian ? r.pick(data::kRuCompany)
-                      : x.lang == Language::kKazakh ? r.pick(data::kKkCompany) : r.pick(data::kEnCompany);
+  const char* company = random_company(r, x.lang, *x.client.names);
   const char* client_role = x.lang == Language::kEnglish ? "Customer" : "Клиент";
   const char* manager_role = x.lang == Language::kEnglish ? "Agent" : "Менеджер";
 
@@ -1639,17 +1730,22 @@ std::string_view form_name(Form f) {
   return f == Form::kWritten ? "written" : f == Form::kSpoken ? "spoken" : "mixed";
 }
 
-CorpusDocument generate_document(std::uint64_t seed, std::size_t index) {
-  Rng r(document_seed(seed, index));
+std::string_view split_name(CorpusSplit s) { return s == CorpusSplit::kHeldOut ? "held-out" : "tuning"; }
+
+CorpusDocument generate_document(std::uint64_t seed, std::size_t index, CorpusSplit split) {
+  // The held-out set draws from another stream, so that its numbers do not
+  // repeat the tuning set's for the same seed.
+  Rng r(document_seed(split == CorpusSplit::kHeldOut ? seed ^ 0x5DEECE66DA3B1F27ull : seed, index));
   CorpusDocument doc;
   std::size_t lang = r.weighted({50, 25, 25});
   doc.language = lang == 0 ? Language::kRussian : lang == 1 ? Language::kKazakh : Language::kEnglish;
   doc.kind = r.chance(0.6) ? DocKind::kTranscript : DocKind::kChat;
-  Person client = random_person(r, doc.language);
-  Person op = random_person(r, doc.language);
+  Person client = random_person(r, doc.language, names_of(split));
+  Person op = random_person(r, doc.language, names_of(split));
   Builder b;
   Ctx x{r, b, doc.language, doc.kind, client, op};
-  const TemplatePack& pack = template_pack(doc.language, doc.kind);
+  const TemplatePack& pack = split == CorpusSplit::kHeldOut ? heldout_template_pack(doc.language, doc.kind)
+                                                             : template_pack(doc.language, doc.kind);
   auto lines = plan_dialogue(r, pack, doc.kind == DocKind::kTranscript);
   if (doc.kind == DocKind::kTranscript) {
     transcript_body(x, lines);
@@ -1664,14 +1760,14 @@ CorpusDocument generate_document(std::uint64_t seed, std::size_t index) {
   return doc;
 }
 
-std::vector<CorpusDocument> generate_corpus(std::uint64_t seed, std::size_t docs) {
+std::vector<CorpusDocument> generate_corpus(std::uint64_t seed, std::size_t docs, CorpusSplit split) {
   std::vector<CorpusDocument> out(docs);
   unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
   if (docs < 256) threads = 1;
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      for (std::size_t i = t; i < docs; i += threads) out[i] = generate_document(seed, i);
+      for (std::size_t i = t; i < docs; i += threads) out[i] = generate_document(seed, i, split);
     });
   }
   for (auto& th : pool) th.join();

@@ -95,11 +95,21 @@ std::string_view kind_name(DocKind k);          // "transcript", "chat"
 std::string_view language_code(Language l);     // "ru", "kk", "en"
 std::string_view form_name(Form f);             // "written", "spoken", "mixed"
 
+// Which set. The recognizers were tuned against the tuning set, so its
+// figures are optimistic. The held-out set shares none of its sentence
+// templates and none of its person names (corpus_heldout_names.h), and adds
+// look-alikes of its own (invoice numbers, IBANs with bad check digits,
+// ticket numbers, SMS codes, short service numbers): it must never be used
+// to tune a recognizer, only to measure one.
+enum class CorpusSplit : std::uint8_t { kTuning, kHeldOut };
+std::string_view split_name(CorpusSplit s);  // "tuning", "held-out"
+
 // Document `index` of the corpus for `seed`.
-CorpusDocument generate_document(std::uint64_t seed, std::size_t index);
+CorpusDocument generate_document(std::uint64_t seed, std::size_t index, CorpusSplit split = CorpusSplit::kTuning);
 
 // Documents 0 .. docs-1.
-std::vector<CorpusDocument> generate_corpus(std::uint64_t seed, std::size_t docs);
+std::vector<CorpusDocument> generate_corpus(std::uint64_t seed, std::size_t docs,
+                                            CorpusSplit split = CorpusSplit::kTuning);
 
 // Unlabelled text for throughput runs: documents separated by a blank line,
 // until at least `bytes` bytes (it may exceed by one document).

@@ -58,20 +58,81 @@ nlohmann::json counts_json(const std::array<std::uint64_t, kEntityTypeCount>& co
   return j;
 }
 
+// The operators `dpa anonymize --for` applies: the policy's for the
+// subprocessor, which an explicit --operator may replace only by operators
+// that disclose no more (PseudonymOperator in dpa/policy.h). A bare name in
+// --operator replaces the whole plan; typed items replace those types only.
+struct OperatorChoice {
+  OperatorPlan plan;
+  std::string refusal;  // "" when allowed
+  std::string clause;   // the policy's clause, when it set the operator
+};
+
+bool has_bare_item(std::string_view spec) {
+  for (std::size_t start = 0;;) {
+    auto comma = spec.find(',', start);
+    auto item = spec.substr(start, comma == std::string_view::npos ? spec.npos : comma - start);
+    if (item.find('=') == std::string_view::npos) return true;
+    if (comma == std::string_view::npos) return false;
+    start = comma + 1;
+  }
+}
+
+OperatorChoice choose_operators(const Subprocessor* sub, const std::string& requested, bool for_transfer) {
+  OperatorChoice c;
+  if (!sub || !sub->operators) {
+    c.plan = OperatorPlan::parse(!requested.empty() ? requested : for_transfer ? "token" : "tag");
+    return c;
+  }
+  const SubprocessorOperators& rule = *sub->operators;
+  c.clause = rule.origin.clause;
+  if (requested.empty()) {
+    c.plan = OperatorPlan::parse(rule.spec());
+    return c;
+  }
+  c.plan = OperatorPlan::parse(has_bare_item(requested) ? requested : rule.spec() + "," + requested);
+  std::vector<std::string> more;
+  for (int i = 0; i < kEntityTypeCount; ++i) {
+    auto type = static_cast<EntityType>(i);
+    std::string name(entity_type_name(type));
+    auto asked = parse_pseudonym_operator(operator_name(c.plan.for_type(type)));
+    PseudonymOperator allowed = rule.for_type(name);
+    if (!asked || discloses_more(*asked, allowed)) {
+      more.push_back(fmt::format("{} {} (policy: {})", name, operator_name(c.plan.for_type(type)), to_string(allowed)));
+    }
+  }
+  if (!more.empty()) {
+    c.refusal = fmt::format("--operator {} discloses more to {} than the policy's operator {} allows", requested,
+                            sub->name, rule.spec());
+    if (more.size() < static_cast<std::size_t>(kEntityTypeCount)) c.refusal += fmt::format(": {}", fmt::join(more, ", "));
+  }
+  return c;
+}
+
 int run_anonymize(Invocation& inv) {
   Workspace ws = inv.open_workspace();
   TenantRecord tenant = get_tenant(ws, inv.get<std::string>("tenant"));
   Policy policy = load_policy(tenant.policy, ws.policy_search_dirs());
   StreamOptions stream = stream_options(inv);
 
-  std::string operator_spec = inv.maybe<std::string>("operator").value_or("");
+  const std::string requested_operator = inv.maybe<std::string>("operator").value_or("");
+  if (inv.has("operator") && requested_operator.empty()) throw UsageError("--operator names an operator");
+  const std::string lawful_request = inv.maybe<std::string>("lawful-request").value_or("");
+  const std::string reference = inv.maybe<std::string>("reference").value_or("");
+  if (inv.has("lawful-request") && lawful_request.empty()) {
+    throw UsageError("--lawful-request names the request (its number and date), not an empty string");
+  }
+  if (!reference.empty() && !lawful_request.empty()) {
+    throw UsageError("anonymize: give --reference or --lawful-request, not both");
+  }
   std::optional<TransferDecision> decision;
   std::string category;
+  const Subprocessor* recipient = nullptr;
   if (auto sub = inv.maybe<std::string>("for")) {
     // The full check: policy, workspace register, localization and the
     // cross-border conditions, as `dpa transfer check` applies them. A
     // refusal is recorded by check_transfer itself.
-    TransferRequest request{tenant.id, *sub, inv.maybe<std::string>("category").value_or(""), true};
+    TransferRequest request{tenant.id, *sub, inv.maybe<std::string>("category").value_or(""), true, lawful_request};
     TransferCheck check = check_transfer(ws, request, inv.actor(), "dpa anonymize");
     category = check.category;
     decision = check.decision;
@@ -79,11 +140,34 @@ int run_anonymize(Invocation& inv) {
       throw RefusedError(fmt::format("refused: {} ({} {}); nothing was sent", decision->reason,
                                      decision->policy, decision->clause));
     }
-  } else if (inv.has("category")) {
-    throw UsageError("--category goes with --for SUBPROCESSOR");
+    recipient = policy.find_subprocessor(decision->subprocessor);
+  } else {
+    if (inv.has("category")) throw UsageError("--category goes with --for SUBPROCESSOR");
+    if (inv.has("lawful-request") || inv.has("reference")) {
+      throw UsageError("--lawful-request and --reference describe a transfer: they go with --for SUBPROCESSOR");
+    }
   }
-  if (operator_spec.empty()) operator_spec = decision ? "token" : "tag";
-  PseudonymizeOptions options{stream, OperatorPlan::parse(operator_spec)};
+  OperatorChoice choice = choose_operators(recipient, requested_operator, decision.has_value());
+  if (!choice.refusal.empty()) {
+    // Evidence of the attempt, as check_transfer keeps its refusals.
+    TransferRecord refused;
+    refused.tenant_id = tenant.id;
+    refused.subprocessor = decision->subprocessor;
+    refused.country = decision->country;
+    refused.category = category;
+    refused.status = "refused";
+    refused.pseudonymized = true;
+    refused.operator_name = choice.plan.describe();
+    refused.source = "dpa anonymize";
+    refused.reference = lawful_request.empty() ? reference : lawful_request_reference(lawful_request);
+    refused.clause = choice.clause;
+    refused.reason = choice.refusal;
+    refused.actor = inv.actor();
+    record_transfer(ws, refused);
+    throw RefusedError(fmt::format("refused: {} ({} {}); nothing was sent", choice.refusal,
+                                   recipient->operators->origin.policy, choice.clause));
+  }
+  PseudonymizeOptions options{stream, choice.plan};
 
   std::optional<Vault> vault;
   if (options.operators.uses_vault()) {
@@ -111,6 +195,7 @@ int run_anonymize(Invocation& inv) {
     made.records = static_cast<std::int64_t>(stats.documents);
     made.entity_counts = counts.dump();
     made.source = "dpa anonymize";
+    made.reference = lawful_request.empty() ? reference : lawful_request_reference(lawful_request);
     made.clause = decision->clause;
     made.actor = inv.actor();
     record_transfer(ws, made);
@@ -139,6 +224,9 @@ int run_anonymize(Invocation& inv) {
       r["country"] = decision->country;
       r["category"] = category;
       r["clause"] = decision->clause;
+      if (!choice.clause.empty()) r["operator_clause"] = choice.clause;
+      if (!lawful_request.empty()) r["lawful_request"] = lawful_request;
+      if (!reference.empty()) r["reference"] = reference;
     }
     write_file_atomically(*report, r.dump(2) + "\n");
   }
@@ -232,7 +320,8 @@ int run_scan(Invocation& inv) {
 
 const CommandRegistrar anonymize_command{Command{
     "anonymize",
-    "--tenant T [--for SUBPROCESSOR [--category C]] [--operator OP] [--format text|jsonl] "
+    "--tenant T [--for SUBPROCESSOR [--category C] [--lawful-request REF | --reference ID]] [--operator OP] "
+    "[--format text|jsonl] "
     "[--fields a,b.c] [--report FILE] [--jobs N] < in > out",
     "pseudonymize text before it leaves for a subprocessor (a streaming filter)",
     [](po::options_description& o, po::positional_options_description&) {
@@ -243,7 +332,12 @@ const CommandRegistrar anonymize_command{Command{
           ("category", po::value<std::string>()->value_name("C"), "data category of the input (with --for)")
           ("operator", po::value<std::string>()->value_name("OP"),
            "tag, token, surrogate, mask or redact; per type: PHONE=mask,PERSON=surrogate,token "
-           "(default: token with --for, else tag)")
+           "(default: the policy's operator for the subprocessor, else token with --for, else tag; "
+           "with --for it may only disclose less than the policy's)")
+          ("lawful-request", po::value<std::string>()->value_name("REF"),
+           "with --for: the official lawful request this transfer answers (checked and recorded)")
+          ("reference", po::value<std::string>()->value_name("ID"),
+           "with --for: a reference kept in the transfer record (upload id, ticket)")
           ("report", po::value<std::string>()->value_name("FILE"), "write counts (never values) as JSON")
           ("no-spool", po::bool_switch(), "stream output directly (a failure may leave partial output)")
           ("spool-dir", po::value<std::string>()->value_name("DIR"), "where output waits until the run succeeds");

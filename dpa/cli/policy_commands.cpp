@@ -127,6 +127,10 @@ void print_policy(std::ostream& out, const Policy& p) {
     for (const auto& s : p.subprocessors) {
       out << fmt::format("  {:<14} {} ({}) — {}; receives {}; categories {} {}\n", s.name, s.legal_name, s.country,
                          s.purpose, to_string(s.receives), fmt::join(s.categories, ", "), cite(s.origin));
+      if (s.operators) {
+        out << fmt::format("  {:<14} dpa anonymize --for {} applies --operator {} {}\n", "", s.name,
+                           s.operators->spec(), cite(s.operators->origin));
+      }
     }
   }
   if (p.localization) {

@@ -17,6 +17,10 @@
 #include "anonymize/entity.h"
 #include "anonymize/utf8.h"
 #include "bench/corpus/corpus_generator.h"
+#include "bench/corpus/corpus_heldout_names.h"
+#include "bench/corpus/corpus_names.h"
+#include "bench/corpus/corpus_templates.h"
+#include "bench/corpus/corpus_text.h"
 
 namespace {
 
@@ -201,6 +205,38 @@ const std::vector<CorpusDocument>& corpus() {
   return c;
 }
 
+const std::vector<CorpusDocument>& heldout_corpus() {
+  static const auto c = dpa::bench::generate_corpus(11, 1500, dpa::bench::CorpusSplit::kHeldOut);
+  return c;
+}
+
+// Both sets: every check of what a label holds applies to each.
+const std::vector<CorpusDocument>& both_sets() {
+  static const auto c = [] {
+    std::vector<CorpusDocument> all = corpus();
+    all.insert(all.end(), heldout_corpus().begin(), heldout_corpus().end());
+    return all;
+  }();
+  return c;
+}
+
+// Words of a text, case-folded (the generator's own folding keeps lengths).
+std::set<std::string> words_of(std::string text) {
+  dpa::bench::lower_in_place(text);
+  std::set<std::string> out;
+  std::string w;
+  for (char c : text + " ") {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || std::isalnum(u) || c == '-') {
+      w += c;
+    } else if (!w.empty()) {
+      out.insert(w);
+      w.clear();
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("the corpus is the same for the same seed", "[corpus]") {
@@ -226,7 +262,7 @@ TEST_CASE("the corpus is the same for the same seed", "[corpus]") {
 }
 
 TEST_CASE("spans are in bounds, on character boundaries, sorted and disjoint", "[corpus]") {
-  for (const auto& d : corpus()) {
+  for (const auto& d : both_sets()) {
     REQUIRE(dpa::anonymize::is_valid_utf8(d.text));
     CHECK(d.text.find("\n\n") == std::string::npos);
     std::size_t prev_end = 0;
@@ -255,7 +291,7 @@ TEST_CASE("spans are in bounds, on character boundaries, sorted and disjoint", "
 
 TEST_CASE("every gold span holds what its label says", "[corpus]") {
   std::size_t spoken_checked = 0;
-  for (const auto& d : corpus()) {
+  for (const auto& d : both_sets()) {
     for (const auto& e : d.entities) {
       std::string s = d.text.substr(e.begin, e.length());
       std::string digits = digits_of(s);
@@ -378,8 +414,8 @@ TEST_CASE("every gold span holds what its label says", "[corpus]") {
 }
 
 TEST_CASE("look-alikes with wrong check digits are not labelled and really are wrong", "[corpus]") {
-  std::size_t bad_iin = 0, bad_card = 0;
-  for (const auto& d : corpus()) {
+  std::size_t bad_iin = 0, bad_card = 0, invoice = 0, bad_iban = 0;
+  for (const auto& d : both_sets()) {
     for (const auto& x : d.distractors) {
       std::string s = d.text.substr(x.begin, x.end - x.begin);
       std::string digits = digits_of(s);
@@ -392,6 +428,17 @@ TEST_CASE("look-alikes with wrong check digits are not labelled and really are w
         ++bad_card;
         CHECK(digits.size() == 16);
         CHECK_FALSE(luhn_ok(digits));
+      } else if (x.kind == "invoice12") {
+        ++invoice;
+        CHECK(digits.size() == 12);
+        CHECK_FALSE(kz_checksum_ok(digits));
+      } else if (x.kind == "iban_bad_check") {
+        ++bad_iban;
+        std::string upper = s;
+        std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        CHECK(upper.size() == 20);
+        CHECK(upper.rfind("KZ", 0) == 0);
+        CHECK_FALSE(iban_ok(upper));
       } else if (x.kind == "digits11") {
         CHECK(digits.size() == 11);
         CHECK(digits[0] != '7');
@@ -401,6 +448,8 @@ TEST_CASE("look-alikes with wrong check digits are not labelled and really are w
   }
   CHECK(bad_iin > 20);
   CHECK(bad_card > 20);
+  CHECK(invoice > 20);
+  CHECK(bad_iban > 20);
 }
 
 TEST_CASE("every entity type, form, language and kind of document appears", "[corpus]") {
@@ -464,4 +513,149 @@ TEST_CASE("the throughput text is large enough, valid and made of whole document
   CHECK(t.size() < 400000);
   CHECK(dpa::anonymize::is_valid_utf8(t));
   CHECK(t.substr(t.size() - 2) == "\n\n");
+}
+
+TEST_CASE("the held-out set covers every type, form, language, kind and its own look-alikes", "[corpus][held-out]") {
+  std::set<EntityType> types;
+  std::set<std::pair<EntityType, Form>> forms;
+  std::set<std::pair<Language, dpa::bench::DocKind>> packs;
+  std::set<std::string_view> distractor_kinds;
+  std::size_t rare = 0;
+  for (const auto& d : heldout_corpus()) {
+    packs.insert({d.language, d.kind});
+    for (const auto& e : d.entities) {
+      types.insert(e.type);
+      forms.insert({e.type, e.form});
+      if (e.rare) ++rare;
+    }
+    for (const auto& x : d.distractors) distractor_kinds.insert(x.kind);
+  }
+  CHECK(types.size() == static_cast<std::size_t>(dpa::anonymize::kEntityTypeCount));
+  for (auto t : {EntityType::kPhone, EntityType::kIin}) {
+    CHECK(forms.count({t, Form::kWritten}));
+    CHECK(forms.count({t, Form::kSpoken}));
+    CHECK(forms.count({t, Form::kMixed}));
+  }
+  CHECK(packs.size() == 6);
+  CHECK(rare > 30);
+  for (std::string_view k : {"invoice12", "iban_bad_check", "ticket", "sms_code", "sms_code_spoken", "short_number",
+                             "amount", "order", "time", "year", "tracking", "iin_bad_check", "card_bad_check",
+                             "common_word"}) {
+    INFO(k);
+    CHECK(distractor_kinds.count(k));
+  }
+  // Another stream than the tuning set's for the same seed.
+  CHECK(dpa::bench::generate_document(11, 7, dpa::bench::CorpusSplit::kHeldOut).text == heldout_corpus()[7].text);
+  CHECK(heldout_corpus()[7].text != corpus()[7].text);
+}
+
+TEST_CASE("held-out name lists share no name with the tuning lists", "[corpus][held-out]") {
+  namespace data = dpa::bench::data;
+  namespace ho = dpa::bench::heldout;
+  std::set<std::string> tuning;
+  for (const auto& n : data::kRuFirst) tuning.insert(n.nom);
+  for (const auto& n : data::kRuPatronymic) tuning.insert({n.male, n.female});
+  for (const auto& n : data::kRuSurname) tuning.insert({n.male, n.female});
+  for (const auto& n : data::kKkFirst) tuning.insert(n.nom);
+  for (const auto& n : data::kKkSurname) tuning.insert({n.male, n.female});
+  for (const auto* n : data::kKkFather) tuning.insert(n);
+  for (const auto& n : data::kEnFirst) tuning.insert(n.nom);
+  for (const auto& n : data::kEnKzFirst) tuning.insert(n.nom);
+  for (const auto& n : data::kEnSurname) tuning.insert({n.male, n.female});
+  for (const auto& n : data::kEnKzSurname) tuning.insert({n.male, n.female});
+
+  std::vector<std::string> held;
+  for (const auto& n : ho::kRuFirst) held.push_back(n.nom);
+  for (const auto& n : ho::kRuPatronymic) held.insert(held.end(), {n.male, n.female});
+  for (const auto& n : ho::kRuSurname) held.insert(held.end(), {n.male, n.female});
+  for (const auto& n : ho::kKkFirst) held.push_back(n.nom);
+  for (const auto& n : ho::kKkSurname) held.insert(held.end(), {n.male, n.female});
+  for (const auto* n : ho::kKkFather) held.push_back(n);
+  for (const auto& n : ho::kEnFirst) held.push_back(n.nom);
+  for (const auto& n : ho::kEnKzFirst) held.push_back(n.nom);
+  for (const auto& n : ho::kEnSurname) held.insert(held.end(), {n.male, n.female});
+  for (const auto& n : ho::kEnKzSurname) held.insert(held.end(), {n.male, n.female});
+  for (const auto& n : held) {
+    INFO(n);
+    CHECK(tuning.count(n) == 0);
+  }
+
+  // Company names are look-alikes for the person recognizer: new ones too.
+  std::set<std::string> tuning_companies;
+  tuning_companies.insert(std::begin(data::kRuCompany), std::end(data::kRuCompany));
+  tuning_companies.insert(std::begin(data::kKkCompany), std::end(data::kKkCompany));
+  tuning_companies.insert(std::begin(data::kEnCompany), std::end(data::kEnCompany));
+  std::vector<std::string> held_companies(std::begin(ho::kRuCompany), std::end(ho::kRuCompany));
+  held_companies.insert(held_companies.end(), std::begin(ho::kKkCompany), std::end(ho::kKkCompany));
+  held_companies.insert(held_companies.end(), std::begin(ho::kEnCompany), std::end(ho::kEnCompany));
+  for (const auto& c : held_companies) {
+    INFO(c);
+    CHECK(tuning_companies.count(c) == 0);
+  }
+}
+
+TEST_CASE("no person word of a held-out document appears in a tuning document's person spans", "[corpus][held-out]") {
+  // Every case form and suffix the generator wrote, not just the nominative.
+  std::set<std::string> tuning, held;
+  for (const auto& d : corpus()) {
+    for (const auto& e : d.entities) {
+      if (e.type == EntityType::kPerson) {
+        auto w = words_of(d.text.substr(e.begin, e.length()));
+        tuning.insert(w.begin(), w.end());
+      }
+    }
+  }
+  std::size_t persons = 0;
+  for (const auto& d : heldout_corpus()) {
+    for (const auto& e : d.entities) {
+      if (e.type != EntityType::kPerson) continue;
+      ++persons;
+      auto w = words_of(d.text.substr(e.begin, e.length()));
+      held.insert(w.begin(), w.end());
+    }
+  }
+  CHECK(persons > 500);
+  CHECK(held.size() > 150);
+  for (const auto& w : held) {
+    INFO(w);
+    CHECK(tuning.count(w) == 0);
+  }
+}
+
+TEST_CASE("held-out templates are none of the tuning templates", "[corpus][held-out]") {
+  using dpa::bench::DocKind;
+  using dpa::bench::TemplatePack;
+  // Compared case-folded: a transcript is lower-cased, so a chat line in
+  // another case would still be the same sentence. A question and its answer
+  // are compared as a pair (a bare "{dob}" answer to a new question is a new
+  // context).
+  auto fold = [](std::string s) {
+    dpa::bench::lower_in_place(s);
+    return s;
+  };
+  auto lines_of = [&](const TemplatePack& p, std::set<std::string>& out) {
+    for (const auto* list : {&p.op_open, &p.client_open, &p.closing, &p.op_fill, &p.client_fill, &p.distract}) {
+      for (const char* t : *list) out.insert(fold(t));
+    }
+    for (const auto& pool : p.qa) {
+      for (const auto& qa : pool) out.insert(fold(std::string(qa.ask ? qa.ask : "") + " => " + qa.say));
+    }
+  };
+  std::set<std::string> tuning, held;
+  for (auto lang : {Language::kRussian, Language::kKazakh, Language::kEnglish}) {
+    for (auto kind : {DocKind::kTranscript, DocKind::kChat}) {
+      lines_of(dpa::bench::template_pack(lang, kind), tuning);
+      const TemplatePack& h = dpa::bench::heldout_template_pack(lang, kind);
+      lines_of(h, held);
+      for (int t = 0; t < dpa::anonymize::kEntityTypeCount; ++t) {
+        INFO(dpa::bench::language_code(lang) << " " << dpa::bench::kind_name(kind) << " type " << t);
+        CHECK_FALSE(h.qa[static_cast<std::size_t>(t)].empty());  // every type can be asked for
+      }
+    }
+  }
+  CHECK(held.size() > 250);
+  for (const auto& t : held) {
+    INFO(t);
+    CHECK(tuning.count(t) == 0);
+  }
 }
