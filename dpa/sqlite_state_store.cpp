@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <memory>
 #include <unordered_map>
 
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "dpa/error.h"
+#include "dpa/file_lock.h"
 #include "dpa/sqlite_state_store_incidents.h"
 #include "dpa/time.h"
 
@@ -433,6 +435,22 @@ class SqliteStateStore final : public StateStore {
       db_.exec("PRAGMA cache_size=-32768");
       migrate();
     });
+  }
+
+  std::unique_ptr<HeldLock> try_lock(const std::string& name, const std::string& what,
+                                     std::string* holder) override {
+    // <home>/locks/<name>.lock, the name percent-encoded so that every name
+    // is one file name of its own.
+    std::string file;
+    for (unsigned char c : name) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') file += static_cast<char>(c);
+      else file += fmt::format("%{:02X}", c);
+    }
+    std::filesystem::path dir = file_.parent_path() / "locks";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw WorkspaceError(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    return try_file_lock(dir / (file + ".lock"), what, holder);
   }
 
   int schema_version() override {

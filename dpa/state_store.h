@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -407,9 +408,24 @@ struct IncidentNoticeRecord {
   std::string recorded_by;
 };
 
+// A lock taken through the state store (StateStore::try_lock). Held until
+// destroyed, or until the holding process dies, even by SIGKILL.
+class HeldLock {
+ public:
+  virtual ~HeldLock() = default;
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
+
+  // Takes the lock `name` ("retention:calls") without waiting. Every process
+  // sharing this state sees it, on any host: SQLite takes an flock(2) on a
+  // file beside the database, PostgreSQL a session advisory lock. Returns
+  // nullptr when another process holds it, and puts in *holder one line on
+  // who does (`what` of theirs, pid, host, since).
+  virtual std::unique_ptr<HeldLock> try_lock(const std::string& name, const std::string& what,
+                                             std::string* holder) = 0;
 
   virtual int schema_version() = 0;
   virtual int known_schema_version() const = 0;

@@ -6,6 +6,7 @@
 
 #include "dpa/error.h"
 #include "dpa/keyring.h"
+#include "dpa/sqlite_state_store.h"
 #include "dpa/tenants.h"
 #include "dpa/workspace.h"
 #include "support/test_support.h"
@@ -156,4 +157,19 @@ TEST_CASE("tenants get their own key and an audit entry", "[workspace][tenant]")
   CHECK_THROWS_AS(dpa::add_tenant(ws, "gamma", "no-such-policy", ""), dpa::InputError);
   CHECK_THROWS_WITH(dpa::get_tenant(ws, "nope"), Catch::Contains("known tenants: acme-kz, beta"));
   CHECK(ws.audit().verify().ok());
+}
+
+TEST_CASE("a state lock is refused to a second holder until released", "[workspace][lock]") {
+  dpa::test::TempDir dir;
+  auto store = dpa::open_sqlite_state_store(dir / "dpa.db", {.create = true});
+  auto other = dpa::open_sqlite_state_store(dir / "dpa.db");
+  std::string holder;
+  auto first = store->try_lock("retention:calls", "dpa retention sweep", &holder);
+  REQUIRE(first);
+  CHECK(other->try_lock("retention:calls", "dpa retention sweep", &holder) == nullptr);
+  CHECK_THAT(holder, Catch::Contains("dpa retention sweep by pid"));
+  // Another name is another lock.
+  CHECK(other->try_lock("retention:chats", "dpa retention sweep", &holder) != nullptr);
+  first.reset();
+  CHECK(other->try_lock("retention:calls", "dpa retention sweep", &holder) != nullptr);
 }
