@@ -32,11 +32,7 @@ std::optional<Timestamp> maybe_time(const Invocation& inv, const char* flag, con
 }
 
 // An end of a period: a plain date includes that whole (local) day.
-Timestamp period_end(const std::string& text, const Workspace& ws) {
-  const TimeZone& zone = zone_of(ws);
-  if (text.size() == 10) return zone.start_of_day(Date{std::chrono::sys_days{parse_date(text)} + std::chrono::days{1}});
-  return parse_timestamp(text, zone);
-}
+Timestamp period_end(const std::string& text, const Workspace& ws) { return parse_period_end(text, zone_of(ws)); }
 
 std::string policy_flag(const Invocation& inv, const Workspace& ws, const char* command) {
   std::string policy = inv.maybe<std::string>("policy").value_or(ws.settings().default_policy);
