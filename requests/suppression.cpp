@@ -1,6 +1,7 @@
 #include "requests/suppression.h"
 
 #include <algorithm>
+#include <istream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -52,12 +53,21 @@ json details_of(const SuppressionRecord& s) {
           {"source_request", s.source_request}};
 }
 
+enum class AuditEach { kYes, kNo };
+
 // Adds inside the caller's transaction; returns nullopt if already in force.
-std::optional<SuppressionRecord> add_entry(Workspace& ws, SuppressionRecord s) {
+std::optional<SuppressionRecord> add_entry(Workspace& ws, SuppressionRecord s, AuditEach audit = AuditEach::kYes) {
   if (auto existing = ws.store().active_suppression(s.tenant_id, s.kind, s.subject_hash)) return std::nullopt;
   s.id = ws.store().insert_suppression(s);
-  ws.audit().append("suppress.add", "tenant:" + s.tenant_id, details_of(s));
+  if (audit == AuditEach::kYes) ws.audit().append("suppress.add", "tenant:" + s.tenant_id, details_of(s));
   return s;
+}
+
+std::string trimmed(const std::string& line) {
+  std::size_t b = line.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  std::size_t e = line.find_last_not_of(" \t\r");
+  return line.substr(b, e - b + 1);
 }
 
 }  // namespace
@@ -94,6 +104,72 @@ SuppressResult suppress(Workspace& ws, const SuppressRequest& req) {
     } else {
       out.entry = *ws.store().active_suppression(s.tenant_id, s.kind, s.subject_hash);
     }
+  });
+  return out;
+}
+
+SuppressImportResult suppress_import(Workspace& ws, const SuppressImport& req, std::istream& in,
+                                     const std::string& source_name) {
+  TenantRecord tenant = get_tenant(ws, req.tenant);
+  Policy policy = load_policy(tenant.policy, ws.policy_search_dirs());
+  ReasonRule rule = rule_for(policy, req.reason);
+  if (req.kind) {
+    // An unknown kind fails before the input is read.
+    const auto& kinds = anonymize::subject_kind_names();
+    if (std::find(kinds.begin(), kinds.end(), *req.kind) == kinds.end() || *req.kind == "key") {
+      throw UsageError(fmt::format("--kind {}: write one of phone, email, iin, bin, name", *req.kind));
+    }
+  }
+  retention::SubjectHasher hasher(current_tenant_key(ws, tenant.id).key);
+
+  // Pass 1: parse and hash every line; nothing is written yet.
+  std::vector<std::pair<std::string, std::string>> subjects;  // kind, hash
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    std::string text = trimmed(line);
+    if (text.empty() || text[0] == '#') continue;
+    anonymize::SubjectId id;
+    try {
+      id = req.kind ? anonymize::make_subject_id(*req.kind, text) : anonymize::parse_subject_id(text);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: line {}: {}; nothing was imported", source_name, number, e.what()));
+    }
+    subjects.emplace_back(id.kind_name(), hasher.hash(id.hash_kind(), id.hash_value()));
+  }
+  if (in.bad()) throw InputError(fmt::format("cannot read {}; nothing was imported", source_name));
+
+  // Pass 2: one transaction. The digest lets an auditor match the entry to
+  // the list that was imported without the list holding any number.
+  SuppressImportResult out;
+  out.identifiers = subjects.size();
+  std::vector<std::string> hashes;
+  ws.store().transaction([&] {
+    for (const auto& [kind, hash] : subjects) {
+      SuppressionRecord s;
+      s.tenant_id = tenant.id;
+      s.kind = kind;
+      s.subject_hash = hash;
+      s.reason = req.reason;
+      s.clause = rule.clause;
+      s.note = req.note;
+      s.added_at = format_utc(req.now);
+      s.added_by = req.actor;
+      if (add_entry(ws, s, AuditEach::kNo)) ++out.added;
+      else ++out.already;
+      hashes.push_back(kind + ":" + hash);
+    }
+    std::sort(hashes.begin(), hashes.end());
+    ws.audit().append("suppress.import", "tenant:" + tenant.id,
+                      {{"tenant", tenant.id},
+                       {"reason", req.reason},
+                       {"clause", rule.clause},
+                       {"note", req.note},
+                       {"identifiers", out.identifiers},
+                       {"added", out.added},
+                       {"already", out.already},
+                       {"hashes_digest", hasher.hash("digest", fmt::format("{}", fmt::join(hashes, "\n")))}});
   });
   return out;
 }

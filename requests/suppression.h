@@ -10,6 +10,7 @@
 // in the table with who removed it and why.
 #pragma once
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -43,6 +44,30 @@ struct SuppressResult {
 
 // Throws InputError for an unknown tenant or reason or a bad identifier.
 SuppressResult suppress(Workspace& ws, const SuppressRequest& request);
+
+struct SuppressImport {
+  std::string tenant;
+  std::optional<std::string> kind;      // lines hold bare values of this kind; nullopt: "KIND:VALUE"
+  std::string reason = "manual";
+  std::string note;                     // no personal data: it is audited
+  std::string actor;
+  Timestamp now;
+};
+
+struct SuppressImportResult {
+  std::size_t identifiers = 0;  // lines that named a subject
+  std::size_t added = 0;
+  std::size_t already = 0;      // in force already, or repeated in the input
+};
+
+// `suppress import`: a whole blocklist at once. Reads one identifier a line
+// (blank lines and lines starting with # are skipped). Every line is parsed
+// before anything is written, so a bad one throws InputError naming its
+// line and nothing is added; then all go in one transaction with one audit
+// entry (the counts and a digest of the subject hashes) instead of one
+// transaction and audit entry per subject.
+SuppressImportResult suppress_import(Workspace& ws, const SuppressImport& request, std::istream& in,
+                                     const std::string& source_name);
 
 // Lifts a suppression. Refused (RefusedError) when the rule it was made
 // under states no way to lift it (autocall 2.2.5.3: spam, no expiry).

@@ -1,4 +1,6 @@
 // dpa suppress add | remove | list | check
+#include <fstream>
+#include <iostream>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -50,6 +52,32 @@ int run_add(Invocation& inv) {
   } else {
     inv.out << fmt::format("already suppressed for {} since {} (entry {}, {})\n", res.entry.tenant_id,
                            res.entry.added_at, res.entry.id, res.entry.reason);
+  }
+  return 0;
+}
+
+int run_import(Invocation& inv) {
+  Workspace ws = inv.open_workspace();
+  SuppressImport r;
+  r.tenant = inv.get<std::string>("tenant");
+  r.kind = inv.maybe<std::string>("kind");
+  r.reason = inv.maybe<std::string>("reason").value_or("manual");
+  r.note = inv.maybe<std::string>("note").value_or("");
+  r.actor = inv.actor();
+  r.now = now();
+  SuppressImportResult res;
+  if (auto file = inv.maybe<std::string>("input")) {
+    std::ifstream in(*file);
+    if (!in) throw InputError(fmt::format("cannot open {}", *file));
+    res = suppress_import(ws, r, in, *file);
+  } else {
+    res = suppress_import(ws, r, std::cin, "standard input");
+  }
+  if (inv.json()) {
+    inv.print_json({{"identifiers", res.identifiers}, {"added", res.added}, {"already", res.already}});
+  } else {
+    inv.out << fmt::format("suppressed {} subject(s) for {}; {} already suppressed or repeated\n", res.added,
+                           r.tenant, res.already);
   }
   return 0;
 }
@@ -131,6 +159,19 @@ const CommandRegistrar add_command{Command{
                                           "a ticket or complaint number (no personal data: it is audited)");
     },
     run_add}};
+
+const CommandRegistrar import_command{Command{
+    "suppress import", "--tenant T [--kind phone|email|iin|bin|name] [--reason R] [--note TEXT] [--input FILE] < list",
+    "block a whole list at once: one identifier a line, checked in full before anything is added, one transaction",
+    [](po::options_description& o, po::positional_options_description&) {
+      o.add_options()("tenant", po::value<std::string>()->required()->value_name("T"), "the tenant")(
+          "kind", po::value<std::string>()->value_name("KIND"),
+          "lines hold bare values of this kind (default: each line is KIND:VALUE)")(
+          "reason", po::value<std::string>()->value_name("R"), "as for suppress add (default manual)")(
+          "note", po::value<std::string>()->value_name("TEXT"), "a ticket number (no personal data: it is audited)")(
+          "input", po::value<std::string>()->value_name("FILE"), "read FILE instead of standard input");
+    },
+    run_import}};
 
 const CommandRegistrar remove_command{Command{
     "suppress remove", "--tenant T KIND:VALUE --reason TEXT",

@@ -156,6 +156,40 @@ TEST_CASE("suppress add, list, check, remove", "[e2e][suppress]") {
   CHECK(ws.run({"suppress", "list", "--tenant", "nobody"}).status == 3);
 }
 
+TEST_CASE("suppress import adds a whole list in one transaction, or nothing", "[e2e][suppress]") {
+  Ws ws;
+  CHECK(ws.run({"suppress", "add", "--tenant", "calls", "phone:+77011234567"}).status == 0);
+  auto audit_size = [&] { return ws.json({"audit", "log"}).size(); };
+  std::size_t before = audit_size();
+
+  // A bad line half-way: nothing of the list is added.
+  auto bad = ws.run({"suppress", "import", "--tenant", "calls", "--kind", "phone"},
+                    "+77051234567\n12345\n+77061234567\n");
+  CHECK(bad.status == 3);
+  CHECK_THAT(bad.err, Catch::Contains("line 2"));
+  CHECK(one_line(bad.err));
+  CHECK(ws.json({"suppress", "list", "--tenant", "calls"}).size() == 1);
+  CHECK(audit_size() == before);
+
+  std::string list = "# complaints of the week\n+77051234567\n\n8 706 123 45 67\n87011234567\n+7 705 123-45-67\n";
+  auto ok = ws.run({"--json", "suppress", "import", "--tenant", "calls", "--kind", "phone", "--reason", "complaint"}, list);
+  INFO(ok.err);
+  REQUIRE(ok.status == 0);
+  auto r = nlohmann::json::parse(ok.out);
+  CHECK(r["identifiers"] == 4);
+  CHECK(r["added"] == 2);    // +77051234567 and +77061234567
+  CHECK(r["already"] == 2);  // +77011234567 was in force; +77051234567 is written twice
+  CHECK(ws.json({"suppress", "list", "--tenant", "calls"}).size() == 3);
+  CHECK(audit_size() == before + 1);  // one entry for the whole list
+  CHECK(ws.run({"suppress", "check", "--tenant", "calls"}, "phone\n+77061234567\n+77071234567\n").out ==
+        "phone\n+77071234567\n");
+
+  // KIND:VALUE lines without --kind; an unknown kind is a usage error.
+  CHECK(ws.run({"suppress", "import", "--tenant", "calls"}, "email:Someone@Example.kz\n").status == 0);
+  CHECK(ws.run({"suppress", "import", "--tenant", "calls", "--kind", "shoe"}, "x\n").status == 2);
+  CHECK(ws.run({"suppress", "import", "--tenant", "calls", "--input", "/nonexistent/list"}).status == 3);
+}
+
 TEST_CASE("dpa demo opens requests and filters a contact list", "[e2e][requests][demo]") {
   TempDir dir;
   auto home = dir / "demo";
