@@ -100,7 +100,7 @@ struct Harness {
     return tmpl;
   }
   static dpa::Workspace make_workspace(const fs::path& home) {
-    dpa::test::init_workspace(home, "truffles", "fuzz");
+    dpa::Workspace::init(home, "truffles", "fuzz");
     auto w = dpa::Workspace::open(home, "fuzz");
     dpa::add_tenant(w, "acme", "truffles", "");
     return w;
