@@ -285,7 +285,7 @@ InitResult Workspace::init(const fs::path& home, const std::string& policy, cons
             keys.string(), *existing, state->schema));
       }
       result.workspace_id = *existing;
-      result.joined = !result.made.empty();
+      result.joined = true;
       return result;
     }
     if (!have_master) {

@@ -42,7 +42,8 @@ int run_init(Invocation& inv) {
     return 0;
   }
   if (r.joined) {
-    inv.out << fmt::format("{} joined workspace {}: its state is shared with the hosts that hold the same keys/\n",
+    inv.out << fmt::format("{} joined workspace {}: its state on PostgreSQL is shared with every host "
+                           "holding the same keys/; nothing in it changed\n",
                            r.home.string(), r.workspace_id);
     for (const auto& m : r.made) inv.out << "  created " << m << "\n";
     return 0;
