@@ -55,6 +55,10 @@ class PgDatabase final : public SqlDatabase {
       // BEGIN IMMEDIATE: the audit log's next sequence number is read and
       // written by one writer only. Waits at most lock_timeout (BusyError).
       conn_.exec("SELECT pg_advisory_xact_lock(?)", {write_key_});
+    } catch (const BusyError&) {
+      rollback();
+      throw BusyError(fmt::format("the state at {} is locked by another writer (waited {} ms); try again",
+                                  where(), options_.busy_timeout_ms));
     } catch (...) {
       rollback();
       throw;

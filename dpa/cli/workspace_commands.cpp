@@ -43,7 +43,7 @@ int run_init(Invocation& inv) {
   }
   if (r.joined) {
     inv.out << fmt::format("{} joined workspace {}: its state on PostgreSQL is shared with every host "
-                           "holding the same keys/; nothing in it changed\n",
+                           "holding the same keys/; nothing changed\n",
                            r.home.string(), r.workspace_id);
     for (const auto& m : r.made) inv.out << "  created " << m << "\n";
     return 0;

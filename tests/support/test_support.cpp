@@ -88,6 +88,15 @@ std::unique_ptr<dpa::SqlDatabase> open_raw_state(const std::filesystem::path& ho
   return dpa::open_sqlite_database(home / "dpa.db", {});
 }
 
+std::string state_text(const std::filesystem::path& home, const std::string& sql) {
+  auto db = open_raw_state(home);
+  return db->query_one<std::string>(sql, {}, [](const dpa::SqlRow& r) { return r.text(0); }).value_or("<no row>");
+}
+
+long long state_count(const std::filesystem::path& home, const std::string& sql) {
+  return std::stoll(state_text(home, sql));
+}
+
 void drop_trigger(dpa::SqlDatabase& db, const std::string& trigger, const std::string& table) {
   if (db.dialect() == dpa::SqlDialect::kPostgres) db.exec_script("DROP TRIGGER " + trigger + " ON " + table);
   else db.exec_script("DROP TRIGGER " + trigger);

@@ -59,6 +59,9 @@ std::optional<dpa::StateLocation> test_state_location(const std::filesystem::pat
 // The state of the workspace at `home` opened behind dpa's back, as someone
 // with access to the file or the database would: SQLite or PostgreSQL.
 std::unique_ptr<dpa::SqlDatabase> open_raw_state(const std::filesystem::path& home);
+// The first column of the first row of `sql` on the state at `home` ("<no row>" if none).
+std::string state_text(const std::filesystem::path& home, const std::string& sql);
+long long state_count(const std::filesystem::path& home, const std::string& sql);
 // DROP TRIGGER in either dialect (PostgreSQL names the table).
 void drop_trigger(dpa::SqlDatabase& db, const std::string& trigger, const std::string& table);
 // Workspace::init with the test run's state location.
