@@ -1,17 +1,15 @@
-// StateStore on a SQLite file in WAL mode (the default backend).
+// StateStore on a SQLite file in WAL mode (the default backend): the SQL
+// state store (sql_state_store.h) over a SQLite connection, with named locks
+// as flock(2) files in <home>/locks/.
 #pragma once
 
 #include <filesystem>
 #include <memory>
 
+#include "dpa/sqlite_database.h"
 #include "dpa/state_store.h"
 
 namespace dpa {
-
-struct SqliteOptions {
-  bool create = false;            // create the file if missing (only `dpa init`)
-  int busy_timeout_ms = 15000;    // how long a writer waits for another one
-};
 
 // Opens (and with `create`, creates) the state database and brings its schema
 // up to date. Throws WorkspaceError if the file is missing, unreadable, not a

@@ -18,7 +18,7 @@ struct Fixture {
   dpa::Workspace ws;
   Fixture() : ws(make()) {}
   dpa::Workspace make() {
-    dpa::Workspace::init(dir.path(), "truffles", "t@h");
+    dpa::test::init_workspace(dir.path(), "truffles", "t@h");
     auto w = dpa::Workspace::open(dir.path(), "t@h");
     dpa::add_tenant(w, "acme", "truffles", "");
     dpa::add_tenant(w, "other", "truffles", "");

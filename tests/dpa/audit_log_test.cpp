@@ -15,7 +15,7 @@ namespace {
 
 // A workspace with `n` extra audit entries beyond init's own.
 dpa::Workspace workspace_with_entries(const TempDir& dir, int n) {
-  dpa::Workspace::init(dir.path(), "upstat", "tester@host");
+  dpa::test::init_workspace(dir.path(), "upstat", "tester@host");
   auto ws = dpa::Workspace::open(dir.path(), "tester@host");
   for (int i = 0; i < n; ++i) {
     ws.audit().append("test.event", "object:" + std::to_string(i), {{"i", i}});
@@ -25,12 +25,12 @@ dpa::Workspace workspace_with_entries(const TempDir& dir, int n) {
 
 // Opens the state database behind dpa's back, as an attacker with file
 // access would, and drops the append-only triggers first.
-SQLite::Database raw_db(const TempDir& dir) {
-  SQLite::Database db((dir.path() / "dpa.db").string(), SQLite::OPEN_READWRITE);
-  db.exec("DROP TRIGGER audit_log_append_only_update");
-  db.exec("DROP TRIGGER audit_log_append_only_delete");
-  db.exec("DROP TRIGGER audit_checkpoints_append_only_update");
-  db.exec("DROP TRIGGER audit_checkpoints_append_only_delete");
+std::unique_ptr<dpa::SqlDatabase> raw_db(const TempDir& dir) {
+  auto db = dpa::test::open_raw_state(dir.path());
+  dpa::test::drop_trigger(*db, "audit_log_append_only_update", "audit_log");
+  dpa::test::drop_trigger(*db, "audit_log_append_only_delete", "audit_log");
+  dpa::test::drop_trigger(*db, "audit_checkpoints_append_only_update", "audit_checkpoints");
+  dpa::test::drop_trigger(*db, "audit_checkpoints_append_only_delete", "audit_checkpoints");
   return db;
 }
 
@@ -67,10 +67,10 @@ TEST_CASE("entries chain by hash and sequence", "[audit]") {
 TEST_CASE("the database refuses updates and deletes of the audit log", "[audit]") {
   TempDir dir;
   { auto ws = workspace_with_entries(dir, 1); }
-  SQLite::Database db((dir.path() / "dpa.db").string(), SQLite::OPEN_READWRITE);
-  CHECK_THROWS_WITH(db.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 1"),
+  auto db = dpa::test::open_raw_state(dir.path());
+  CHECK_THROWS_WITH(db->exec_script("UPDATE audit_log SET actor = 'x' WHERE seq = 1"),
                     Catch::Contains("append-only"));
-  CHECK_THROWS_WITH(db.exec("DELETE FROM audit_log WHERE seq = 1"), Catch::Contains("append-only"));
+  CHECK_THROWS_WITH(db->exec_script("DELETE FROM audit_log WHERE seq = 1"), Catch::Contains("append-only"));
 }
 
 TEST_CASE("verify detects an edited entry", "[audit]") {
@@ -78,7 +78,7 @@ TEST_CASE("verify detects an edited entry", "[audit]") {
   { auto ws = workspace_with_entries(dir, 5); }
   {
     auto db = raw_db(dir);
-    db.exec("UPDATE audit_log SET details = '{\"i\":99}' WHERE seq = 3");
+    db->exec_script("UPDATE audit_log SET details = '{\"i\":99}' WHERE seq = 3");
   }
   auto ws = dpa::Workspace::open(dir.path(), "tester@host");
   auto report = ws.audit().verify();
@@ -94,24 +94,18 @@ TEST_CASE("verify detects an edited entry whose hashes were recomputed", "[audit
     // Rewrite entry 2 and recompute every hash after it: the chain is then
     // self-consistent, and only the signed checkpoints can tell.
     auto db = raw_db(dir);
-    std::vector<dpa::AuditRecord> rows;
-    SQLite::Statement q(db, "SELECT seq, time, actor, action, object, details, prev_hash, hash "
-                            "FROM audit_log ORDER BY seq");
-    while (q.executeStep()) {
-      rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                      q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                      q.getColumn(6).getString(), q.getColumn(7).getString()});
-    }
+    auto rows = db->query_all<dpa::AuditRecord>(
+        "SELECT seq, time, actor, action, object, details, prev_hash, hash FROM audit_log ORDER BY seq", {},
+        [](const dpa::SqlRow& q) {
+          return dpa::AuditRecord{q.int64(0), q.text(1), q.text(2), q.text(3),
+                                  q.text(4),  q.text(5), q.text(6), q.text(7)};
+        });
     rows[1].details = R"({"i":"forged"})";
     for (std::size_t i = 1; i < rows.size(); ++i) {
       rows[i].prev_hash = rows[i - 1].hash;
       rows[i].hash = dpa::AuditLog::compute_hash(rows[i]);
-      SQLite::Statement u(db, "UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?");
-      u.bind(1, rows[i].details);
-      u.bind(2, rows[i].prev_hash);
-      u.bind(3, rows[i].hash);
-      u.bind(4, static_cast<int64_t>(rows[i].seq));
-      u.exec();
+      db->exec("UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+               {rows[i].details, rows[i].prev_hash, rows[i].hash, rows[i].seq});
     }
   }
   auto ws = dpa::Workspace::open(dir.path(), "tester@host");
@@ -126,7 +120,7 @@ TEST_CASE("verify detects a deleted entry", "[audit]") {
   { auto ws = workspace_with_entries(dir, 5); }
   {
     auto db = raw_db(dir);
-    db.exec("DELETE FROM audit_log WHERE seq = 4");
+    db->exec_script("DELETE FROM audit_log WHERE seq = 4");
   }
   auto ws = dpa::Workspace::open(dir.path(), "tester@host");
   auto report = ws.audit().verify();
@@ -140,7 +134,7 @@ TEST_CASE("verify detects entries removed from the end", "[audit]") {
   { auto ws = workspace_with_entries(dir, 5); }
   {
     auto db = raw_db(dir);
-    db.exec("DELETE FROM audit_log WHERE seq >= 5");
+    db->exec_script("DELETE FROM audit_log WHERE seq >= 5");
   }
   auto ws = dpa::Workspace::open(dir.path(), "tester@host");
   auto report = ws.audit().verify();
@@ -157,8 +151,8 @@ TEST_CASE("an anchored checkpoint catches truncation that dropped the checkpoint
   }
   {
     auto db = raw_db(dir);
-    db.exec("DELETE FROM audit_log WHERE seq >= 5");
-    db.exec("DELETE FROM audit_checkpoints WHERE size >= 5");
+    db->exec_script("DELETE FROM audit_log WHERE seq >= 5");
+    db->exec_script("DELETE FROM audit_checkpoints WHERE size >= 5");
   }
   auto ws = dpa::Workspace::open(dir.path(), "tester@host");
   CHECK(ws.audit().verify().ok());  // nothing left inside the workspace to tell
@@ -173,9 +167,9 @@ TEST_CASE("verify detects reordered entries", "[audit]") {
   {
     auto db = raw_db(dir);
     // Swap entries 3 and 4 wholesale (content, links and hashes).
-    db.exec("UPDATE audit_log SET seq = -1 WHERE seq = 3");
-    db.exec("UPDATE audit_log SET seq = 3 WHERE seq = 4");
-    db.exec("UPDATE audit_log SET seq = 4 WHERE seq = -1");
+    db->exec_script("UPDATE audit_log SET seq = -1 WHERE seq = 3");
+    db->exec_script("UPDATE audit_log SET seq = 3 WHERE seq = 4");
+    db->exec_script("UPDATE audit_log SET seq = 4 WHERE seq = -1");
   }
   auto ws = dpa::Workspace::open(dir.path(), "tester@host");
   auto report = ws.audit().verify();
@@ -206,7 +200,7 @@ TEST_CASE("checkpoints are C2SP-style signed notes", "[audit]") {
 
 TEST_CASE("concurrent appenders never share a sequence number", "[audit]") {
   TempDir dir;
-  dpa::Workspace::init(dir.path(), "upstat", "tester@host");
+  dpa::test::init_workspace(dir.path(), "upstat", "tester@host");
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {

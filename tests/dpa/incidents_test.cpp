@@ -26,7 +26,7 @@ struct IncidentWorkspace {
     add_tenant(ws, "berlin", "gdpr", "Berlin GmbH (GDPR)");
   }
   static Workspace open(const test::TempDir& d) {
-    Workspace::init(d.path(), "truffles", "test@host");
+    dpa::test::init_workspace(d.path(), "truffles", "test@host");
     return Workspace::open(d.path(), "test@host");
   }
 };
@@ -214,9 +214,9 @@ TEST_CASE("incident history is append-only and a closed incident takes no update
   CHECK(i.history.size() == 4);  // nature, categories, subjects_approx, then the new count
 
   {
-    SQLite::Database db((w.dir.path() / "dpa.db").string(), SQLite::OPEN_READWRITE);
-    CHECK_THROWS(db.exec("UPDATE incident_updates SET value = 'x'"));
-    CHECK_THROWS(db.exec("DELETE FROM incident_updates"));
+    auto db = dpa::test::open_raw_state(w.dir.path());
+    CHECK_THROWS(db->exec_script("UPDATE incident_updates SET value = 'x'"));
+    CHECK_THROWS(db->exec_script("DELETE FROM incident_updates"));
   }
 
   close_incident(w.ws, i.record.id, "dpo", at("2026-11-21T06:00:00Z"));

@@ -188,9 +188,9 @@ TEST_CASE("register: retire, and retiring twice or an unknown name is refused", 
 TEST_CASE("register: the table is append-only", "[transfer]") {
   TransferWorkspace w;
   retire_subprocessor(w.ws, "truffles", "google", std::nullopt, "", "", "t");
-  SQLite::Database db((w.dir / "dpa.db").string(), SQLite::OPEN_READWRITE);
-  CHECK_THROWS(db.exec("UPDATE subprocessor_register SET name = 'x'"));
-  CHECK_THROWS(db.exec("DELETE FROM subprocessor_register"));
+  auto db = dpa::test::open_raw_state(w.dir.path());
+  CHECK_THROWS(db->exec_script("UPDATE subprocessor_register SET name = 'x'"));
+  CHECK_THROWS(db->exec_script("DELETE FROM subprocessor_register"));
 }
 
 TEST_CASE("agreements: validated, listed, audited without personal data", "[transfer]") {

@@ -101,7 +101,7 @@ struct TransferWorkspace {
   }
 
   static Workspace open(const TempDir& d) {
-    Workspace::init(d.path(), "truffles", "test@host");
+    dpa::test::init_workspace(d.path(), "truffles", "test@host");
     return Workspace::open(d.path(), "test@host");
   }
 

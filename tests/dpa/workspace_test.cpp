@@ -24,10 +24,10 @@ mode_t mode_of(const fs::path& p) {
 
 TEST_CASE("init creates config, state and private keys", "[workspace]") {
   TempDir dir;
-  auto r = dpa::Workspace::init(dir.path(), "upstat", "t@h");
+  auto r = dpa::test::init_workspace(dir.path(), "upstat", "t@h");
   CHECK(r.created);
   CHECK(fs::exists(dir / "dpa.toml"));
-  CHECK(fs::exists(dir / "dpa.db"));
+  CHECK(fs::exists(dir / "dpa.db") == !dpa::test::pg_state());
   CHECK_FALSE(fs::exists(dir / "dpa.db.init"));
   CHECK(mode_of(dir / "keys") == 0700);
   CHECK(mode_of(dir / "keys/master.key") == 0600);
@@ -43,10 +43,10 @@ TEST_CASE("init creates config, state and private keys", "[workspace]") {
 
 TEST_CASE("init on an existing workspace changes nothing", "[workspace]") {
   TempDir dir;
-  auto first = dpa::Workspace::init(dir.path(), "upstat", "t@h");
+  auto first = dpa::test::init_workspace(dir.path(), "upstat", "t@h");
   auto key_before = dpa::test::read_file(dir / "keys/master.key");
   auto config_before = dpa::test::read_file(dir / "dpa.toml");
-  auto second = dpa::Workspace::init(dir.path(), "truffles", "t@h");
+  auto second = dpa::test::init_workspace(dir.path(), "truffles", "t@h");
   CHECK_FALSE(second.created);
   CHECK(second.workspace_id == first.workspace_id);
   CHECK(dpa::test::read_file(dir / "keys/master.key") == key_before);
@@ -61,7 +61,7 @@ TEST_CASE("an interrupted init is finished by running it again with the same key
   dpa::Keyring::create(dir / "keys");
   dpa::test::write_file(dir / "dpa.db.init", "half-written");
   auto key_before = dpa::test::read_file(dir / "keys/master.key");
-  auto r = dpa::Workspace::init(dir.path(), "upstat", "t@h");
+  auto r = dpa::test::init_workspace(dir.path(), "upstat", "t@h");
   CHECK(r.created);
   CHECK(dpa::test::read_file(dir / "keys/master.key") == key_before);
   CHECK(dpa::Workspace::open(dir.path(), "t@h").audit().verify().ok());
@@ -69,7 +69,7 @@ TEST_CASE("an interrupted init is finished by running it again with the same key
 
 TEST_CASE("a key file readable by others is refused", "[workspace]") {
   TempDir dir;
-  dpa::Workspace::init(dir.path(), "upstat", "t@h");
+  dpa::test::init_workspace(dir.path(), "upstat", "t@h");
   fs::permissions(dir / "keys/master.key", fs::perms::group_read, fs::perm_options::add);
   CHECK_THROWS_AS(dpa::Workspace::open(dir.path(), "t@h"), dpa::WorkspaceError);
   CHECK_THROWS_WITH(dpa::Workspace::open(dir.path(), "t@h"), Catch::Contains("chmod 600"));
@@ -80,17 +80,19 @@ TEST_CASE("a key file readable by others is refused", "[workspace]") {
 
 TEST_CASE("a schema newer than the binary is refused", "[workspace]") {
   TempDir dir;
-  dpa::Workspace::init(dir.path(), "upstat", "t@h");
-  {
-    SQLite::Database db((dir / "dpa.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("INSERT INTO schema_version(version, applied_at) VALUES(999, '2030-01-01T00:00:00Z')");
-  }
+  dpa::test::init_workspace(dir.path(), "upstat", "t@h");
+  dpa::test::open_raw_state(dir.path())
+      ->exec_script("INSERT INTO schema_version(version, applied_at) VALUES(999, '2030-01-01T00:00:00Z')");
   CHECK_THROWS_WITH(dpa::Workspace::open(dir.path(), "t@h"), Catch::Contains("newer than this dpa"));
 }
 
 TEST_CASE("a file that is not a database is a workspace error", "[workspace]") {
+  if (dpa::test::pg_state()) {
+    WARN("skipped on PostgreSQL: the state is no file that could be overwritten");
+    return;
+  }
   TempDir dir;
-  dpa::Workspace::init(dir.path(), "upstat", "t@h");
+  dpa::test::init_workspace(dir.path(), "upstat", "t@h");
   fs::remove(dir / "dpa.db");
   dpa::test::write_file(dir / "dpa.db", std::string(4096, 'x'));
   CHECK_THROWS_AS(dpa::Workspace::open(dir.path(), "t@h"), dpa::WorkspaceError);
@@ -98,7 +100,7 @@ TEST_CASE("a file that is not a database is a workspace error", "[workspace]") {
 
 TEST_CASE("malformed dpa.toml names the line", "[workspace]") {
   TempDir dir;
-  dpa::Workspace::init(dir.path(), "upstat", "t@h");
+  dpa::test::init_workspace(dir.path(), "upstat", "t@h");
   dpa::test::write_file(dir / "dpa.toml", "[workspace]\npolicy = \"upstat\"\ntimezone = \n");
   CHECK_THROWS_WITH(dpa::Workspace::open(dir.path(), "t@h"), Catch::Contains("dpa.toml:3:"));
   dpa::test::write_file(dir / "dpa.toml", "[workspace]\npolicyy = \"upstat\"\n");
@@ -139,7 +141,7 @@ TEST_CASE("keys can come from the environment", "[workspace]") {
 
 TEST_CASE("tenants get their own key and an audit entry", "[workspace][tenant]") {
   TempDir dir;
-  dpa::Workspace::init(dir.path(), "upstat", "t@h");
+  dpa::test::init_workspace(dir.path(), "upstat", "t@h");
   auto ws = dpa::Workspace::open(dir.path(), "t@h");
   auto t = dpa::add_tenant(ws, "acme-kz", "truffles", "Acme KZ");
   CHECK(t.status == "active");

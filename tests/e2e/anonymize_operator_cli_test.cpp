@@ -33,9 +33,7 @@ struct Workspace {
     return run(args, input);
   }
   std::string text(const std::string& sql) {
-    SQLite::Database db((dir.path() / "dpa.db").string());
-    SQLite::Statement q(db, sql);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string("<no row>");
+    return dpa::test::state_text(dir.path(), sql);
   }
   int count(const std::string& sql) { return std::stoi(text(sql)); }
 };

@@ -126,10 +126,8 @@ TEST_CASE("commands outside a workspace say how to make one", "[e2e]") {
 TEST_CASE("a newer schema is refused with exit 4", "[e2e]") {
   TempDir dir;
   init(dir);
-  {
-    SQLite::Database db((dir / "dpa.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("INSERT INTO schema_version(version, applied_at) VALUES(42, '2030-01-01T00:00:00Z')");
-  }
+  dpa::test::open_raw_state(dir.path())->exec_script(
+      "INSERT INTO schema_version(version, applied_at) VALUES(42, '2030-01-01T00:00:00Z')");
   auto r = run_dpa(with_home(dir, {"tenant", "list"}));
   CHECK(r.status == 4);
   CHECK_THAT(r.err, Catch::Contains("schema version 42"));
@@ -138,12 +136,14 @@ TEST_CASE("a newer schema is refused with exit 4", "[e2e]") {
 TEST_CASE("a locked database gives exit 5 and loses nothing", "[e2e]") {
   TempDir dir;
   init(dir);
-  SQLite::Database db((dir / "dpa.db").string(), SQLite::OPEN_READWRITE);
-  db.exec("BEGIN EXCLUSIVE");
+  // Another writer, mid-transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+  // the schema's advisory write lock).
+  auto db = dpa::test::open_raw_state(dir.path());
+  db->begin_write();
   auto r = run_dpa(with_home(dir, {"tenant", "add", "acme"}), "", {"DPA_BUSY_TIMEOUT_MS=200"});
   CHECK(r.status == 5);
   CHECK_THAT(r.err, Catch::Contains("locked"));
-  db.exec("ROLLBACK");
+  db->rollback();
   CHECK(run_dpa(with_home(dir, {"tenant", "add", "acme"})).status == 0);
   CHECK(run_dpa(with_home(dir, {"audit", "verify"})).status == 0);
 }
@@ -176,9 +176,9 @@ TEST_CASE("audit verify, log and checkpoint through the CLI", "[e2e]") {
             .status == 0);
 
   {
-    SQLite::Database db((dir / "dpa.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("DROP TRIGGER audit_log_append_only_update");
-    db.exec("UPDATE audit_log SET object = 'tenant:evil' WHERE seq = 2");
+    auto db = dpa::test::open_raw_state(dir.path());
+    dpa::test::drop_trigger(*db, "audit_log_append_only_update", "audit_log");
+    db->exec_script("UPDATE audit_log SET object = 'tenant:evil' WHERE seq = 2");
   }
   auto broken = run_dpa(with_home(dir, {"audit", "verify", "--json"}));
   CHECK(broken.status == 7);

@@ -361,8 +361,7 @@ subject  = { phone = "phone" }
     return db.execAndGet(sql).getString();
   }
   long long state_count(const std::string& sql) const {
-    SQLite::Database db((dir / "dpa.db").string());
-    return db.execAndGet(sql).getInt64();
+    return dpa::test::state_count(dir.path(), sql);
   }
 };
 

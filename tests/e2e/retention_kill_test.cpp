@@ -62,22 +62,30 @@ void check_finished(const fs::path& home, const fx::Expected& e, const std::stri
   CHECK(audited.size() == e.due());
   CHECK(std::set<std::string>(audited.begin(), audited.end()).size() == e.due());  // each once
 
-  SQLite::Database db((home / "dpa.db").string(), SQLite::OPEN_READONLY);
+  auto db = dpa::test::open_raw_state(home);
   std::multiset<std::string> ledger;
-  SQLite::Statement t(db, "SELECT key_hash FROM erasure_tombstones WHERE source = 'sweep'");
-  while (t.executeStep()) ledger.insert(t.getColumn(0).getString());
+  db->query("SELECT key_hash FROM erasure_tombstones WHERE source = 'sweep'", {}, [&](const dpa::SqlRow& r) {
+    ledger.insert(r.text(0));
+    return true;
+  });
   CHECK(ledger == audited);
-  CHECK(db.execAndGet("SELECT count(*) FROM retention_batches WHERE state = 'intent'").getInt() == 0);
+  CHECK(db->query_int("SELECT count(*) FROM retention_batches WHERE state = 'intent'") == 0);
   // gone's key is destroyed; frozen's survives its hold; live's is untouched.
-  CHECK(db.execAndGet("SELECT count(*) FROM tenant_keys WHERE tenant_id = 'gone' AND wrapped IS NULL "
-                      "AND destroyed_at IS NOT NULL").getInt() == 1);
-  CHECK(db.execAndGet("SELECT count(*) FROM tenant_keys WHERE wrapped IS NULL").getInt() == 1);
-  CHECK(db.execAndGet("SELECT count(*) FROM audit_log WHERE action = 'tenant.key.destroy'").getInt() == 1);
+  CHECK(db->query_int("SELECT count(*) FROM tenant_keys WHERE tenant_id = 'gone' AND wrapped IS NULL "
+                      "AND destroyed_at IS NOT NULL") == 1);
+  CHECK(db->query_int("SELECT count(*) FROM tenant_keys WHERE wrapped IS NULL") == 1);
+  CHECK(db->query_int("SELECT count(*) FROM audit_log WHERE action = 'tenant.key.destroy'") == 1);
 }
 
 }  // namespace
 
 TEST_CASE("retention sweep: SIGKILL at every kill point, then resume", "[e2e][retention][kill]") {
+  if (dpa::test::pg_state()) {
+    // Each kill point runs on a copy of a template workspace folder; a
+    // PostgreSQL state is not in the folder, so the copies would share one.
+    WARN("skipped on PostgreSQL: copies workspace folders, which do not hold a PostgreSQL state");
+    return;
+  }
   TempDir dir;
   const fs::path tmpl = dir / "template";
   const fx::Expected expected = fx::build(tmpl);

@@ -57,10 +57,7 @@ struct Workspace {
     return nlohmann::json::parse(r.out);
   }
   int count(const std::string& sql) {
-    SQLite::Database db((dir.path() / "dpa.db").string());
-    SQLite::Statement q(db, sql);
-    q.executeStep();
-    return q.getColumn(0).getInt();
+    return static_cast<int>(dpa::test::state_count(dir.path(), sql));
   }
   // A refused check: exit 6, the clause on stdout, the refusal recorded.
   nlohmann::json refused(std::vector<std::string> args) {

@@ -42,10 +42,7 @@ struct Workspace {
     return run_dpa(args(rest), input);
   }
   int count(const std::string& sql) const {
-    SQLite::Database db((dir.path() / "dpa.db").string());
-    SQLite::Statement q(db, sql);
-    q.executeStep();
-    return q.getColumn(0).getInt();
+    return static_cast<int>(dpa::test::state_count(dir.path(), sql));
   }
 };
 

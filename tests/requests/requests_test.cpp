@@ -23,7 +23,7 @@ struct World {
   test::TempDir dir;
   std::optional<Workspace> ws;
   World() {
-    Workspace::init(dir / "ws", "upstat", "t@h");
+    dpa::test::init_workspace(dir / "ws", "upstat", "t@h");
     ws.emplace(Workspace::open(dir / "ws", "t@h"));
     add_tenant(*ws, "acme", "upstat", "Acme LLP");    // forward mode, kz deadlines
     add_tenant(*ws, "shop", "kense", "Shop");         // answers, kz deadlines

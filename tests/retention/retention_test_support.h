@@ -25,7 +25,7 @@ struct RetentionWorld {
   long long next_id = 0;
 
   RetentionWorld() {
-    Workspace::init(home, "upstat", "test@host");
+    dpa::test::init_workspace(home, "upstat", "test@host");
     app.emplace((home / "app.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     app->exec(
         "CREATE TABLE docs(id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, created_at TEXT, phone TEXT, body TEXT);"

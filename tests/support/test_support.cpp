@@ -14,6 +14,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
+#include "dpa/pg_connection.h"
+#include "dpa/pg_database.h"
+#include "dpa/sqlite_database.h"
+
 extern char** environ;
 
 namespace dpa::test {
@@ -32,9 +38,87 @@ TempDir::TempDir() {
   throw std::runtime_error("cannot create a temporary directory");
 }
 
+namespace {
+
+// "dpa-test-123456" -> "123456": ties a schema to the TempDir holding its home.
+std::string temp_tag(const std::filesystem::path& path) {
+  std::string tag;
+  for (const auto& part : path) {
+    std::string s = part.string();
+    if (s.rfind("dpa-test-", 0) == 0) tag = s.substr(9);
+  }
+  return tag;
+}
+
+}  // namespace
+
+std::optional<std::string> pg_test_url() {
+  const char* url = std::getenv("DPA_TEST_PG_URL");
+  if (url && *url) return std::string(url);
+  return std::nullopt;
+}
+
+std::string pg_test_schema(const std::filesystem::path& home) {
+  std::filesystem::path abs = std::filesystem::absolute(home).lexically_normal();
+  std::string text = abs.string();
+  while (text.size() > 1 && text.back() == '/') text.pop_back();
+  auto key = static_cast<std::uint64_t>(dpa::pg::advisory_key(text));
+  return fmt::format("t{}_{:08x}", temp_tag(abs), key & 0xffffffffu);
+}
+
+std::optional<dpa::StateLocation> test_state_location(const std::filesystem::path& home) {
+  auto url = pg_test_url();
+  if (!url) return std::nullopt;
+  return dpa::StateLocation{*url, pg_test_schema(home)};
+}
+
+dpa::InitResult init_workspace(const std::filesystem::path& home, const std::string& policy,
+                               const std::string& actor) {
+  return dpa::Workspace::init(home, policy, actor, test_state_location(home));
+}
+
+std::unique_ptr<dpa::SqlDatabase> open_raw_state(const std::filesystem::path& home) {
+  auto settings = dpa::read_workspace_settings(home / "dpa.toml");
+  if (settings.state) {
+    dpa::PgStateOptions options;
+    options.url = settings.state->url;
+    options.schema = settings.state->schema;
+    return dpa::open_pg_database(options);
+  }
+  return dpa::open_sqlite_database(home / "dpa.db", {});
+}
+
+std::string state_text(const std::filesystem::path& home, const std::string& sql) {
+  auto db = open_raw_state(home);
+  return db->query_one<std::string>(sql, {}, [](const dpa::SqlRow& r) { return r.text(0); }).value_or("<no row>");
+}
+
+long long state_count(const std::filesystem::path& home, const std::string& sql) {
+  return std::stoll(state_text(home, sql));
+}
+
+void drop_trigger(dpa::SqlDatabase& db, const std::string& trigger, const std::string& table) {
+  if (db.dialect() == dpa::SqlDialect::kPostgres) db.exec_script("DROP TRIGGER " + trigger + " ON " + table);
+  else db.exec_script("DROP TRIGGER " + trigger);
+}
+
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+  if (auto url = pg_test_url()) {
+    // Drop the schemas of the workspaces made in here; a failure only
+    // leaves them in the throwaway cluster.
+    try {
+      auto conn = dpa::pg::Connection::open(*url);
+      conn.exec_script("SET lock_timeout = 2000");
+      auto r = conn.exec("SELECT nspname FROM pg_namespace WHERE nspname LIKE ?",
+                         {"t" + temp_tag(path_) + "\\_%"});
+      for (int i = 0; i < r.rows(); ++i) {
+        conn.exec_script("DROP SCHEMA IF EXISTS " + dpa::pg::quote_identifier(r.text(i, 0)) + " CASCADE");
+      }
+    } catch (...) {
+    }
+  }
 }
 
 std::string read_file(const std::filesystem::path& p) {
@@ -75,6 +159,30 @@ RunResult run_dpa(const std::vector<std::string>& args, const std::string& input
   std::vector<std::string> env_store;
   for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
   env_store.insert(env_store.end(), env.begin(), env.end());
+  if (auto url = pg_test_url()) {
+    // `dpa init` takes these as its --state defaults; other commands ignore them.
+    auto has = [&](const std::string& prefix) {
+      for (const auto& e : env_store) {
+        if (e.rfind(prefix, 0) == 0) return true;
+      }
+      return false;
+    };
+    std::optional<std::string> home;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--home" && i + 1 < args.size()) home = args[i + 1];
+      else if (args[i].rfind("--home=", 0) == 0) home = args[i].substr(7);
+    }
+    if (!home) {
+      for (const auto& e : env_store) {
+        if (e.rfind("DPA_HOME=", 0) == 0) home = e.substr(9);  // the last one wins, as for the child
+      }
+    }
+    if (!home || home->empty()) home = ".dpa";
+    if (!has("DPA_STATE_URL=")) {
+      env_store.push_back("DPA_STATE_URL=" + *url);
+      env_store.push_back("DPA_STATE_SCHEMA=" + pg_test_schema(*home));
+    }
+  }
   std::vector<char*> envp;
   for (auto& e : env_store) envp.push_back(e.data());
   envp.push_back(nullptr);

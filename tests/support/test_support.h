@@ -2,8 +2,12 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "dpa/sql_database.h"
+#include "dpa/workspace.h"
 
 namespace dpa::test {
 
@@ -37,5 +41,31 @@ void write_file(const std::filesystem::path& p, const std::string& content);
 
 // The source tree's root, for shipped files such as policies/.
 std::filesystem::path source_dir();
+
+// ---- Both state backends ----
+// With $DPA_TEST_PG_URL set (a libpq URL of a throwaway server), every
+// workspace the tests create keeps its state in PostgreSQL, in a schema of
+// its own named after its home (pg_test_schema); run_dpa passes it to `dpa
+// init` as $DPA_STATE_URL / $DPA_STATE_SCHEMA, C++ tests through
+// init_workspace. A TempDir drops the schemas of the homes inside it.
+
+// $DPA_TEST_PG_URL, or nullopt: the tests run on SQLite.
+std::optional<std::string> pg_test_url();
+inline bool pg_state() { return pg_test_url().has_value(); }
+// The schema of the workspace at `home` for this test run.
+std::string pg_test_schema(const std::filesystem::path& home);
+// Where the workspace at `home` keeps its state: nullopt on SQLite.
+std::optional<dpa::StateLocation> test_state_location(const std::filesystem::path& home);
+// The state of the workspace at `home` opened behind dpa's back, as someone
+// with access to the file or the database would: SQLite or PostgreSQL.
+std::unique_ptr<dpa::SqlDatabase> open_raw_state(const std::filesystem::path& home);
+// The first column of the first row of `sql` on the state at `home` ("<no row>" if none).
+std::string state_text(const std::filesystem::path& home, const std::string& sql);
+long long state_count(const std::filesystem::path& home, const std::string& sql);
+// DROP TRIGGER in either dialect (PostgreSQL names the table).
+void drop_trigger(dpa::SqlDatabase& db, const std::string& trigger, const std::string& table);
+// Workspace::init with the test run's state location.
+dpa::InitResult init_workspace(const std::filesystem::path& home, const std::string& policy = "upstat",
+                               const std::string& actor = "test");
 
 }  // namespace dpa::test
