@@ -84,6 +84,10 @@ bool DataStore::update_row(const DatasetSpec& d, const std::string&, const Field
   throw InputError(fmt::format("dataset {} is not a table: its records cannot be updated in place", d.name));
 }
 
+std::optional<Timestamp> DataStore::created_time(const DatasetSpec& d, const FieldValue& raw) {
+  return parse_created(raw, d.created_format);
+}
+
 bool DataStore::try_lock_dataset(const DatasetSpec&, std::string*) { return true; }
 
 std::unique_ptr<DataStore> open_data_store(const StoreSpec& s, bool writable) {

@@ -178,6 +178,11 @@ class DataStore {
   virtual bool update_row(const DatasetSpec& d, const std::string& tenant, const FieldValue& key,
                           const std::vector<std::pair<std::string, FieldValue>>& set);
 
+  // A creation time as read_rows() returns it, parsed as the store compares
+  // it (the declared created_format; a PostgreSQL timestamp column's own
+  // text). nullopt if it does not parse.
+  virtual std::optional<Timestamp> created_time(const DatasetSpec& d, const FieldValue& raw);
+
   // Sweeps on several hosts (or from several workspaces) coordinating on the
   // same table: takes, for as long as this store object lives, the store's
   // own lock on the dataset where it has one (PostgreSQL: a session advisory

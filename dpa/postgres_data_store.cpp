@@ -267,6 +267,28 @@ class PostgresDataStore final : public DataStore {
 
   void tidy(const DatasetSpec&, const nlohmann::json&) override {}
 
+  std::optional<Timestamp> created_time(const DatasetSpec& d, const FieldValue& raw) override {
+    const std::string* text = std::get_if<std::string>(&raw);
+    switch (created_class(d)) {
+      case ColumnClass::kTimestampTz: {
+        // The session's time zone is UTC: "2026-05-01 09:30:00[.123]+00".
+        if (!text || text->size() < 3 || text->compare(text->size() - 3, 3, "+00") != 0) return std::nullopt;
+        return parse_created(FieldValue{text->substr(0, text->size() - 3)}, CreatedFormat::kSqlite);
+      }
+      case ColumnClass::kTimestamp:
+        if (!text) return std::nullopt;
+        return parse_created(raw, CreatedFormat::kSqlite);
+      case ColumnClass::kDate:
+        if (!text) return std::nullopt;
+        return parse_created(FieldValue{*text + " 00:00:00"}, CreatedFormat::kSqlite);
+      case ColumnClass::kInteger:
+        if (text) return std::nullopt;
+        return parse_created(raw, d.created_format);
+      default:
+        return parse_created(raw, d.created_format);
+    }
+  }
+
   bool try_lock_dataset(const DatasetSpec& d, std::string* holder) override {
     return guard(d, [&] {
       const std::string name = "dpa-sweep:" + spec_.schema + "." + d.table;

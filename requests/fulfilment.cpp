@@ -12,7 +12,6 @@
 #include "anonymize/detector.h"
 #include "anonymize/operators.h"
 #include "dpa/error.h"
-#include "dpa/sqlite_data_store.h"
 #include "dpa/tenants.h"
 #include "dpa/workspace.h"
 #include "exports/export_register.h"
@@ -172,7 +171,7 @@ struct Searcher {
       seen.insert(kh);
       r.key_hash = kh;
       r.record.created_raw = created_col >= 0 ? field_of(row[created_col]) : FieldValue{};
-      r.record.created = parse_created(r.record.created_raw, d.created_format);
+      r.record.created = store.created_time(d, r.record.created_raw);
       for (int c : subject_cols) {
         if (c >= 0 && text_of(row[c])) r.record.subjects.emplace_back(*text_of(row[c]));
         else if (c >= 0 && std::holds_alternative<std::int64_t>(row[c])) r.record.subjects.emplace_back(field_text(field_of(row[c])));

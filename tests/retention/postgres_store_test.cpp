@@ -82,6 +82,8 @@ TEST_CASE("postgres store: scan order, resume, stats, erase re-check, locate", "
     auto all = store->scan(d, "t1", CreatedRange::all(), nullptr, 100);
     CHECK(keys_of(all) == std::vector<long long>{n1, n2, b, c, a});
     CHECK(all[2].created.has_value());
+    // The raw value, as exports and requests read it, parses to the same instant.
+    CHECK(store->created_time(d, all[2].created_raw) == all[2].created);
     CHECK_FALSE(all[0].created.has_value());
     CHECK(all[3].subjects.at(0) == std::optional<std::string>("+77010000001"));
     CHECK(all[3].bytes > 0);
