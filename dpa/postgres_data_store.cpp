@@ -698,10 +698,15 @@ class PostgresDataStore final : public DataStore {
   // key, created (raw), created (epoch seconds, native columns), subjects, bytes.
   std::string select_list(const DatasetSpec& d) {
     const std::string c = pg::quote_identifier(d.created);
-    std::string s = fmt::format("{}::text, {}::text, {}", pg::quote_identifier(d.key), c,
+    // Named apart from the table's columns: ORDER BY "id" would otherwise
+    // sort by the text of the output column "id", not by the key itself.
+    std::string s = fmt::format("{}::text AS dpa_key, {}::text AS dpa_created, {} AS dpa_epoch",
+                                pg::quote_identifier(d.key), c,
                                 native(d) ? fmt::format("floor(extract(epoch FROM {}))::bigint", c) : "NULL");
-    for (const auto& subj : d.subject) s += ", " + pg::quote_identifier(subj.column) + "::text";
-    s += ", pg_column_size(t.*)";
+    for (std::size_t i = 0; i < d.subject.size(); ++i) {
+      s += fmt::format(", {}::text AS dpa_subject_{}", pg::quote_identifier(d.subject[i].column), i);
+    }
+    s += ", pg_column_size(t.*) AS dpa_bytes";
     return s;
   }
 
