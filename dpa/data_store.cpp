@@ -7,6 +7,7 @@
 
 #include "dpa/error.h"
 #include "dpa/files_data_store.h"
+#include "dpa/postgres_data_store.h"
 #include "dpa/sqlite_data_store.h"
 
 namespace dpa {
@@ -83,15 +84,17 @@ bool DataStore::update_row(const DatasetSpec& d, const std::string&, const Field
   throw InputError(fmt::format("dataset {} is not a table: its records cannot be updated in place", d.name));
 }
 
+std::optional<Timestamp> DataStore::created_time(const DatasetSpec& d, const FieldValue& raw) {
+  return parse_created(raw, d.created_format);
+}
+
+bool DataStore::try_lock_dataset(const DatasetSpec&, std::string*) { return true; }
+
 std::unique_ptr<DataStore> open_data_store(const StoreSpec& s, bool writable) {
   switch (s.kind) {
     case StoreKind::kSqlite: return open_sqlite_data_store(s, writable);
     case StoreKind::kFiles: return open_files_data_store(s);
-    case StoreKind::kPostgres:
-      throw InputError(fmt::format(
-          "store {}: this build of dpa has no PostgreSQL driver yet; the data map may declare it, but "
-          "nothing can act on it",
-          s.name));
+    case StoreKind::kPostgres: return open_postgres_data_store(s, writable);
   }
   throw InputError(fmt::format("store {}: unknown kind", s.name));
 }

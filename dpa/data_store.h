@@ -178,6 +178,19 @@ class DataStore {
   virtual bool update_row(const DatasetSpec& d, const std::string& tenant, const FieldValue& key,
                           const std::vector<std::pair<std::string, FieldValue>>& set);
 
+  // A creation time as read_rows() returns it, parsed as the store compares
+  // it (the declared created_format; a PostgreSQL timestamp column's own
+  // text). nullopt if it does not parse.
+  virtual std::optional<Timestamp> created_time(const DatasetSpec& d, const FieldValue& raw);
+
+  // Sweeps on several hosts (or from several workspaces) coordinating on the
+  // same table: takes, for as long as this store object lives, the store's
+  // own lock on the dataset where it has one (PostgreSQL: a session advisory
+  // lock on the table). Returns false, with one line on the holder in
+  // *holder, when another process holds it. Stores without such locks
+  // (SQLite, files: the state's lock is enough) return true.
+  virtual bool try_lock_dataset(const DatasetSpec& d, std::string* holder);
+
   // Checks the dataset against the store: the table and columns exist, the
   // layout parses, creation times are in the declared format; warns where
   // an index is missing.
@@ -186,7 +199,7 @@ class DataStore {
 
 // Opens the store. `writable` is needed only to erase. Throws InputError if
 // the store cannot be opened (a missing SQLite file, a missing root folder)
-// and for postgres, which this build cannot open yet.
+// and for a postgres server that cannot be reached.
 std::unique_ptr<DataStore> open_data_store(const StoreSpec& s, bool writable);
 
 // `dpa datamap check`: opens every store read-only and checks every dataset

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "dpa/error.h"
+#include "dpa/pg_connection.h"
 #include "dpa/file_layout.h"
 
 namespace dpa {
@@ -70,7 +71,7 @@ class Parser {
   }
 
   StoreSpec store(const toml::table& t, int line) const {
-    check_keys(t, {"name", "kind", "path", "root", "url"}, "store");
+    check_keys(t, {"name", "kind", "path", "root", "url", "schema"}, "store");
     StoreSpec s;
     s.line = line;
     s.name = string_field(t, "name", "store", line, true);
@@ -87,14 +88,35 @@ class Parser {
       s.path = resolve(string_field(t, "path", where, line, true));
       forbid("root");
       forbid("url");
+      forbid("schema");
     } else if (kind == "files") {
       s.kind = StoreKind::kFiles;
       s.root = resolve(string_field(t, "root", where, line, true));
       forbid("path");
       forbid("url");
+      forbid("schema");
     } else if (kind == "postgres") {
       s.kind = StoreKind::kPostgres;
       s.url = string_field(t, "url", where, line, true);
+      const int url_line = line_of(*t.get("url"));
+      if (s.url.rfind("postgresql:", 0) != 0 && s.url.rfind("postgres:", 0) != 0) {
+        fail(url_line, fmt::format("{}.url must be a libpq URL such as \"postgresql://host:5432/app\" or "
+                                   "\"postgresql:///app?host=/run/postgresql\"", where));
+      }
+      bool password = false;
+      try {
+        password = pg::url_has_password(s.url);
+      } catch (const InputError& e) {
+        fail(url_line, fmt::format("{}.url: {}", where, e.what()));
+      }
+      if (password) {
+        fail(url_line, fmt::format("{}.url names a password: remove it and put it in ~/.pgpass (mode 0600) or "
+                                   "$PGPASSWORD of the account that runs dpa", where));
+      }
+      if (t.get("schema")) {
+        s.schema = string_field(t, "schema", where, line, true);
+        identifier(s.schema, where + ".schema", line_of(*t.get("schema")));
+      }
       forbid("path");
       forbid("root");
     } else {

@@ -30,7 +30,8 @@ struct StoreSpec {
   StoreKind kind = StoreKind::kSqlite;
   std::filesystem::path path;  // sqlite: the database file
   std::filesystem::path root;  // files: the folder layouts are relative to
-  std::string url;             // postgres: the connection URL (no driver yet)
+  std::string url;             // postgres: the libpq connection URL (never with a password)
+  std::string schema = "public";  // postgres: the schema its datasets' tables are in
   int line = 0;                // where it is declared in dpa.toml
 };
 

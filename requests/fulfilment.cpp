@@ -12,7 +12,6 @@
 #include "anonymize/detector.h"
 #include "anonymize/operators.h"
 #include "dpa/error.h"
-#include "dpa/sqlite_data_store.h"
 #include "dpa/tenants.h"
 #include "dpa/workspace.h"
 #include "exports/export_register.h"
@@ -21,7 +20,6 @@
 #include "retention/erasure_ledger.h"
 #include "retention/hashing.h"
 #include "retention/holds.h"
-#include "retention/lock.h"
 #include "retention/schedule.h"
 
 namespace dpa::requests {
@@ -173,7 +171,7 @@ struct Searcher {
       seen.insert(kh);
       r.key_hash = kh;
       r.record.created_raw = created_col >= 0 ? field_of(row[created_col]) : FieldValue{};
-      r.record.created = parse_created(r.record.created_raw, d.created_format);
+      r.record.created = store.created_time(d, r.record.created_raw);
       for (int c : subject_cols) {
         if (c >= 0 && text_of(row[c])) r.record.subjects.emplace_back(*text_of(row[c]));
         else if (c >= 0 && std::holds_alternative<std::int64_t>(row[c])) r.record.subjects.emplace_back(field_text(field_of(row[c])));
@@ -290,11 +288,19 @@ class Fulfiller {
     if (t == "rectify" && o_.set.empty()) {
       throw InputError("a rectification needs --set COLUMN=VALUE: the corrected value of each column");
     }
-    std::optional<retention::RetentionLock> lock;
+    std::vector<std::unique_ptr<HeldLock>> locks;
     if (t == "erase") {
-      // A sweep erasing at the same time would race the ledger.
-      lock.emplace(retention::RetentionLock::acquire(retention::retention_lock_path(ws_.home()),
-                                                     "dpa request fulfil " + req_.id));
+      // A sweep erasing at the same time would race the ledger: the lock of
+      // every dataset, as a sweep takes them (retention/erasure_batch.h).
+      for (const auto& d : map_.datasets) {
+        std::string holder;
+        auto lock = ws_.store().try_lock("retention:" + d.name, "dpa request fulfil " + req_.id, &holder);
+        if (!lock) {
+          throw BusyError(fmt::format("another retention process holds dataset {} ({}); try again when it is done",
+                                      d.name, holder));
+        }
+        locks.push_back(std::move(lock));
+      }
     }
     FindResult found = find_request_records(ws_, map_, req_.id, o_.find);
     if (t == "rectify") check_set_columns(found);

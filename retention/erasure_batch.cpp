@@ -330,7 +330,8 @@ void BatchRunner::complete(const Completion& c) {
 
 RetentionRun::RetentionRun(Workspace& ws, const DataMap& map, Timestamp at, const std::string& what,
                            const std::string& actor, ProgressHook kill_point)
-    : ws_(ws), map_(map), what_(what), lock_(RetentionLock::acquire(retention_lock_path(ws.home()), "dpa retention " + what)) {
+    : ws_(ws), map_(map), what_(what) {
+  lock_datasets();
   RetentionRunRecord r;
   r.started_at = format_utc(now());
   r.at = format_utc(at);
@@ -340,12 +341,19 @@ RetentionRun::RetentionRun(Workspace& ws, const DataMap& map, Timestamp at, cons
   r.status = "running";
   std::size_t pending = 0;
   ws_.store().transaction([&] {
-    // We hold the lock: any run still "running" died.
-    int interrupted = ws_.store().mark_interrupted_retention_runs(r.started_at);
+    // Holding every dataset's lock, any run still "running" died; with some
+    // datasets locked elsewhere, another run is alive and is left alone.
+    int interrupted = skipped_.empty() ? ws_.store().mark_interrupted_retention_runs(r.started_at) : 0;
     pending = ws_.store().pending_retention_batches().size();
     id_ = ws_.store().insert_retention_run(r);
-    ws_.audit().append("retention." + what_ + ".start", fmt::format("run:{}", id_),
-                       {{"run", id_}, {"at", r.at}, {"interrupted_runs", interrupted}, {"interrupted_batches", pending}});
+    nlohmann::json details{
+        {"run", id_}, {"at", r.at}, {"interrupted_runs", interrupted}, {"interrupted_batches", pending}};
+    if (!skipped_.empty()) {
+      nlohmann::json skipped = nlohmann::json::array();
+      for (const auto& sk : skipped_) skipped.push_back({{"dataset", sk.dataset}, {"holder", sk.holder}});
+      details["skipped"] = std::move(skipped);
+    }
+    ws_.audit().append("retention." + what_ + ".start", fmt::format("run:{}", id_), details);
   });
   runner_ = std::make_unique<BatchRunner>(ws_, at, id_, std::move(kill_point));
   runner_->kill_point("run-started");
@@ -372,8 +380,42 @@ DataStore& RetentionRun::store_for(const DatasetSpec& d) {
   return *stores_.emplace(d.store, std::move(s)).first->second;
 }
 
+void RetentionRun::lock_datasets() {
+  const std::string what = "dpa retention " + what_;
+  for (const auto& d : map_.datasets) {
+    std::string holder;
+    std::unique_ptr<HeldLock> lock = ws_.store().try_lock("retention:" + d.name, what, &holder);
+    if (!lock) {
+      skipped_.push_back({d.name, holder.empty() ? std::string("another retention process") : holder});
+      continue;
+    }
+    if (map_.store_of(d).kind == StoreKind::kPostgres) {
+      // The table's own server: another workspace may sweep the same table.
+      try {
+        holder.clear();
+        if (!store_for(d).try_lock_dataset(d, &holder)) {
+          skipped_.push_back({d.name, holder});
+          continue;  // the state lock is released here
+        }
+      } catch (const InputError&) {
+        // The store cannot be opened: the sweep says so for the dataset.
+      }
+    }
+    locks_.emplace(d.name, std::move(lock));
+  }
+  if (!map_.datasets.empty() && locks_.empty()) {
+    std::string who;
+    for (const auto& sk : skipped_) who += fmt::format("{}{}: {}", who.empty() ? "" : "; ", sk.dataset, sk.holder);
+    throw BusyError(fmt::format(
+        "another retention process holds the lock of every dataset ({}); nothing was done, try again later", who));
+  }
+}
+
 void RetentionRun::resume_intents() {
   for (const auto& b : ws_.store().pending_retention_batches()) {
+    // Only under the dataset's lock: a batch of a dataset another process
+    // holds may be that live process's own.
+    if (map_.find_dataset(b.dataset) && !locked(b.dataset)) continue;
     const DatasetSpec* d = map_.find_dataset(b.dataset);
     if (!d) {
       warn(fmt::format("batch {} of run {} (dataset {}) was interrupted and cannot be finished: the data map no "

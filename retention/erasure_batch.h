@@ -41,7 +41,6 @@
 #include "dpa/datamap.h"
 #include "dpa/state_store.h"
 #include "retention/hashing.h"
-#include "retention/lock.h"
 #include "retention/schedule.h"
 
 namespace dpa {
@@ -127,17 +126,36 @@ class BatchRunner {
   double last_erase_seconds_ = 0;
 };
 
-// One destructive retention process: holds the retention lock, records the
-// run, finishes what dead runs left, and opens the customer stores.
+// A dataset a run left alone because another process holds its lock.
+struct SkippedDataset {
+  std::string dataset;
+  std::string holder;  // one line: what, pid, host, since (never a record's content)
+};
+
+// One destructive retention process: takes the lock of each dataset, records
+// the run, finishes what dead runs left, and opens the customer stores.
+//
+// Locks are per dataset, through the state (StateStore::try_lock,
+// "retention:<dataset>"): sweeps on several hosts sharing a state each take
+// the datasets no one else is sweeping. A dataset in a postgres store is
+// also locked on its own server (DataStore::try_lock_dataset), so that two
+// workspaces sweeping the same table coordinate. A dataset whose lock is
+// held elsewhere is skipped (skipped()), and the batches a dead run left of
+// a dataset are finished only while holding that dataset's lock: a live
+// sweeper on another host is never "recovered" under its feet.
 class RetentionRun {
  public:
-  // `what` is "sweep" or "reapply". Throws BusyError if another holds the lock.
+  // `what` is "sweep" or "reapply". Throws BusyError naming the holders if
+  // every dataset of the data map is locked by another process.
   RetentionRun(Workspace& ws, const DataMap& map, Timestamp at, const std::string& what, const std::string& actor,
                ProgressHook kill_point);
   ~RetentionRun();
 
   std::int64_t id() const { return id_; }
   BatchRunner& runner() { return *runner_; }
+  // Whether this run holds the lock of `dataset` (it may act on it).
+  bool locked(const std::string& dataset) const { return locks_.count(dataset) > 0; }
+  const std::vector<SkippedDataset>& skipped() const { return skipped_; }
   // The store of a dataset, opened for writing once per run.
   DataStore& store_for(const DatasetSpec& d);
 
@@ -150,12 +168,14 @@ class RetentionRun {
   void finish(const std::string& status, const nlohmann::json& totals);
 
  private:
+  void lock_datasets();
   void resume_intents();
 
   Workspace& ws_;
   const DataMap& map_;
   std::string what_;
-  RetentionLock lock_;
+  std::map<std::string, std::unique_ptr<HeldLock>> locks_;  // dataset -> its state lock
+  std::vector<SkippedDataset> skipped_;
   std::int64_t id_ = 0;
   std::unique_ptr<BatchRunner> runner_;
   std::map<std::string, std::unique_ptr<DataStore>> stores_;

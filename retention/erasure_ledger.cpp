@@ -43,6 +43,7 @@ ReapplyResult reapply_ledger(Workspace& ws, const DataMap& map, RetentionRun& ru
           "the erasure ledger has records of dataset {}, which the data map no longer declares: not checked", dataset));
       continue;
     }
+    if (!run.locked(dataset)) continue;  // another retention process's (RetentionRun::skipped)
     DataStore* store = nullptr;
     try {
       store = &run.store_for(*d);
@@ -90,9 +91,12 @@ ReapplyResult run_reapply(Workspace& ws, const DataMap& map, const ReapplyOption
   RetentionRun run(ws, map, options.at, "reapply", options.actor, options.kill_point);
   ReapplyResult r = reapply_ledger(ws, map, run, options);
   r.resumed_batches = run.resumed_batches();
+  r.skipped = run.skipped();
   for (const auto& w : run.warnings()) r.warnings.push_back(w);
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const auto& sk : r.skipped) skipped.push_back({{"dataset", sk.dataset}, {"holder", sk.holder}});
   run.finish("complete", {{"records", r.records}, {"bytes", r.bytes}, {"batches", r.batches}, {"held", r.held},
-                          {"groups", r.groups}, {"resumed_batches", r.resumed_batches}});
+                          {"groups", r.groups}, {"resumed_batches", r.resumed_batches}, {"skipped", skipped}});
   return r;
 }
 

@@ -25,6 +25,7 @@
 #include "dpa/datamap.h"
 #include "dpa/state_store.h"
 #include "dpa/time.h"
+#include "retention/erasure_batch.h"
 
 namespace dpa {
 class Workspace;
@@ -51,6 +52,7 @@ struct ReapplyResult {
   std::int64_t groups = 0;    // (dataset, tenant) pairs checked
   std::int64_t resumed_batches = 0;
   std::vector<std::string> warnings;
+  std::vector<SkippedDataset> skipped;  // locked by another retention process
 };
 
 // Within a run that holds the retention lock (a sweep's).

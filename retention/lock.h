@@ -1,5 +1,8 @@
-// The retention lock: one destructive retention process (sweep --apply,
-// reapply) per workspace at a time.
+// The workspace-wide retention lock of earlier versions: one destructive
+// retention process per workspace. Sweeps, reapply and request erasures now
+// take one lock per dataset through StateStore::try_lock (see RetentionRun in
+// erasure_batch.h), which works across hosts; this flock stays for callers
+// that want the whole workspace.
 //
 // An flock(2) on <home>/retention.lock: the kernel drops it when the holder
 // dies, even by SIGKILL, so a killed sweep never leaves a stale lock behind.

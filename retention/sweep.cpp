@@ -67,6 +67,7 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
   result.run_id = run.id();
   result.resumed_batches = run.resumed_batches();
   result.resumed_records = run.resumed_records();
+  result.skipped = run.skipped();
   BatchRunner& runner = run.runner();
   Scheduler scheduler(ws);
   std::map<std::string, TenantRecord> tenants;
@@ -75,6 +76,7 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
   BatchSizer sizer(options.batch);
   for (const auto& d : map.datasets) {
     if (!result.complete) break;
+    if (!run.locked(d.name)) continue;  // another sweeper's: in result.skipped
     SweepDatasetTotals totals;
     totals.dataset = d.name;
     DataStore* store = nullptr;
@@ -175,7 +177,9 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
     for (auto& w : rr.warnings) run.warn(std::move(w));
 
     auto store_for = [&](const DatasetSpec& d) -> DataStore& { return run.store_for(d); };
-    for (const auto& [id, t] : tenants) {
+    // A tenant's key is destroyed only once all its data are gone: while
+    // another sweeper holds a dataset, that is its run's decision to make.
+    for (const auto& [id, t] : (result.skipped.empty() ? tenants : std::map<std::string, TenantRecord>{})) {
       if (options.tenant && id != *options.tenant) continue;
       if (!t.terminated_at || !t.delete_after) continue;
       ShredDecision decision = shred_decision(ws, map, scheduler, t, options.at, store_for);
@@ -201,6 +205,8 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
         "`dpa datamap check` shows which dataset",
         result.unparsable));
   }
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const auto& sk : result.skipped) skipped.push_back({{"dataset", sk.dataset}, {"holder", sk.holder}});
   nlohmann::json per_dataset = nlohmann::json::object();
   for (const auto& t : result.datasets) {
     per_dataset[t.dataset] = {{"records", t.records}, {"bytes", t.bytes}, {"batches", t.batches}};
@@ -215,6 +221,7 @@ SweepResult run_sweep(Workspace& ws, const DataMap& map, const SweepOptions& opt
               {"reapplied", result.reapplied},
               {"remaining", result.remaining},
               {"keys_destroyed", result.keys_destroyed},
+              {"skipped", skipped},
               {"datasets", per_dataset}});
   return result;
 }

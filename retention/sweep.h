@@ -2,7 +2,9 @@
 // lock, and destroys the keys of terminated tenants whose data are gone.
 //
 // A run (see erasure_batch.h for the protocol of each batch):
-//  1. takes the retention lock (a second sweep exits with status 5);
+//  1. takes the lock of each dataset (RetentionRun); a dataset another
+//     sweeper holds is skipped and reported, the others are swept; if every
+//     dataset is held the run throws BusyError (status 5);
 //  2. records the run and finishes every batch a killed run left behind;
 //  3. for each dataset, walks the records due at `at` (schedule.h) down the
 //     store's index, a batch at a time; each batch is one transaction in the
@@ -78,6 +80,9 @@ struct SweepResult {
   std::vector<SweepDatasetTotals> datasets;
   std::vector<std::string> keys_destroyed;  // tenants
   std::vector<std::string> warnings;
+  // Datasets left alone because another sweeper holds their lock: not done,
+  // not counted; the next run sweeps them.
+  std::vector<SkippedDataset> skipped;
   std::size_t largest_batch = 0;      // records in the largest batch
   StepTimings timings;                // where the time went
 };

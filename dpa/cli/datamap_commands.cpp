@@ -88,7 +88,10 @@ int run_show(Invocation& inv) {
     nlohmann::json sj{{"name", s.name}, {"kind", to_string(s.kind)}};
     if (s.kind == StoreKind::kSqlite) sj["path"] = s.path.string();
     if (s.kind == StoreKind::kFiles) sj["root"] = s.root.string();
-    if (s.kind == StoreKind::kPostgres) sj["url"] = s.url;
+    if (s.kind == StoreKind::kPostgres) {
+      sj["url"] = s.url;
+      sj["schema"] = s.schema;
+    }
     j["stores"].push_back(sj);
   }
   for (const auto& d : map.datasets) {
@@ -116,7 +119,7 @@ int run_show(Invocation& inv) {
     inv.out << fmt::format("store   {:<16} {:<8} {}\n", s.name, to_string(s.kind),
                            s.kind == StoreKind::kSqlite  ? s.path.string()
                            : s.kind == StoreKind::kFiles ? s.root.string()
-                                                         : s.url);
+                                                         : s.url + " (schema " + s.schema + ")");
   }
   for (const auto& d : map.datasets) {
     inv.out << fmt::format("dataset {:<16} {:<28} {}\n", d.name, d.category,

@@ -77,6 +77,22 @@ int run_plan(Invocation& inv) {
   return 0;
 }
 
+nlohmann::json skipped_json(const std::vector<SkippedDataset>& skipped) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : skipped) out.push_back({{"dataset", s.dataset}, {"holder", s.holder}});
+  return out;
+}
+
+// One line per dataset left to another retention process, on stderr, in
+// text and JSON mode alike (cron mails it); the exit status stays 0.
+void print_skipped(Invocation& inv, const std::vector<SkippedDataset>& skipped) {
+  for (const auto& s : skipped) {
+    inv.err << fmt::format("dpa: dataset {} skipped: another retention process is on it ({}); the next run "
+                           "takes it\n",
+                           s.dataset, s.holder);
+  }
+}
+
 nlohmann::json sweep_json(const SweepResult& r) {
   nlohmann::json datasets = nlohmann::json::array();
   for (const auto& d : r.datasets) {
@@ -89,7 +105,8 @@ nlohmann::json sweep_json(const SweepResult& r) {
           {"resumed_records", r.resumed_records}, {"reapplied", r.reapplied},
           {"remaining", r.remaining},  {"datasets", datasets},
           {"keys_destroyed", r.keys_destroyed}, {"warnings", r.warnings},
-          {"largest_batch", r.largest_batch},   {"timings", r.timings.json()}};
+          {"largest_batch", r.largest_batch},   {"timings", r.timings.json()},
+          {"skipped", skipped_json(r.skipped)}};
 }
 
 int run_sweep_command(Invocation& inv) {
@@ -120,6 +137,7 @@ int run_sweep_command(Invocation& inv) {
   o.actor = inv.actor();
   o.kill_point = kill_point_from_env();
   SweepResult r = run_sweep(ws, map, o);
+  print_skipped(inv, r.skipped);
   if (inv.json()) {
     inv.print_json(sweep_json(r));
     return 0;
@@ -227,9 +245,11 @@ int run_reapply_command(Invocation& inv) {
   o.actor = inv.actor();
   o.kill_point = kill_point_from_env();
   ReapplyResult r = run_reapply(ws, map, o);
+  print_skipped(inv, r.skipped);
   if (inv.json()) {
     inv.print_json({{"records", r.records}, {"bytes", r.bytes}, {"batches", r.batches}, {"held", r.held},
-                    {"groups", r.groups}, {"resumed_batches", r.resumed_batches}, {"warnings", r.warnings}});
+                    {"groups", r.groups}, {"resumed_batches", r.resumed_batches}, {"warnings", r.warnings},
+                    {"skipped", skipped_json(r.skipped)}});
     return 0;
   }
   if (r.records > 0) {

@@ -253,20 +253,58 @@ TEST_CASE("retention plan says what is due and what is kept, and why", "[e2e][re
   CHECK(count(lines(later, "recordings", "live"), "delete") == 4);
 }
 
-TEST_CASE("a second sweep exits 5 while the first holds the lock", "[e2e][retention]") {
+namespace {
+// Holds the state's lock "retention:<dataset>" (StateStore::try_lock on
+// SQLite: an flock on <home>/locks/<name>.lock) as another sweeper would.
+int hold_dataset_lock(const fs::path& home, const std::string& dataset, const std::string& who) {
+  fs::create_directories(home / "locks");
+  int fd = ::open((home / "locks" / ("retention%3A" + dataset + ".lock")).c_str(), O_RDWR | O_CREAT, 0600);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  REQUIRE(::ftruncate(fd, 0) == 0);
+  REQUIRE(::write(fd, who.data(), who.size()) == static_cast<ssize_t>(who.size()));
+  return fd;
+}
+}  // namespace
+
+TEST_CASE("a second sweep exits 5 while the first holds every dataset's lock", "[e2e][retention]") {
   TempDir dir;
   const fs::path home = dir / "ws";
   fx::build(home);
-  int fd = ::open((home / "retention.lock").c_str(), O_RDWR | O_CREAT, 0600);
-  REQUIRE(fd >= 0);
-  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
-  REQUIRE(::write(fd, "dpa retention sweep by pid 4242 on host-a since 2026-11-21T03:00:00Z\n", 69) == 69);
+  const std::string who = "dpa retention sweep by pid 4242 on host-a since 2026-11-21T03:00:00Z\n";
+  int calls = hold_dataset_lock(home, "calls", who);
+  int recordings = hold_dataset_lock(home, "recordings", who);
   auto r = dpa_at(home, {"retention", "sweep", "--apply"});
   CHECK(r.status == 5);
   CHECK_THAT(r.err, Catch::Contains("another retention process holds"));
   CHECK_THAT(r.err, Catch::Contains("pid 4242 on host-a"));
-  ::close(fd);
+  ::close(calls);
+  ::close(recordings);
   CHECK(dpa_at(home, {"retention", "sweep", "--apply"}).status == 0);
+}
+
+TEST_CASE("a sweep skips the dataset another sweeper holds and sweeps the others", "[e2e][retention]") {
+  TempDir dir;
+  const fs::path home = dir / "ws";
+  fx::Expected e = fx::build(home);
+  const auto rows_before = fx::rows_left(home);
+  int calls = hold_dataset_lock(home, "calls", "dpa retention sweep by pid 4242 on host-b since 2026-11-21T03:00:00Z\n");
+  auto r = dpa_at(home, {"retention", "sweep", "--apply", "--json"});
+  CHECK(r.status == 0);
+  CHECK_THAT(r.err, Catch::Contains("dataset calls skipped"));
+  CHECK_THAT(r.err, Catch::Contains("pid 4242 on host-b"));
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["skipped"].size() == 1);
+  CHECK(j["skipped"][0]["dataset"] == "calls");
+  for (const auto& d : j["datasets"]) CHECK(d["dataset"] != "calls");  // not reported as done
+  CHECK(fx::rows_left(home) == rows_before);                           // calls untouched
+  CHECK(fx::files_left(home) == e.kept_files);                          // recordings swept
+  CHECK(j["keys_destroyed"].empty());  // a tenant's key waits for every dataset
+  ::close(calls);
+  auto again = nlohmann::json::parse(dpa_at(home, {"retention", "sweep", "--apply", "--json"}).out);
+  CHECK(again["skipped"].empty());
+  CHECK(fx::rows_left(home) == e.kept_rows);
+  CHECK(dpa_at(home, {"audit", "verify"}).status == 0);
 }
 
 TEST_CASE("sweep --apply deletes what is due; held data survive until released", "[e2e][retention]") {
