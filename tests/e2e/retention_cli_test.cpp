@@ -1,13 +1,12 @@
 // End-to-end: tenant terminate, datamap check, retention plan/sweep/hold/reapply.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
+#include "dpa/workspace.h"
 #include "e2e/retention_fixture.h"
 #include "support/test_support.h"
 
@@ -254,32 +253,38 @@ TEST_CASE("retention plan says what is due and what is kept, and why", "[e2e][re
 }
 
 namespace {
-// Holds the state's lock "retention:<dataset>" (StateStore::try_lock on
-// SQLite: an flock on <home>/locks/<name>.lock) as another sweeper would.
-int hold_dataset_lock(const fs::path& home, const std::string& dataset, const std::string& who) {
-  fs::create_directories(home / "locks");
-  int fd = ::open((home / "locks" / ("retention%3A" + dataset + ".lock")).c_str(), O_RDWR | O_CREAT, 0600);
-  REQUIRE(fd >= 0);
-  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
-  REQUIRE(::ftruncate(fd, 0) == 0);
-  REQUIRE(::write(fd, who.data(), who.size()) == static_cast<ssize_t>(who.size()));
-  return fd;
-}
+// Holds the state's lock "retention:<dataset>" as another sweeper would,
+// through the workspace's own state (an flock on SQLite, an advisory lock on
+// PostgreSQL), for as long as the object lives.
+struct OtherSweeper {
+  dpa::Workspace ws;
+  std::vector<std::unique_ptr<dpa::HeldLock>> locks;
+  explicit OtherSweeper(const fs::path& home) : ws(dpa::Workspace::open(home, "other-sweeper")) {}
+  void hold(const std::string& dataset) {
+    std::string holder;
+    auto lock = ws.store().try_lock("retention:" + dataset, "dpa retention sweep", &holder);
+    REQUIRE(lock);
+    locks.push_back(std::move(lock));
+  }
+};
+// What the holder's line names: this test's process (PostgreSQL's shorter
+// line, which must fit application_name, drops the "by").
+std::string holder_pid() { return "pid " + std::to_string(::getpid()) + " on "; }
 }  // namespace
 
 TEST_CASE("a second sweep exits 5 while the first holds every dataset's lock", "[e2e][retention]") {
   TempDir dir;
   const fs::path home = dir / "ws";
   fx::build(home);
-  const std::string who = "dpa retention sweep by pid 4242 on host-a since 2026-11-21T03:00:00Z\n";
-  int calls = hold_dataset_lock(home, "calls", who);
-  int recordings = hold_dataset_lock(home, "recordings", who);
-  auto r = dpa_at(home, {"retention", "sweep", "--apply"});
-  CHECK(r.status == 5);
-  CHECK_THAT(r.err, Catch::Contains("another retention process holds"));
-  CHECK_THAT(r.err, Catch::Contains("pid 4242 on host-a"));
-  ::close(calls);
-  ::close(recordings);
+  {
+    OtherSweeper other(home);
+    other.hold("calls");
+    other.hold("recordings");
+    auto r = dpa_at(home, {"retention", "sweep", "--apply"});
+    CHECK(r.status == 5);
+    CHECK_THAT(r.err, Catch::Contains("another retention process holds"));
+    CHECK_THAT(r.err, Catch::Contains(holder_pid()));
+  }
   CHECK(dpa_at(home, {"retention", "sweep", "--apply"}).status == 0);
 }
 
@@ -288,19 +293,21 @@ TEST_CASE("a sweep skips the dataset another sweeper holds and sweeps the others
   const fs::path home = dir / "ws";
   fx::Expected e = fx::build(home);
   const auto rows_before = fx::rows_left(home);
-  int calls = hold_dataset_lock(home, "calls", "dpa retention sweep by pid 4242 on host-b since 2026-11-21T03:00:00Z\n");
-  auto r = dpa_at(home, {"retention", "sweep", "--apply", "--json"});
-  CHECK(r.status == 0);
-  CHECK_THAT(r.err, Catch::Contains("dataset calls skipped"));
-  CHECK_THAT(r.err, Catch::Contains("pid 4242 on host-b"));
-  auto j = nlohmann::json::parse(r.out);
-  REQUIRE(j["skipped"].size() == 1);
-  CHECK(j["skipped"][0]["dataset"] == "calls");
-  for (const auto& d : j["datasets"]) CHECK(d["dataset"] != "calls");  // not reported as done
-  CHECK(fx::rows_left(home) == rows_before);                           // calls untouched
-  CHECK(fx::files_left(home) == e.kept_files);                          // recordings swept
-  CHECK(j["keys_destroyed"].empty());  // a tenant's key waits for every dataset
-  ::close(calls);
+  {
+    OtherSweeper other(home);
+    other.hold("calls");
+    auto r = dpa_at(home, {"retention", "sweep", "--apply", "--json"});
+    CHECK(r.status == 0);
+    CHECK_THAT(r.err, Catch::Contains("dataset calls skipped"));
+    CHECK_THAT(r.err, Catch::Contains(holder_pid()));
+    auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["skipped"].size() == 1);
+    CHECK(j["skipped"][0]["dataset"] == "calls");
+    for (const auto& d : j["datasets"]) CHECK(d["dataset"] != "calls");  // not reported as done
+    CHECK(fx::rows_left(home) == rows_before);                           // calls untouched
+    CHECK(fx::files_left(home) == e.kept_files);                          // recordings swept
+    CHECK(j["keys_destroyed"].empty());  // a tenant's key waits for every dataset
+  }
   auto again = nlohmann::json::parse(dpa_at(home, {"retention", "sweep", "--apply", "--json"}).out);
   CHECK(again["skipped"].empty());
   CHECK(fx::rows_left(home) == e.kept_rows);
