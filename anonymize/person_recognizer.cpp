@@ -550,6 +550,9 @@ void match_cues_before(const Dictionary& dict, std::string_view text, std::span<
     if (!ok || before[len - 1].crossed_stop) continue;
     if (before[0].crossed_colon && (c.kind == CueKind::kBefore || c.kind == CueKind::kBeforeCap)) continue;
     if (c.kind == CueKind::kNotBefore) {
+      // "Служба доставки Сапар Такси, Артём на связи": after a comma the
+      // company's name is over; the word must come right before the name.
+      if (before[0].index + 1 != s) continue;
       (c.weight >= 1 ? m.negative_hard : m.negative_soft) = true;
     } else if (c.kind != CueKind::kAfterIntro && (!m.before || c.weight > m.before->weight)) {
       m.before = &c;
@@ -1123,6 +1126,44 @@ class PersonRecognizer final : public Recognizer {
     return 0;
   }
 
+  // What marks name words as a company's or a brand's rather than a
+  // person's, beyond the cue words (cues.txt): quotes around them (ТОО
+  // «Береке Трейд», "Алтын Софт") — Russian and Kazakh quote the names of
+  // organisations, not of people — and a capitalized Latin word glued to a
+  // Cyrillic name ("Жулдыз Express", "Kaspi Айгерим"): a brand beside it
+  // (not a greeting, a title or a Latin-spelled name: "Hi Айгерим").
+  bool names_an_organisation(const ScanContext& ctx, const NameReading& r) const {
+    const auto tokens = ctx.tokens;
+    auto is_open_quote = [&](const Token& t) {
+      return punct_is(t, ctx.text, "\xC2\xAB") || punct_is(t, ctx.text, "\"") || punct_is(t, ctx.text, "\xE2\x80\x9C") ||
+             punct_is(t, ctx.text, "\xE2\x80\x9E");  // « " “ „
+    };
+    auto is_close_quote = [&](const Token& t) {
+      return punct_is(t, ctx.text, "\xC2\xBB") || punct_is(t, ctx.text, "\"") || punct_is(t, ctx.text, "\xE2\x80\x9D") ||
+             punct_is(t, ctx.text, "\xE2\x80\x9C");  // » " ” “
+    };
+    const std::uint32_t n = static_cast<std::uint32_t>(tokens.size());
+    const std::uint32_t after = r.last + (r.possessive ? 3 : 1);
+    if (r.first > 0 && is_open_quote(tokens[r.first - 1]) && adjacent(tokens[r.first - 1], tokens[r.first])) {
+      // The closing quote right after the name or after one more word of it.
+      for (std::uint32_t k = after; k < n && k <= after + 1; ++k) {
+        if (is_close_quote(tokens[k])) return true;
+        if (tokens[k].kind != TokenKind::kWord) break;
+      }
+    }
+    bool cyrillic = (tokens[r.first].flags & kCyrillic) != 0;
+    auto latin_brand = [&](std::uint32_t k) {
+      const Token& t = tokens[k];
+      return t.kind == TokenKind::kWord && (t.flags & (kLatin | kCyrillic)) == kLatin &&
+             (t.flags & (kCapitalized | kAllCaps)) && t.letters >= 2 && !dict_.is_stop_word(t.fold_hash) &&
+             dict_.cues_with_word(t.fold_hash).empty() && dict_.lookup(t.fold_hash).empty();
+    };
+    if (cyrillic && after < n && latin_brand(after) && tokens[after].begin == tokens[after - 1].end + 1) return true;
+    if (cyrillic && r.first > 0 && latin_brand(r.first - 1) && tokens[r.first - 1].end + 1 == tokens[r.first].begin)
+      return true;
+    return false;
+  }
+
   static bool ends_sentence(const Token& t, std::string_view text, bool allow_dot) {
     if (t.kind == TokenKind::kNewline) return true;
     if (allow_dot && punct_is(t, text, ".")) return false;
@@ -1230,7 +1271,7 @@ class PersonRecognizer final : public Recognizer {
         if (guessed > 0) f.recognizer = "person.cue";
       }
     }
-    if (cues.negative_hard) conf = std::min(conf, 0.2);
+    if (cues.negative_hard || names_an_organisation(ctx, r)) conf = std::min(conf, 0.2);
     if (cues.negative_soft && !cues.before && ambiguous == parts) conf = std::min(conf, 0.2);
     f.confidence = static_cast<float>(std::clamp(conf, 0.0, 0.99));
     out.push_back(std::move(f));
