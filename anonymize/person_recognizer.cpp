@@ -198,37 +198,24 @@ bool capitalized(const Token& t) { return (t.flags & (kCapitalized | kAllCaps)) 
 // Whether the text around tokens [first, last] uses capital letters at all:
 // in all-lowercase speech-recognition output a lowercase name says nothing.
 //
-// Counted with a prefix sum over the scan's tokens, built on first use in
-// each find() (lower-case transcripts ask for every name).
-struct CaseIndex {
-  const Token* tokens = nullptr;
-  std::size_t size = 0;
-  bool built = false;
-  std::vector<std::uint32_t> prefix;  // capitalized words before token k
-};
-thread_local CaseIndex case_index;
-
-void reset_case_index() { case_index.built = false; }
+// Counted directly in the window: a few thousand calls per megabyte look at
+// about eighty tokens each, all near the name and in cache, which is
+// cheaper than a prefix sum over every token of the chunk.
 
 bool text_is_cased(std::span<const Token> tokens, std::uint32_t first, std::uint32_t last) {
-  CaseIndex& ci = case_index;
-  if (!ci.built || ci.tokens != tokens.data() || ci.size != tokens.size()) {
-    ci.prefix.resize(tokens.size() + 1);
-    std::uint32_t count = 0;
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-      ci.prefix[k] = count;
-      count += tokens[k].kind == TokenKind::kWord && (tokens[k].flags & (kCapitalized | kAllCaps)) ? 1u : 0u;
-    }
-    ci.prefix[tokens.size()] = count;
-    ci.tokens = tokens.data();
-    ci.size = tokens.size();
-    ci.built = true;
-  }
   constexpr std::uint32_t kWindow = 40;
   std::uint32_t lo = first > kWindow ? first - kWindow : 0;
   auto hi = static_cast<std::uint32_t>(std::min<std::size_t>(tokens.size(), std::size_t{last} + 1 + kWindow));
-  std::uint32_t around = ci.prefix[hi] - ci.prefix[lo] - (ci.prefix[last + 1] - ci.prefix[first]);
-  return around > 0;
+  auto cased = [&](std::uint32_t k) {
+    return tokens[k].kind == TokenKind::kWord && (tokens[k].flags & (kCapitalized | kAllCaps));
+  };
+  for (std::uint32_t k = lo; k < first; ++k) {
+    if (cased(k)) return true;
+  }
+  for (std::uint32_t k = last + 1; k < hi; ++k) {
+    if (cased(k)) return true;
+  }
+  return false;
 }
 
 // --- reading a run of name words ---------------------------------------------
@@ -906,9 +893,10 @@ class PersonRecognizer final : public Recognizer {
     const auto tokens = ctx.tokens;
     const auto n = static_cast<std::uint32_t>(tokens.size());
     std::uint32_t floor = 0;  // tokens before it belong to a finding already
-    reset_case_index();
     thread_local NameReading reading;
+    constexpr std::uint32_t kAhead = 8;
     for (std::uint32_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) dict_.prefetch(tokens[i + kAhead].fold_hash);
       const Token& t = tokens[i];
       if (t.kind != TokenKind::kWord || i < floor) continue;
       auto analyses = dict_.lookup(t.fold_hash);
