@@ -25,6 +25,30 @@ constexpr std::size_t kMaxGroups = 12;
 constexpr std::size_t kCueWindow = 24;
 constexpr std::size_t kMaxDigits = 19;
 
+// A word built on a passport stem ("загранпаспорт", "загранпаспорта",
+// "техпаспорте", "Passports", "төлқұжатыңызды"): the lexicon lists the
+// common forms, compounds and rarer endings are many. The stems are
+// matched in the raw text in the cases a writer uses.
+bool has_passport_stem(std::string_view word) {
+  static constexpr std::string_view kStems[] = {
+      "\xD0\xBF\xD0\xB0\xD1\x81\xD0\xBF\xD0\xBE\xD1\x80\xD1\x82",  // паспорт
+      "\xD0\x9F\xD0\x90\xD0\xA1\xD0\x9F\xD0\x9E\xD0\xA0\xD0\xA2",  // ПАСПОРТ
+      "\xD1\x82\xD3\xA9\xD0\xBB\xD2\x9B\xD2\xB1\xD0\xB6\xD0\xB0\xD1\x82",  // төлқұжат
+      "assport", "ASSPORT"};
+  for (auto stem : kStems) {
+    if (word.find(stem) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+std::size_t find_passport_stem_before(const PatternScan& s, std::size_t i, std::size_t back = kCueWindow) {
+  for (std::size_t k = i, steps = 0; k > 0 && steps < back; ++steps) {
+    --k;
+    if (s.is_word(k) && s.tok[k].letters >= 7 && has_passport_stem(s.view(k))) return k;
+  }
+  return s.n;
+}
+
 // Every number token builds a Sequence: no member initializers, so the
 // groups not used cost nothing.
 struct Group {
@@ -287,10 +311,18 @@ class SequenceMatcher {
   bool try_passport_series(std::size_t a, std::size_t b, std::string_view d) {
     std::size_t count = b - a + 1;
     if (!(count == 1 || (count == 2 && q_.g[a].digits == 4))) return false;
-    std::size_t cue = s_.find_role_before(q_.g[a].begin_tok, 6, kRolePassportCue);
-    if (cue >= s_.n) return false;
-    s_.emit(begin_byte(a), end_byte(b), EntityType::kPassport, 0.85f, std::string(d), "passport", "",
-            s_.lex.word(s_.entry(cue)));
+    // Ten digits in one group may be a phone: the cue must be close. Four
+    // and six are a passport's grouping, no phone's: the cue may be in the
+    // question a few lines up ("Паспорт для полиса? <time> - Клиент: 4517
+    // 339105").
+    const std::size_t window = count == 2 ? kCueWindow : 6;
+    const std::size_t first = q_.g[a].begin_tok;
+    std::size_t cue = s_.find_role_before(first, window, kRolePassportCue);
+    std::string_view context;
+    if (cue < s_.n) context = s_.lex.word(s_.entry(cue));
+    else if (find_passport_stem_before(s_, first, window) < s_.n) context = "passport";
+    else return false;
+    s_.emit(begin_byte(a), end_byte(b), EntityType::kPassport, 0.85f, std::string(d), "passport", "", context);
     return true;
   }
 
@@ -364,6 +396,8 @@ std::size_t try_passport(PatternScan& s, std::size_t i) {
   std::string_view context;
   if (cue < s.n) {
     context = s.lex.word(s.entry(cue));
+  } else if (find_passport_stem_before(s, w) < s.n) {
+    context = "passport";  // static: a finding may outlive the text it came from
   } else if (w > 0 && s.view(w - 1) == "\xE2\x84\x96") {
     confidence = 0.6f;
     context = "\xE2\x84\x96";
@@ -382,9 +416,44 @@ bool upper_latin(const PatternScan& s, std::size_t i) {
          (s.tok[i].letters == 1 || (s.tok[i].flags & kAllCaps));
 }
 
+// Whether the Latin letters `w` of a lower-case "123 abc 02" stand out as
+// a plate's rather than a word's: the words around it are Cyrillic (a
+// Russian or Kazakh transcript has no Latin word there), or the letters
+// are three without a vowel (no English word but "hmm", "nth").
+// Units and currencies ("248 km 07 числа", "500 usd 10") are known to the
+// lexicon and never do.
+bool plate_letters_stand_out(const PatternScan& s, std::size_t i, std::size_t w, std::size_t r) {
+  if (s.roles(w) != 0) return false;
+  auto cyrillic_word = [&](std::size_t k) { return s.is_word(k) && (s.tok[k].flags & kCyrillic); };
+  for (std::size_t k = i, steps = 0; k > 0 && steps < 3; ++steps) {
+    --k;
+    if (s.kind(k) == TokenKind::kNewline) break;
+    if (s.is_word(k)) {
+      if (cyrillic_word(k)) return true;
+      break;
+    }
+  }
+  for (std::size_t k = r + 1, steps = 0; k < s.n && steps < 3; ++k, ++steps) {
+    if (s.kind(k) == TokenKind::kNewline) break;
+    if (s.is_word(k)) {
+      if (cyrillic_word(k)) return true;
+      break;
+    }
+  }
+  if (s.tok[w].letters != 3) return false;
+  for (char c : s.view(w)) {
+    switch (c | 0x20) {
+      case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return false;
+      default: break;
+    }
+  }
+  return true;
+}
+
 // KZ plates: "123 ABC 02", "123ABC02" (region 01-20); old "A 123 BCD".
 // Russian: "А123ВС77". Upper case or glued, a plate reads as one; in lower
-// case ("123 abc 02", as recognizers print it) only after a vehicle cue.
+// case ("123 abc 02", as recognizers print it) after a vehicle cue, or when
+// its letters stand out from the words around (plate_letters_stand_out).
 std::size_t try_plate(PatternScan& s, std::size_t i) {
   if (s.tok[i].letters != 3) return i;
   std::size_t w = i + 1, r = i + 2;
@@ -398,11 +467,14 @@ std::size_t try_plate(PatternScan& s, std::size_t i) {
     long region = s.number_value(r);
     bool before_ok = i == 0 || s.tok[i - 1].end != s.tok[i].begin;
     std::size_t cue = s.find_role_before(i, kCueWindow, kRoleVehicleCue);
-    if ((glued || upper_latin(s, w) || cue < s.n) && region >= 1 && region <= 20 && before_ok) {
+    bool region_ok = region >= 1 && region <= 20;
+    if (region_ok && before_ok &&
+        (glued || upper_latin(s, w) || cue < s.n || plate_letters_stand_out(s, i, w, r))) {
       std::string plate(s.view(i));
       for (char c : s.view(w)) plate += static_cast<char>(c >= 'a' ? c - 32 : c);
       plate += s.view(r);
-      s.emit(s.tok[i].begin, s.tok[r].end, EntityType::kVehiclePlate, cue < s.n ? 0.85f : 0.75f, std::move(plate),
+      float confidence = cue < s.n ? 0.85f : glued || upper_latin(s, w) ? 0.75f : 0.6f;
+      s.emit(s.tok[i].begin, s.tok[r].end, EntityType::kVehiclePlate, confidence, std::move(plate),
              "plate.kz", "", cue < s.n ? s.lex.word(s.entry(cue)) : std::string_view());
       return r + 1;
     }

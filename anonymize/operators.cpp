@@ -1,6 +1,9 @@
 #include "anonymize/operators.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <functional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -123,31 +126,82 @@ std::string OperatorPlan::describe() const {
   return out;
 }
 
+std::uint64_t TagNumbering::key_hash(const Finding& f) {
+  return std::hash<std::string_view>{}(f.normalized) ^ (std::uint64_t{static_cast<std::uint8_t>(f.type)} * 0x9E3779B97F4A7C15ull);
+}
+
+std::uint32_t TagNumbering::number(const Finding& f, std::uint64_t hash) {
+  if (used_ * 2 >= slots_.size()) grow();
+  const auto type = static_cast<std::uint8_t>(f.type);
+  const std::string_view value = f.normalized;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.number() == 0) {
+      std::uint32_t n = ++next_[type];
+      if (n > kNumberMask || keys_.size() >= (std::uint64_t{1} << 36)) {
+        throw InputError("one document holds too many distinct entities to number its tags");
+      }
+      s.hash = hash;
+      s.packed = (static_cast<std::uint64_t>(keys_.size()) << 28) | n;
+      char head[5] = {static_cast<char>(type)};
+      auto size = static_cast<std::uint32_t>(value.size());
+      std::memcpy(head + 1, &size, 4);
+      keys_.append(head, 5);
+      keys_.append(value);
+      filled_.push_back(static_cast<std::uint32_t>(i));
+      ++used_;
+      return n;
+    }
+    if (s.hash == hash) {
+      const char* key = keys_.data() + s.key_at();
+      std::uint32_t size;
+      std::memcpy(&size, key + 1, 4);
+      if (static_cast<std::uint8_t>(key[0]) == type && std::string_view(key + 5, size) == value) return s.number();
+    }
+  }
+}
+
+void TagNumbering::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  const std::size_t mask = slots_.size() - 1;
+  filled_.clear();
+  for (const Slot& s : old) {
+    if (s.number() == 0) continue;
+    std::size_t i = static_cast<std::size_t>(s.hash) & mask;
+    while (slots_[i].number() != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+    filled_.push_back(static_cast<std::uint32_t>(i));
+  }
+}
+
+void TagNumbering::reset() {
+  // A JSON line is a document: keep the table's memory, clear only the
+  // slots it used.
+  for (std::uint32_t i : filled_) slots_[i] = Slot{};
+  filled_.clear();
+  used_ = 0;
+  keys_.clear();
+  next_.fill(0);
+}
+
+void TagNumbering::append_tag(const Finding& f, std::uint64_t hash, std::string& out) {
+  std::uint32_t n = number(f, hash);
+  char digits[16];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  (void)ec;
+  out.push_back('[');
+  out.append(entity_type_name(f.type));
+  out.push_back('_');
+  out.append(digits, end);
+  out.push_back(']');
+}
+
 std::string TagNumbering::tag(const Finding& f) {
   std::string out;
   append_tag(f, out);
   return out;
-}
-
-void TagNumbering::append_tag(const Finding& f, std::string& out) {
-  auto type_index = static_cast<std::size_t>(f.type);
-  key_.clear();
-  key_.push_back(static_cast<char>('A' + type_index));
-  key_.push_back('\0');
-  key_.append(f.normalized);
-  int number;
-  if (auto it = numbers_.find(key_); it != numbers_.end()) {
-    number = it->second;
-  } else {
-    number = ++next_[type_index];
-    numbers_.emplace(key_, number);
-  }
-  out.push_back('[');
-  out.append(entity_type_name(f.type));
-  out.push_back('_');
-  char digits[16];
-  out.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
-  out.push_back(']');
 }
 
 std::string mask(const Finding& f, std::string_view surface) {

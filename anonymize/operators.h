@@ -2,11 +2,13 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "anonymize/entity.h"
 
@@ -48,17 +50,46 @@ class OperatorPlan {
 };
 
 // Tag numbering within one document: one number per (type, normalized value).
+//
+// A document may be a whole multi-gigabyte text with a tag for every
+// finding, so the numbers live in one open-addressing table of hashes
+// whose keys sit in a single arena: no allocation per finding, and one
+// cache line per look-up in the common case.
 class TagNumbering {
  public:
   std::string tag(const Finding& f);
-  // Appends tag(f) to `out`, without a temporary string.
-  void append_tag(const Finding& f, std::string& out);
-  void reset() { numbers_.clear(); next_.fill(0); }
+  // Appends the tag to `out` (what tag() returns, without a temporary).
+  void append_tag(const Finding& f, std::string& out) { append_tag(f, key_hash(f), out); }
+  // The same with `hash` = key_hash(f), computed ahead for prefetch().
+  void append_tag(const Finding& f, std::uint64_t hash, std::string& out);
+  static std::uint64_t key_hash(const Finding& f);
+  // Starts loading the table slot of a key whose tag is wanted soon: a
+  // long document's table outgrows the caches, and a renderer that asks a
+  // few findings ahead hides the misses.
+  void prefetch(std::uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)]);
+  }
+  void reset();
 
  private:
-  std::unordered_map<std::string, int> numbers_;
-  std::string key_;  // reused: a value seen before costs no allocation
-  std::array<int, kEntityTypeCount> next_{};
+  // 16 bytes: the number (28 bits, 0 = empty) and where the key starts in
+  // keys_ (36 bits); a key there is its type, its length (4 bytes) and the
+  // normalized value.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint64_t packed = 0;
+    std::uint32_t number() const { return static_cast<std::uint32_t>(packed & kNumberMask); }
+    std::uint64_t key_at() const { return packed >> 28; }
+  };
+  static constexpr std::uint64_t kNumberMask = (std::uint64_t{1} << 28) - 1;
+  std::uint32_t number(const Finding& f, std::uint64_t hash);
+  void grow();
+
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> filled_;  // indexes of the used slots, for reset()
+  std::size_t used_ = 0;
+  std::string keys_;
+  std::array<std::uint32_t, kEntityTypeCount> next_{};
 };
 
 // The masked form of `surface`: digits and letters hidden except those that

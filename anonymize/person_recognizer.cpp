@@ -198,37 +198,24 @@ bool capitalized(const Token& t) { return (t.flags & (kCapitalized | kAllCaps)) 
 // Whether the text around tokens [first, last] uses capital letters at all:
 // in all-lowercase speech-recognition output a lowercase name says nothing.
 //
-// Counted with a prefix sum over the scan's tokens, built on first use in
-// each find() (lower-case transcripts ask for every name).
-struct CaseIndex {
-  const Token* tokens = nullptr;
-  std::size_t size = 0;
-  bool built = false;
-  std::vector<std::uint32_t> prefix;  // capitalized words before token k
-};
-thread_local CaseIndex case_index;
-
-void reset_case_index() { case_index.built = false; }
+// Counted directly in the window: a few thousand calls per megabyte look at
+// about eighty tokens each, all near the name and in cache, which is
+// cheaper than a prefix sum over every token of the chunk.
 
 bool text_is_cased(std::span<const Token> tokens, std::uint32_t first, std::uint32_t last) {
-  CaseIndex& ci = case_index;
-  if (!ci.built || ci.tokens != tokens.data() || ci.size != tokens.size()) {
-    ci.prefix.resize(tokens.size() + 1);
-    std::uint32_t count = 0;
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-      ci.prefix[k] = count;
-      count += tokens[k].kind == TokenKind::kWord && (tokens[k].flags & (kCapitalized | kAllCaps)) ? 1u : 0u;
-    }
-    ci.prefix[tokens.size()] = count;
-    ci.tokens = tokens.data();
-    ci.size = tokens.size();
-    ci.built = true;
-  }
   constexpr std::uint32_t kWindow = 40;
   std::uint32_t lo = first > kWindow ? first - kWindow : 0;
   auto hi = static_cast<std::uint32_t>(std::min<std::size_t>(tokens.size(), std::size_t{last} + 1 + kWindow));
-  std::uint32_t around = ci.prefix[hi] - ci.prefix[lo] - (ci.prefix[last + 1] - ci.prefix[first]);
-  return around > 0;
+  auto cased = [&](std::uint32_t k) {
+    return tokens[k].kind == TokenKind::kWord && (tokens[k].flags & (kCapitalized | kAllCaps));
+  };
+  for (std::uint32_t k = lo; k < first; ++k) {
+    if (cased(k)) return true;
+  }
+  for (std::uint32_t k = last + 1; k < hi; ++k) {
+    if (cased(k)) return true;
+  }
+  return false;
 }
 
 // --- reading a run of name words ---------------------------------------------
@@ -550,6 +537,9 @@ void match_cues_before(const Dictionary& dict, std::string_view text, std::span<
     if (!ok || before[len - 1].crossed_stop) continue;
     if (before[0].crossed_colon && (c.kind == CueKind::kBefore || c.kind == CueKind::kBeforeCap)) continue;
     if (c.kind == CueKind::kNotBefore) {
+      // "Служба доставки Сапар Такси, Артём на связи": after a comma the
+      // company's name is over; the word must come right before the name.
+      if (before[0].index + 1 != s) continue;
       (c.weight >= 1 ? m.negative_hard : m.negative_soft) = true;
     } else if (c.kind != CueKind::kAfterIntro && (!m.before || c.weight > m.before->weight)) {
       m.before = &c;
@@ -903,9 +893,10 @@ class PersonRecognizer final : public Recognizer {
     const auto tokens = ctx.tokens;
     const auto n = static_cast<std::uint32_t>(tokens.size());
     std::uint32_t floor = 0;  // tokens before it belong to a finding already
-    reset_case_index();
     thread_local NameReading reading;
+    constexpr std::uint32_t kAhead = 8;
     for (std::uint32_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) dict_.prefetch(tokens[i + kAhead].fold_hash);
       const Token& t = tokens[i];
       if (t.kind != TokenKind::kWord || i < floor) continue;
       auto analyses = dict_.lookup(t.fold_hash);
@@ -1123,6 +1114,44 @@ class PersonRecognizer final : public Recognizer {
     return 0;
   }
 
+  // What marks name words as a company's or a brand's rather than a
+  // person's, beyond the cue words (cues.txt): quotes around them (ТОО
+  // «Береке Трейд», "Алтын Софт") — Russian and Kazakh quote the names of
+  // organisations, not of people — and a capitalized Latin word glued to a
+  // Cyrillic name ("Жулдыз Express", "Kaspi Айгерим"): a brand beside it
+  // (not a greeting, a title or a Latin-spelled name: "Hi Айгерим").
+  bool names_an_organisation(const ScanContext& ctx, const NameReading& r) const {
+    const auto tokens = ctx.tokens;
+    auto is_open_quote = [&](const Token& t) {
+      return punct_is(t, ctx.text, "\xC2\xAB") || punct_is(t, ctx.text, "\"") || punct_is(t, ctx.text, "\xE2\x80\x9C") ||
+             punct_is(t, ctx.text, "\xE2\x80\x9E");  // « " “ „
+    };
+    auto is_close_quote = [&](const Token& t) {
+      return punct_is(t, ctx.text, "\xC2\xBB") || punct_is(t, ctx.text, "\"") || punct_is(t, ctx.text, "\xE2\x80\x9D") ||
+             punct_is(t, ctx.text, "\xE2\x80\x9C");  // » " ” “
+    };
+    const std::uint32_t n = static_cast<std::uint32_t>(tokens.size());
+    const std::uint32_t after = r.last + (r.possessive ? 3 : 1);
+    if (r.first > 0 && is_open_quote(tokens[r.first - 1]) && adjacent(tokens[r.first - 1], tokens[r.first])) {
+      // The closing quote right after the name or after one more word of it.
+      for (std::uint32_t k = after; k < n && k <= after + 1; ++k) {
+        if (is_close_quote(tokens[k])) return true;
+        if (tokens[k].kind != TokenKind::kWord) break;
+      }
+    }
+    bool cyrillic = (tokens[r.first].flags & kCyrillic) != 0;
+    auto latin_brand = [&](std::uint32_t k) {
+      const Token& t = tokens[k];
+      return t.kind == TokenKind::kWord && (t.flags & (kLatin | kCyrillic)) == kLatin &&
+             (t.flags & (kCapitalized | kAllCaps)) && t.letters >= 2 && !dict_.is_stop_word(t.fold_hash) &&
+             dict_.cues_with_word(t.fold_hash).empty() && dict_.lookup(t.fold_hash).empty();
+    };
+    if (cyrillic && after < n && latin_brand(after) && tokens[after].begin == tokens[after - 1].end + 1) return true;
+    if (cyrillic && r.first > 0 && latin_brand(r.first - 1) && tokens[r.first - 1].end + 1 == tokens[r.first].begin)
+      return true;
+    return false;
+  }
+
   static bool ends_sentence(const Token& t, std::string_view text, bool allow_dot) {
     if (t.kind == TokenKind::kNewline) return true;
     if (allow_dot && punct_is(t, text, ".")) return false;
@@ -1230,7 +1259,7 @@ class PersonRecognizer final : public Recognizer {
         if (guessed > 0) f.recognizer = "person.cue";
       }
     }
-    if (cues.negative_hard) conf = std::min(conf, 0.2);
+    if (cues.negative_hard || names_an_organisation(ctx, r)) conf = std::min(conf, 0.2);
     if (cues.negative_soft && !cues.before && ambiguous == parts) conf = std::min(conf, 0.2);
     f.confidence = static_cast<float>(std::clamp(conf, 0.0, 0.99));
     out.push_back(std::move(f));

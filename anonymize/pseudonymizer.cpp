@@ -30,12 +30,22 @@ class Renderer {
   // Replaces `findings` in `text`, appending to `out`; after collect() and
   // prepare() of them.
   void render(std::string_view text, const std::vector<Finding>& findings, std::string& out) {
-    std::size_t cursor = 0;
+    // Tag numbers: hash every key first and ask for each table slot a few
+    // findings ahead, so the look-ups do not wait on memory one by one.
+    hashes_.clear();
     for (const auto& f : findings) {
+      hashes_.push_back(plan_.for_type(f.type) == OperatorKind::kTag ? TagNumbering::key_hash(f) : 0);
+    }
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t k = 0; k < kAhead && k < findings.size(); ++k) tags_.prefetch(hashes_[k]);
+    std::size_t cursor = 0;
+    for (std::size_t k = 0; k < findings.size(); ++k) {
+      const Finding& f = findings[k];
+      if (k + kAhead < findings.size()) tags_.prefetch(hashes_[k + kAhead]);
       out.append(text.substr(cursor, f.begin - cursor));
       std::string_view surface = text.substr(f.begin, f.length());
       switch (plan_.for_type(f.type)) {
-        case OperatorKind::kTag: tags_.append_tag(f, out); break;
+        case OperatorKind::kTag: tags_.append_tag(f, hashes_[k], out); break;
         case OperatorKind::kToken: out += vault_->token(f, surface); break;
         case OperatorKind::kSurrogate: out += vault_->surrogate(f, surface); break;
         case OperatorKind::kMask: out += mask(f, surface); break;
@@ -55,6 +65,7 @@ class Renderer {
   PseudonymizeStats& stats_;
   TagNumbering tags_;
   std::vector<VaultItem> items_;
+  std::vector<std::uint64_t> hashes_;  // per finding: its tag key's hash
 };
 
 }  // namespace

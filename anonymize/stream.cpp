@@ -231,7 +231,10 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
       f.end -= shift;
     }
     chunk.offset = start;
-    chunk.piece.text = job.window.substr(shift, static_cast<std::size_t>(end - start));
+    // The window becomes the piece in place: no second megabyte to allocate.
+    job.window.resize(std::min(job.window.size(), shift + static_cast<std::size_t>(end - start)));
+    job.window.erase(0, std::min(shift, job.window.size()));
+    chunk.piece.text = std::move(job.window);
     chunk.piece.body_end = chunk.piece.text.size();
     covered = end;
     consume(chunk);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "anonymize/operators.h"
 #include "dpa/error.h"
 
@@ -35,6 +37,31 @@ TEST_CASE("tags number each value once per type", "[operators]") {
   CHECK(tags.tag(finding(EntityType::kPhone, "+77011234567")) == "[PHONE_1]");
   tags.reset();
   CHECK(tags.tag(finding(EntityType::kPhone, "+77019999999")) == "[PHONE_1]");
+}
+
+TEST_CASE("tag numbers hold across table growth and restart after a reset", "[operators]") {
+  // Thousands of distinct values grow the table several times over; every
+  // value keeps its number, per type, and the same text under two types
+  // gets two numbers.
+  TagNumbering tags;
+  constexpr int kValues = 5000;
+  for (int round = 0; round < 2; ++round) {
+    for (int k = 0; k < kValues; ++k) {
+      std::string v = "value-" + std::to_string(k);
+      REQUIRE(tags.tag(finding(EntityType::kEmail, v)) == "[EMAIL_" + std::to_string(k + 1) + "]");
+      REQUIRE(tags.tag(finding(EntityType::kUrl, v)) == "[URL_" + std::to_string(k + 1) + "]");
+    }
+  }
+  CHECK(tags.tag(finding(EntityType::kEmail, "")) == "[EMAIL_5001]");
+  CHECK(tags.tag(finding(EntityType::kEmail, "")) == "[EMAIL_5001]");
+  std::string out = "x ";
+  tags.append_tag(finding(EntityType::kUrl, "value-42"), out);
+  CHECK(out == "x [URL_43]");
+  // A JSON line is a document: after a reset, numbering starts again.
+  tags.reset();
+  CHECK(tags.tag(finding(EntityType::kUrl, "value-4999")) == "[URL_1]");
+  CHECK(tags.tag(finding(EntityType::kEmail, "value-4999")) == "[EMAIL_1]");
+  CHECK(tags.tag(finding(EntityType::kUrl, "value-0")) == "[URL_2]");
 }
 
 TEST_CASE("masks keep what identifies the kind of value, not the person", "[operators]") {

@@ -247,6 +247,17 @@ TEST_CASE("identity card and passport numbers only with a cue", "[patterns]") {
   not_found("артикул N12345678", EntityType::kPassport);
 }
 
+TEST_CASE("passport numbers after a compound or inflected passport word", "[patterns]") {
+  found("загранпаспорт N04417562 действует до марта", EntityType::kPassport, "N04417562");
+  found("Мой ЗАГРАНПАСПОРТ: N93370417", EntityType::kPassport, "N93370417");
+  found("төлқұжатыңызды айтыңызшы клиент: N11223344", EntityType::kPassport, "N11223344");
+  found("Passports on file: N55512345", EntityType::kPassport, "N55512345");
+  // Look-alikes: the same shape without a passport word, or a word that
+  // only resembles one.
+  not_found("заказ N04417562 отправлен", EntityType::kPassport);
+  not_found("накладная N04417562", EntityType::kPassport);
+}
+
 TEST_CASE("vehicle plates", "[patterns]") {
   CHECK(found("машина 123 ABC 02 белая", EntityType::kVehiclePlate, "123 ABC 02").normalized == "123ABC02");
   CHECK(found("номер 123ABC02.", EntityType::kVehiclePlate, "123ABC02").normalized == "123ABC02");
@@ -256,6 +267,20 @@ TEST_CASE("vehicle plates", "[patterns]") {
   not_found("купил 248 km 07 числа", EntityType::kVehiclePlate);  // lower case, no cue
   not_found("машина 123 ABC 55", EntityType::kVehiclePlate);      // no such region
   not_found("1234 ABC 02", EntityType::kVehiclePlate);
+}
+
+TEST_CASE("lower-case spaced plates whose letters stand out", "[patterns]") {
+  // Latin letters among Cyrillic words, as a transcript prints a plate.
+  CHECK(found("моя 123 abc 02 серый спортейдж", EntityType::kVehiclePlate, "123 abc 02").normalized == "123ABC02");
+  found("такси приехало 045 kmn 17 а водитель другой", EntityType::kVehiclePlate, "045 kmn 17");
+  // English: letters without a vowel are no word.
+  found("mine 714 khp 05 a grey sportage", EntityType::kVehiclePlate, "714 khp 05");
+  // Look-alikes: a word, a unit, a currency, a region that does not exist.
+  not_found("mine 714 car 05 a grey sportage", EntityType::kVehiclePlate);
+  not_found("купил 248 km 07 числа", EntityType::kVehiclePlate);
+  not_found("оплатил 500 usd 10 числа", EntityType::kVehiclePlate);
+  not_found("моя 123 abc 42 серый", EntityType::kVehiclePlate);
+  not_found("моя 1234 abc 02 серый", EntityType::kVehiclePlate);
 }
 
 TEST_CASE("street addresses with house and flat numbers", "[patterns]") {

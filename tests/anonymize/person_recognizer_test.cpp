@@ -265,3 +265,24 @@ TEST_CASE("names read with words no dictionary knows", "[person]") {
   // A sentence-opening word is not part of the name.
   CHECK(only("Сегодня Марат звонил").text == "Марат");
 }
+
+TEST_CASE("name words that name a company", "[person]") {
+  // A kind of business after the name words.
+  CHECK(none("закажите через Айгерим Такси, там дешевле"));
+  CHECK(none("Қуаныш Сервис тоо бин жоқ"));
+  CHECK(none("we ship with Aigerim Logistics since May"));
+  CHECK(none("Дамир емханасы жабық"));
+  // A legal form or kind of business right before them.
+  CHECK(none("ИП Ерлан выставил счёт"));
+  CHECK(none("позвоните в службу доставки Айгерим"));
+  // In quotes, as Russian and Kazakh write the names of organisations.
+  CHECK(none("договор с ТОО «Асем Нурланова» подписан"));
+  CHECK(none("магазин \"Ерлан\" закрыт"));
+  // A Latin brand word beside a Cyrillic name.
+  CHECK(none("карта Kaspi Айгерим заблокирована"));
+  // The person beside the company is still found: after a comma the
+  // company's name is over, and a greeting is no brand.
+  CHECK(only("Служба доставки Жулдыз Экспресс, Айгерим на связи").text == "Айгерим");
+  CHECK(only("Hi Айгерим, как дела?").text == "Айгерим");
+  CHECK(only("водитель Ерлан Сейткали приехал").text == "Ерлан Сейткали");
+}

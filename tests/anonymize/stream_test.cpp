@@ -136,6 +136,23 @@ TEST_CASE("utf8 validation rejects overlongs, surrogates and out-of-range code p
   CHECK(replace_invalid_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
 }
 
+TEST_CASE("UTF-8 errors are found at every position of long mixed text", "[stream][utf8]") {
+  // Long enough for the sixteen-byte blocks: ASCII, Cyrillic, Kazakh, a
+  // dash and an emoji, then one bad byte or cut sequence at each offset.
+  std::string text;
+  while (text.size() < 200) text += "Марат Қ. said: звоните \xE2\x80\x94 +7 701 \xF0\x9F\x98\x80 ok ";
+  REQUIRE(is_valid_utf8(text));
+  const char* bad[] = {"\xFF", "\x80", "\xC0\xAF", "\xC1\x81", "\xD0", "\xED\xA0\x80", "\xE2\x80", "\xF5\x80\x80\x80"};
+  for (std::size_t at = 0; at <= text.size(); ++at) {
+    if (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;  // inside a sequence
+    for (const char* b : bad) {
+      std::string s = text.substr(0, at) + b + "\xD0\xB0" + text.substr(at);
+      INFO("offset " << at << ", bad bytes " << static_cast<int>(static_cast<unsigned char>(b[0])));
+      REQUIRE(valid_utf8_prefix(s) == at);
+    }
+  }
+}
+
 TEST_CASE("jsonl touches only the named fields and keeps every line valid", "[stream][jsonl]") {
   std::string input =
       R"({"id": 1, "body": "call secret-42 now", "meta": {"note": "secret-7", "n": 1.50}})" "\n"
