@@ -202,10 +202,26 @@ TEST_CASE("postgres killed in the middle of a sweep: the next sweep finishes the
     std::string tool, dir;
     ~Stop() { run_command({tool, "stop", dir}); }
   } stop{tool, cluster.string()};
+  // When the suite runs with the state on PostgreSQL, this workspace keeps
+  // its state on the server that is killed too, beside the customer data:
+  // both lose the connection mid-sweep.
+  struct StateOnThisServer {
+    std::optional<std::string> before;
+    explicit StateOnThisServer(const std::string& u) {
+      if (const char* b = std::getenv("DPA_TEST_PG_URL")) before = b;
+      if (before) ::setenv("DPA_TEST_PG_URL", u.c_str(), 1);
+    }
+    ~StateOnThisServer() {
+      if (before) ::setenv("DPA_TEST_PG_URL", before->c_str(), 1);
+    }
+  } state_here{url};
 
   TempDir dir;
   const fs::path home = dir / "ws";
   fx::Expected e = fx::build(home);
+  if (dpa::test::pg_state()) {
+    CHECK_THAT(dpa::test::read_file(home / "dpa.toml"), Catch::Contains(cluster.string()));
+  }
   std::optional<PgCalls> calls;
   calls.emplace(url, home, e, 3000);
   const std::size_t total = calls->rows().size();

@@ -56,7 +56,9 @@ struct PgRetentionWorld {
                     "CREATE TABLE " + s + ".journal(id bigint PRIMARY KEY, tenant_id text NOT NULL, created_at " +
                     created_type + ", body text);" +
                     "CREATE INDEX ON " + s + ".journal(tenant_id, created_at);");
-    Workspace::init(home, "upstat", "test@host");
+    // The state on PostgreSQL too when the suite runs so (DPA_TEST_PG_URL):
+    // the sweeps below then coordinate through that state's locks.
+    dpa::test::init_workspace(home, "upstat", "test@host");
     std::ofstream(home / "dpa.toml", std::ios::app) << "\n[[store]]\nname = \"app\"\nkind = \"postgres\"\nurl = \"" << url
                                                     << "\"\nschema = \"" << schema << "\"\n" << R"toml(
 [[dataset]]
