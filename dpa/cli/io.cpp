@@ -64,40 +64,29 @@ void SpoolSink::write(std::string_view bytes) {
     write_all(out_fd_, bytes.data(), bytes.size(), "standard output");
     return;
   }
-  if (!spilled_ && held_ + bytes.size() > kMemoryBytes) spill();
-  if (spilled_) {
-    write_all(spool_fd_, bytes.data(), bytes.size(), "the spool file");
-    size_ += bytes.size();
-    return;
+  // The head of the output fills memory up to kMemoryBytes; the rest goes
+  // to the file, in order after it.
+  if (size_ == 0 && held_ < kMemoryBytes) {
+    std::string_view head = bytes.substr(0, kMemoryBytes - held_);
+    // Blocks of at least 4 MiB, filled in place: no copy on growth.
+    constexpr std::size_t kBlock = std::size_t{4} << 20;
+    if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < head.size()) {
+      blocks_.emplace_back().reserve(std::max(kBlock, head.size()));
+    }
+    blocks_.back().append(head);
+    held_ += head.size();
+    bytes.remove_prefix(head.size());
   }
-  // Blocks of at least 4 MiB, filled in place: no copy on growth.
-  constexpr std::size_t kBlock = std::size_t{4} << 20;
-  if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < bytes.size()) {
-    blocks_.emplace_back().reserve(std::max(kBlock, bytes.size()));
-  }
-  blocks_.back().append(bytes);
-  held_ += bytes.size();
-}
-
-void SpoolSink::spill() {
-  for (const auto& b : blocks_) {
-    write_all(spool_fd_, b.data(), b.size(), "the spool file");
-    size_ += b.size();
-  }
-  blocks_.clear();
-  blocks_.shrink_to_fit();
-  held_ = 0;
-  spilled_ = true;
+  if (bytes.empty()) return;
+  write_all(spool_fd_, bytes.data(), bytes.size(), "the spool file");
+  size_ += bytes.size();
 }
 
 void SpoolSink::commit() {
   if (spool_fd_ < 0) return;
-  if (!spilled_) {
-    for (const auto& b : blocks_) write_all(out_fd_, b.data(), b.size(), "standard output");
-    blocks_.clear();
-    held_ = 0;
-    return;
-  }
+  for (const auto& b : blocks_) write_all(out_fd_, b.data(), b.size(), "standard output");
+  blocks_.clear();
+  held_ = 0;
   off_t offset = 0;
   std::uint64_t left = size_;
   while (left > 0) {
