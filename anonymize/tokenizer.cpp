@@ -242,6 +242,16 @@ struct PlainRun {
   unsigned cyrillic = 0;  // two-byte letters in the run
 };
 
+// Bits set in a 16-bit mask, in registers: std::popcount is a call into
+// libgcc on the baseline x86-64 this is built for (no POPCNT), and cost
+// more than the rest of the block.
+inline unsigned popcount16(unsigned x) {
+  x = x - ((x >> 1) & 0x5555u);
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return (x + (x >> 8)) & 0x1Fu;
+}
+
 inline PlainRun plain_letters(const char* p) {
   const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
@@ -261,8 +271,7 @@ inline PlainRun plain_letters(const char* p) {
   unsigned run = static_cast<unsigned>(std::countr_one(ok));
   if (run == 16 && (lead_bits & 0x8000u)) run = 15;  // the last pair straddles the block
   const unsigned in_run = (1u << run) - 1u;
-  return {run, static_cast<unsigned>(std::popcount(ascii_bits & in_run)),
-          static_cast<unsigned>(std::popcount(lead_bits & in_run))};
+  return {run, popcount16(ascii_bits & in_run), popcount16(lead_bits & in_run)};
 }
 
 
