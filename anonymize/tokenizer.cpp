@@ -279,7 +279,7 @@ inline PlainRun plain_letters(const char* p) {
 inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, Token& tok) {
   const char* p = s.data();
   const std::size_t n = s.size();
-  std::uint32_t letters = 0, upper = 0;
+  std::uint32_t letters = 0, upper = 0, refolds = 0;
   std::uint8_t info = 0;  // CodePointFlags of every letter, OR-ed
   std::size_t j = i;
   while (j < n) {
@@ -301,6 +301,7 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     if (a) {
       info |= a;
       upper += a & kCpUpper;
+      refolds += (a & kCpRefold) >> 1;
       ++letters;
       ++j;
       continue;
@@ -312,6 +313,7 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     if (!(fl & (kCpLetter | kCpMark))) break;
     info |= fl;
     upper += fl & kCpUpper;
+    refolds += (fl & kCpRefold) >> 1;
     ++letters;
     j += 2;
   }
@@ -340,7 +342,17 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
       capacity = heap.size();
     }
     std::size_t len = 0;
-    fold_bytes(s.substr(i, j - i), [&](std::uint8_t b) { buf[len++] = static_cast<char>(b); });
+    auto put = [&](std::uint8_t b) { buf[len++] = static_cast<char>(b); };
+    if (refolds == 1 && (first & kCpRefold)) {
+      // A capitalized word, the usual case: only the first letter changes,
+      // the rest is copied as it stands.
+      std::size_t head = kAsciiInfo[static_cast<std::uint8_t>(p[i])] ? 1 : 2;
+      fold_bytes(s.substr(i, head), put);
+      std::memcpy(buf + len, p + i + head, j - i - head);
+      len += j - i - head;
+    } else {
+      fold_bytes(s.substr(i, j - i), put);
+    }
     tok.fold_hash = hash_bytes(buf, len, buf + capacity);
   }
   return j;
