@@ -238,8 +238,9 @@ void fold_bytes(std::string_view s, Sink&& sink);
 // readable bytes at `p`: a lead byte's continuation is read one ahead.
 struct PlainRun {
   unsigned bytes = 0;
-  unsigned latin = 0;     // ASCII letters in the run
-  unsigned cyrillic = 0;  // two-byte letters in the run
+  unsigned letters = 0;   // code points in the run
+  bool latin = false;     // it has ASCII letters
+  bool cyrillic = false;  // it has two-byte letters
 };
 
 // Bits set in a 16-bit mask, in registers: std::popcount is a call into
@@ -271,7 +272,8 @@ inline PlainRun plain_letters(const char* p) {
   unsigned run = static_cast<unsigned>(std::countr_one(ok));
   if (run == 16 && (lead_bits & 0x8000u)) run = 15;  // the last pair straddles the block
   const unsigned in_run = (1u << run) - 1u;
-  return {run, popcount16(ascii_bits & in_run), popcount16(lead_bits & in_run)};
+  // Every letter is one byte or a lead and its continuation.
+  return {run, run - popcount16(lead_bits & in_run), (ascii_bits & in_run) != 0, (lead_bits & in_run) != 0};
 }
 
 
@@ -288,7 +290,7 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
       if (run.bytes) {
         if (run.latin) info |= kCpLetter | kCpLatin;
         if (run.cyrillic) info |= kCpLetter | kCpCyrillic;
-        letters += run.latin + run.cyrillic;
+        letters += run.letters;
         j += run.bytes;
         // A full block may go on in the next one; otherwise the byte that
         // ended the run (a capital, a mark, a pair cut by the block's end,
