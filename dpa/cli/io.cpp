@@ -26,6 +26,19 @@ void write_all(int fd, const char* p, std::size_t n, const char* what) {
   }
 }
 
+// Writes at `offset` (the spool file is written at explicit offsets: direct
+// I/O and buffered writes may follow each other).
+void pwrite_all(int fd, const char* p, std::size_t n, std::uint64_t offset, const char* what) {
+  while (n > 0) {
+    ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) throw Error(ExitStatus::kInternal, fmt::format("cannot write {}: {}", what, std::strerror(errno)));
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    offset += static_cast<std::uint64_t>(w);
+  }
+}
+
 }  // namespace
 
 std::size_t FdSource::read(char* buf, std::size_t n) {
@@ -53,7 +66,12 @@ SpoolSink::SpoolSink(int out_fd, bool direct, const std::optional<std::filesyste
     throw WorkspaceError(fmt::format("cannot create a spool file in {}: {}; set --spool-dir or TMPDIR",
                                      dir, std::strerror(errno)));
   }
+  // File systems without direct I/O (tmpfs) refuse the flag: buffered then.
+  int flags = ::fcntl(spool_fd_, F_GETFL);
+  direct_io_ = flags >= 0 && ::fcntl(spool_fd_, F_SETFL, flags | O_DIRECT) == 0;
 }
+
+void SpoolSink::FreeDeleter::operator()(char* p) const { std::free(p); }
 
 SpoolSink::~SpoolSink() {
   if (spool_fd_ >= 0) ::close(spool_fd_);
@@ -77,9 +95,60 @@ void SpoolSink::write(std::string_view bytes) {
     held_ += head.size();
     bytes.remove_prefix(head.size());
   }
-  if (bytes.empty()) return;
-  write_all(spool_fd_, bytes.data(), bytes.size(), "the spool file");
+  if (!bytes.empty()) spill(bytes);
+}
+
+void SpoolSink::spill(std::string_view bytes) {
   size_ += bytes.size();
+  if (direct_io_ && !staging_) {
+    staging_.reset(static_cast<char*>(std::aligned_alloc(kDirectAlign, kStagingBytes)));
+    if (!staging_) stop_direct();
+  }
+  if (!direct_io_) {
+    pwrite_all(spool_fd_, bytes.data(), bytes.size(), written_, "the spool file");
+    written_ += bytes.size();
+    return;
+  }
+  while (!bytes.empty()) {
+    std::size_t k = std::min(bytes.size(), kStagingBytes - staged_);
+    std::memcpy(staging_.get() + staged_, bytes.data(), k);
+    staged_ += k;
+    bytes.remove_prefix(k);
+    if (staged_ == kStagingBytes) flush_staging();
+  }
+}
+
+// Writes the staged bytes at the end of the file. Direct I/O writes whole
+// aligned blocks: a last, partial block goes out zero-padded, and commit()
+// cuts the file back to its size.
+void SpoolSink::flush_staging() {
+  if (staged_ == 0) return;
+  std::size_t padded = (staged_ + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+  std::memset(staging_.get() + staged_, 0, padded - staged_);
+  std::size_t done = 0;
+  while (done < padded) {
+    ssize_t w = ::pwrite(spool_fd_, staging_.get() + done, padded - done, static_cast<off_t>(written_ + done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EINVAL && direct_io_) {
+      // The device wants larger alignment than 4 KiB: buffered from here.
+      stop_direct();
+      continue;
+    }
+    if (w <= 0) {
+      throw Error(ExitStatus::kInternal, fmt::format("cannot write the spool file: {}", std::strerror(errno)));
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  written_ += staged_;
+  staged_ = 0;
+}
+
+void SpoolSink::stop_direct() {
+  int flags = ::fcntl(spool_fd_, F_GETFL);
+  if (flags < 0 || ::fcntl(spool_fd_, F_SETFL, flags & ~O_DIRECT) != 0) {
+    throw Error(ExitStatus::kInternal, fmt::format("cannot set up the spool file: {}", std::strerror(errno)));
+  }
+  direct_io_ = false;
 }
 
 void SpoolSink::commit() {
@@ -87,6 +156,15 @@ void SpoolSink::commit() {
   for (const auto& b : blocks_) write_all(out_fd_, b.data(), b.size(), "standard output");
   blocks_.clear();
   held_ = 0;
+  if (staging_) {
+    flush_staging();
+    // Without the padding of the last block; read back through the page
+    // cache like any file.
+    if (::ftruncate(spool_fd_, static_cast<off_t>(written_)) != 0) {
+      throw Error(ExitStatus::kInternal, fmt::format("cannot write the spool file: {}", std::strerror(errno)));
+    }
+    if (direct_io_) stop_direct();
+  }
   off_t offset = 0;
   std::uint64_t left = size_;
   while (left > 0) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,8 +29,12 @@ class FdSource final : public anonymize::ByteSource {
 // joining the file because writing the spool file through the page cache
 // is the costly part: a fifth of a run's CPU time when all of a 100 MB
 // output went there. The file is created up front so that an unusable
-// spool directory fails before any work. With `direct`, writes straight
-// through instead.
+// spool directory fails before any work. Where the file system allows it
+// the file is written with O_DIRECT, 4 MiB at a time from an aligned
+// buffer: it is read back once, at the end, so the page cache buys nothing,
+// and copying into it cost more CPU than the disk write (0.35 s of system
+// time for 118 MB on a busy machine, 0.02 s direct). With `direct`, writes
+// straight through instead.
 class SpoolSink final : public anonymize::ByteSink {
  public:
   SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir);
@@ -38,16 +43,30 @@ class SpoolSink final : public anonymize::ByteSink {
   SpoolSink& operator=(const SpoolSink&) = delete;
 
   static constexpr std::size_t kMemoryBytes = std::size_t{64} << 20;
+  static constexpr std::size_t kStagingBytes = std::size_t{4} << 20;  // one O_DIRECT write
+  static constexpr std::size_t kDirectAlign = 4096;  // offsets, sizes and the buffer's address
 
   void write(std::string_view bytes) override;
   void commit();
 
  private:
+  void spill(std::string_view bytes);
+  void flush_staging();
+  void stop_direct();
+
+  struct FreeDeleter {
+    void operator()(char* p) const;
+  };
+
   int out_fd_;
   int spool_fd_ = -1;
+  bool direct_io_ = false;           // spool_fd_ has O_DIRECT
   std::vector<std::string> blocks_;  // the first kMemoryBytes of the output
   std::size_t held_ = 0;             // bytes in blocks_
-  std::uint64_t size_ = 0;           // bytes in the spool file: the output after blocks_
+  std::uint64_t size_ = 0;           // the output after blocks_: in the file and staged
+  std::uint64_t written_ = 0;        // bytes in the spool file
+  std::unique_ptr<char, FreeDeleter> staging_;  // direct_io_: what waits for a full write
+  std::size_t staged_ = 0;
 };
 
 // Opens a file for reading; InputError naming it if it cannot be.
