@@ -50,8 +50,9 @@ std::size_t FdSource::read(char* buf, std::size_t n) {
   }
 }
 
-SpoolSink::SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir)
-    : out_fd_(out_fd) {
+SpoolSink::SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir,
+                     std::size_t memory_bytes)
+    : out_fd_(out_fd), memory_bytes_(memory_bytes) {
   if (direct) return;
   std::string dir = spool_dir ? spool_dir->string()
                               : (std::getenv("TMPDIR") && *std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
@@ -82,10 +83,10 @@ void SpoolSink::write(std::string_view bytes) {
     write_all(out_fd_, bytes.data(), bytes.size(), "standard output");
     return;
   }
-  // The head of the output fills memory up to kMemoryBytes; the rest goes
+  // The head of the output fills memory up to memory_bytes_; the rest goes
   // to the file, in order after it.
-  if (size_ == 0 && held_ < kMemoryBytes) {
-    std::string_view head = bytes.substr(0, kMemoryBytes - held_);
+  if (size_ == 0 && held_ < memory_bytes_) {
+    std::string_view head = bytes.substr(0, memory_bytes_ - held_);
     // Blocks of at least 4 MiB, filled in place: no copy on growth.
     constexpr std::size_t kBlock = std::size_t{4} << 20;
     if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < head.size()) {

@@ -37,7 +37,10 @@ class FdSource final : public anonymize::ByteSource {
 // straight through instead.
 class SpoolSink final : public anonymize::ByteSink {
  public:
-  SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir);
+  // `memory_bytes`: how much waits in memory before the file (tests make
+  // it small to reach the file with little output).
+  SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir,
+            std::size_t memory_bytes = kMemoryBytes);
   ~SpoolSink() override;
   SpoolSink(const SpoolSink&) = delete;
   SpoolSink& operator=(const SpoolSink&) = delete;
@@ -59,9 +62,10 @@ class SpoolSink final : public anonymize::ByteSink {
   };
 
   int out_fd_;
+  std::size_t memory_bytes_;
   int spool_fd_ = -1;
   bool direct_io_ = false;           // spool_fd_ has O_DIRECT
-  std::vector<std::string> blocks_;  // the first kMemoryBytes of the output
+  std::vector<std::string> blocks_;  // the first memory_bytes_ of the output
   std::size_t held_ = 0;             // bytes in blocks_
   std::uint64_t size_ = 0;           // the output after blocks_: in the file and staged
   std::uint64_t written_ = 0;        // bytes in the spool file
