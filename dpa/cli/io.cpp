@@ -157,17 +157,33 @@ void SpoolSink::commit() {
   for (const auto& b : blocks_) write_all(out_fd_, b.data(), b.size(), "standard output");
   blocks_.clear();
   held_ = 0;
+  off_t offset = 0;
+  std::uint64_t left = size_;
   if (staging_) {
     flush_staging();
-    // Without the padding of the last block; read back through the page
-    // cache like any file.
+    // Without the padding of the last block.
     if (::ftruncate(spool_fd_, static_cast<off_t>(written_)) != 0) {
       throw Error(ExitStatus::kInternal, fmt::format("cannot write the spool file: {}", std::strerror(errno)));
     }
+    // Read back direct too, through the same buffer: filling the page cache
+    // with a file read once cost as much as writing through it.
+    while (direct_io_ && left > 0) {
+      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(
+          (left + kDirectAlign - 1) / kDirectAlign * kDirectAlign, kStagingBytes));
+      ssize_t r = ::pread(spool_fd_, staging_.get(), want, offset);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0 && errno == EINVAL) {
+        stop_direct();  // the rest through the page cache
+        break;
+      }
+      if (r <= 0) throw Error(ExitStatus::kInternal, "cannot read back the spool file");
+      std::size_t got = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(r), left));
+      write_all(out_fd_, staging_.get(), got, "standard output");
+      offset += static_cast<off_t>(got);
+      left -= got;
+    }
     if (direct_io_) stop_direct();
   }
-  off_t offset = 0;
-  std::uint64_t left = size_;
   while (left > 0) {
     ssize_t n = ::sendfile(out_fd_, spool_fd_, &offset, static_cast<std::size_t>(std::min<std::uint64_t>(left, 1 << 30)));
     if (n < 0 && errno == EINTR) continue;
