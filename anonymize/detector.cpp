@@ -81,12 +81,23 @@ std::vector<Finding> resolve_overlaps(std::vector<Finding> findings) {
   thread_local std::vector<std::uint32_t> order;
   order.resize(findings.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<std::uint32_t>(k);
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+  auto before = [&](std::uint32_t x, std::uint32_t y) {
     const Finding& a = findings[x];
     const Finding& b = findings[y];
     if (a.begin != b.begin) return a.begin < b.begin;
     return higher_priority(a, b);
-  });
+  };
+  // Each recognizer's findings come mostly in text order, so the list is
+  // usually a few sorted runs: two runs merge in one linear pass (stable,
+  // as the sort is), anything else takes the sort.
+  auto second_run = std::is_sorted_until(order.begin(), order.end(), before);
+  if (second_run != order.end()) {
+    if (std::is_sorted(second_run, order.end(), before)) {
+      std::inplace_merge(order.begin(), second_run, order.end(), before);
+    } else {
+      std::stable_sort(order.begin(), order.end(), before);
+    }
+  }
   bool in_order = true;
   for (std::size_t k = 0; k < order.size() && in_order; ++k) in_order = order[k] == k;
   if (!in_order) {

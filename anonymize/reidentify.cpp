@@ -13,7 +13,7 @@ ReidentifyStats reidentify(ByteSource& in, ByteSink& out, const Detector& detect
   ReidentifyStats stats;
   std::string buffer;
   detect_stream(in, detector, options, [&](StreamChunk& chunk) {
-    const std::string& text = chunk.piece.text;
+    std::string_view text = chunk.piece.text;
     stats.bytes_in += text.size();
     buffer.clear();
     std::size_t cursor = 0;
@@ -30,7 +30,7 @@ ReidentifyStats reidentify(ByteSource& in, ByteSink& out, const Detector& detect
         if (original) ++stats.tokens_restored;
         else ++stats.tokens_unknown;
       } else {
-        original = vault.original_for_surrogate(std::string_view(text).substr(f.begin, f.length()));
+        original = vault.original_for_surrogate(text.substr(f.begin, f.length()));
         if (original) ++stats.surrogates_restored;
       }
       if (!original) continue;

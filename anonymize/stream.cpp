@@ -18,8 +18,16 @@ namespace {
 // A detection job: a window of text (or a batch of JSON lines) and what the
 // detector found in it.
 struct Job {
-  std::string window;
-  std::uint64_t window_offset = 0;  // input offset of window[0]
+  // The text to detect in. A job run inline (one job) reads the reader's
+  // buffer in place, which stays put until the job is delivered; a job for
+  // the pool owns a copy.
+  std::string owned;
+  const char* borrowed = nullptr;   // when set, the window is [borrowed, borrowed + borrowed_size)
+  std::size_t borrowed_size = 0;
+  std::string_view window() const {
+    return borrowed ? std::string_view(borrowed, borrowed_size) : std::string_view(owned);
+  }
+  std::uint64_t window_offset = 0;  // input offset of window()[0]
   std::size_t body_begin = 0;       // the chunk's own bytes within window
   std::size_t body_end = 0;
   std::vector<Finding> findings;
@@ -139,7 +147,7 @@ std::size_t choose_cut(const std::string& buf, std::size_t pos, std::size_t targ
 void detect_text_job(const Detector& detector, Job& job) {
   thread_local DetectScratch scratch;
   std::vector<Finding> all;
-  detector.detect(job.window, scratch, all);
+  detector.detect(job.window(), scratch, all);
   for (auto& f : all) {
     if (f.begin >= job.body_begin && f.begin < job.body_end) job.findings.push_back(std::move(f));
   }
@@ -231,10 +239,8 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
       f.end -= shift;
     }
     chunk.offset = start;
-    // The window becomes the piece in place: no second megabyte to allocate.
-    job.window.resize(std::min(job.window.size(), shift + static_cast<std::size_t>(end - start)));
-    job.window.erase(0, std::min(shift, job.window.size()));
-    chunk.piece.text = std::move(job.window);
+    // The piece is a view of the window: nothing copied.
+    chunk.piece.text = job.window().substr(std::min(shift, job.window().size()), static_cast<std::size_t>(end - start));
     chunk.piece.body_end = chunk.piece.text.size();
     covered = end;
     consume(chunk);
@@ -260,7 +266,14 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
     while (win_end > cut && win_end < buf.size() && is_continuation(buf[win_end])) --win_end;
 
     Job job;
-    job.window = buf.substr(win_begin, win_end - win_begin);
+    // One job runs inline (OrderedRunner has no pool then) and is delivered
+    // before `buf` changes again, so it may read `buf` in place.
+    if (o.jobs > 1) {
+      job.owned = buf.substr(win_begin, win_end - win_begin);
+    } else {
+      job.borrowed = buf.data() + win_begin;
+      job.borrowed_size = win_end - win_begin;
+    }
     job.window_offset = buf_offset + win_begin;
     job.body_begin = pos - win_begin;
     job.body_end = cut - win_begin;

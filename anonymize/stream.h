@@ -62,7 +62,11 @@ struct StreamOptions {
 
 // One piece of the input, in order.
 struct TextPiece {
-  std::string text;                 // the piece's bytes (text: the chunk body and overlap)
+  // The piece's bytes (the chunk body and the end of an entity that runs
+  // past it): a view into the reader's buffer, valid during the `consume`
+  // call only. A view, not a copy: the pipeline moved every megabyte
+  // twice more to hand it over.
+  std::string_view text;
   std::size_t body_end = 0;         // text mode: bytes of `text` that belong to this chunk
   std::vector<Finding> findings;    // offsets within `text`, sorted, non-overlapping
 };

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include <emmintrin.h>
+
 #include "anonymize/token.h"
 
 namespace dpa::anonymize {
@@ -227,20 +229,81 @@ constexpr std::array<std::uint8_t, 256> kAsciiInfo = make_ascii_info();
 template <class Sink>
 void fold_bytes(std::string_view s, Sink&& sink);
 
+// The common stretch of a word, 16 bytes at a time: lower-case ASCII
+// letters and lower-case Russian letters а..я (U+0430-U+044F: 0xD0 0xB0-0xBF
+// and 0xD1 0x80-0x8F), which fold to themselves and are neither capitals
+// nor marks. Returns how many bytes from `p` are such letters (whole code
+// points only), up to 16, with the ASCII letters and the Cyrillic ones
+// counted apart; the caller's byte loop goes on from there. Needs 17
+// readable bytes at `p`: a lead byte's continuation is read one ahead.
+struct PlainRun {
+  unsigned bytes = 0;
+  unsigned letters = 0;   // code points in the run
+  bool latin = false;     // it has ASCII letters
+  bool cyrillic = false;  // it has two-byte letters
+};
+
+// Bits set in a 16-bit mask, in registers: std::popcount is a call into
+// libgcc on the baseline x86-64 this is built for (no POPCNT), and cost
+// more than the rest of the block.
+inline unsigned popcount16(unsigned x) {
+  x = x - ((x >> 1) & 0x5555u);
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return (x + (x >> 8)) & 0x1Fu;
+}
+
+inline PlainRun plain_letters(const char* p) {
+  const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+  // c - 'a' < 26, as a signed comparison after moving 'a' to -128.
+  const __m128i shifted = _mm_add_epi8(c, _mm_set1_epi8(static_cast<char>(0x80 - 'a')));
+  const __m128i ascii = _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(-128 + 26)));
+  const __m128i high = _mm_and_si128(next, _mm_set1_epi8(static_cast<char>(0xF0)));
+  const __m128i d0 = _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(static_cast<char>(0xD0))),
+                                   _mm_cmpeq_epi8(high, _mm_set1_epi8(static_cast<char>(0xB0))));
+  const __m128i d1 = _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(static_cast<char>(0xD1))),
+                                   _mm_cmpeq_epi8(high, _mm_set1_epi8(static_cast<char>(0x80))));
+  const auto ascii_bits = static_cast<unsigned>(_mm_movemask_epi8(ascii));
+  const auto lead_bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(d0, d1)));
+  // A continuation byte is in the run when its lead is; lead and
+  // continuation bytes are never ASCII, so the bits cannot collide.
+  const unsigned ok = (ascii_bits | lead_bits | (lead_bits << 1)) & 0xFFFFu;
+  unsigned run = static_cast<unsigned>(std::countr_one(ok));
+  if (run == 16 && (lead_bits & 0x8000u)) run = 15;  // the last pair straddles the block
+  const unsigned in_run = (1u << run) - 1u;
+  // Every letter is one byte or a lead and its continuation.
+  return {run, run - popcount16(lead_bits & in_run), (ascii_bits & in_run) != 0, (lead_bits & in_run) != 0};
+}
+
 
 // Reads the word starting at `i` (which is a letter); returns its end.
 inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, Token& tok) {
   const char* p = s.data();
   const std::size_t n = s.size();
-  std::uint32_t letters = 0, upper = 0;
+  std::uint32_t letters = 0, upper = 0, refolds = 0;
   std::uint8_t info = 0;  // CodePointFlags of every letter, OR-ed
   std::size_t j = i;
   while (j < n) {
+    if (n - j >= 17) {
+      PlainRun run = plain_letters(p + j);
+      if (run.bytes) {
+        if (run.latin) info |= kCpLetter | kCpLatin;
+        if (run.cyrillic) info |= kCpLetter | kCpCyrillic;
+        letters += run.letters;
+        j += run.bytes;
+        // A full block may go on in the next one; otherwise the byte that
+        // ended the run (a capital, a mark, a pair cut by the block's end,
+        // the end of the word) takes the byte loop below.
+        if (run.bytes == 16) continue;
+      }
+    }
     std::uint8_t c = static_cast<std::uint8_t>(p[j]);
     std::uint8_t a = kAsciiInfo[c];
     if (a) {
       info |= a;
       upper += a & kCpUpper;
+      refolds += (a & kCpRefold) >> 1;
       ++letters;
       ++j;
       continue;
@@ -252,6 +315,7 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     if (!(fl & (kCpLetter | kCpMark))) break;
     info |= fl;
     upper += fl & kCpUpper;
+    refolds += (fl & kCpRefold) >> 1;
     ++letters;
     j += 2;
   }
@@ -280,7 +344,17 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
       capacity = heap.size();
     }
     std::size_t len = 0;
-    fold_bytes(s.substr(i, j - i), [&](std::uint8_t b) { buf[len++] = static_cast<char>(b); });
+    auto put = [&](std::uint8_t b) { buf[len++] = static_cast<char>(b); };
+    if (refolds == 1 && (first & kCpRefold)) {
+      // A capitalized word, the usual case: only the first letter changes,
+      // the rest is copied as it stands.
+      std::size_t head = kAsciiInfo[static_cast<std::uint8_t>(p[i])] ? 1 : 2;
+      fold_bytes(s.substr(i, head), put);
+      std::memcpy(buf + len, p + i + head, j - i - head);
+      len += j - i - head;
+    } else {
+      fold_bytes(s.substr(i, j - i), put);
+    }
     tok.fold_hash = hash_bytes(buf, len, buf + capacity);
   }
   return j;

@@ -178,7 +178,9 @@ int run_anonymize(Invocation& inv) {
   FdSource in(STDIN_FILENO);
   std::optional<std::filesystem::path> spool_dir;
   if (auto d = inv.maybe<std::string>("spool-dir")) spool_dir = *d;
-  SpoolSink out(STDOUT_FILENO, inv.get<bool>("no-spool"), spool_dir);
+  std::size_t spool_memory = SpoolSink::kMemoryBytes;
+  if (auto m = inv.maybe<std::size_t>("spool-memory-bytes")) spool_memory = *m;
+  SpoolSink out(STDOUT_FILENO, inv.get<bool>("no-spool"), spool_dir, spool_memory);
   PseudonymizeStats stats = pseudonymize(in, out, detector, vault ? &*vault : nullptr, options);
 
   nlohmann::json counts = counts_json(stats.counts);
@@ -340,7 +342,9 @@ const CommandRegistrar anonymize_command{Command{
            "with --for: a reference kept in the transfer record (upload id, ticket)")
           ("report", po::value<std::string>()->value_name("FILE"), "write counts (never values) as JSON")
           ("no-spool", po::bool_switch(), "stream output directly (a failure may leave partial output)")
-          ("spool-dir", po::value<std::string>()->value_name("DIR"), "where output waits until the run succeeds");
+          ("spool-dir", po::value<std::string>()->value_name("DIR"), "where output waits until the run succeeds")
+          ("spool-memory-bytes", po::value<std::size_t>()->value_name("N"),
+           "output held in memory before the spool file (for tests; default 64 MiB)");
       declare_stream_options(o);
     },
     run_anonymize}};

@@ -26,6 +26,19 @@ void write_all(int fd, const char* p, std::size_t n, const char* what) {
   }
 }
 
+// Writes at `offset` (the spool file is written at explicit offsets: direct
+// I/O and buffered writes may follow each other).
+void pwrite_all(int fd, const char* p, std::size_t n, std::uint64_t offset, const char* what) {
+  while (n > 0) {
+    ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) throw Error(ExitStatus::kInternal, fmt::format("cannot write {}: {}", what, std::strerror(errno)));
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    offset += static_cast<std::uint64_t>(w);
+  }
+}
+
 }  // namespace
 
 std::size_t FdSource::read(char* buf, std::size_t n) {
@@ -37,8 +50,9 @@ std::size_t FdSource::read(char* buf, std::size_t n) {
   }
 }
 
-SpoolSink::SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir)
-    : out_fd_(out_fd) {
+SpoolSink::SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir,
+                     std::size_t memory_bytes)
+    : out_fd_(out_fd), memory_bytes_(memory_bytes) {
   if (direct) return;
   std::string dir = spool_dir ? spool_dir->string()
                               : (std::getenv("TMPDIR") && *std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
@@ -53,7 +67,12 @@ SpoolSink::SpoolSink(int out_fd, bool direct, const std::optional<std::filesyste
     throw WorkspaceError(fmt::format("cannot create a spool file in {}: {}; set --spool-dir or TMPDIR",
                                      dir, std::strerror(errno)));
   }
+  // File systems without direct I/O (tmpfs) refuse the flag: buffered then.
+  int flags = ::fcntl(spool_fd_, F_GETFL);
+  direct_io_ = flags >= 0 && ::fcntl(spool_fd_, F_SETFL, flags | O_DIRECT) == 0;
 }
+
+void SpoolSink::FreeDeleter::operator()(char* p) const { std::free(p); }
 
 SpoolSink::~SpoolSink() {
   if (spool_fd_ >= 0) ::close(spool_fd_);
@@ -64,42 +83,107 @@ void SpoolSink::write(std::string_view bytes) {
     write_all(out_fd_, bytes.data(), bytes.size(), "standard output");
     return;
   }
-  if (!spilled_ && held_ + bytes.size() > kMemoryBytes) spill();
-  if (spilled_) {
-    write_all(spool_fd_, bytes.data(), bytes.size(), "the spool file");
-    size_ += bytes.size();
-    return;
+  // The head of the output fills memory up to memory_bytes_; the rest goes
+  // to the file, in order after it.
+  if (size_ == 0 && held_ < memory_bytes_) {
+    std::string_view head = bytes.substr(0, memory_bytes_ - held_);
+    // Blocks of at least 4 MiB, filled in place: no copy on growth.
+    constexpr std::size_t kBlock = std::size_t{4} << 20;
+    if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < head.size()) {
+      blocks_.emplace_back().reserve(std::max(kBlock, head.size()));
+    }
+    blocks_.back().append(head);
+    held_ += head.size();
+    bytes.remove_prefix(head.size());
   }
-  // Blocks of at least 4 MiB, filled in place: no copy on growth.
-  constexpr std::size_t kBlock = std::size_t{4} << 20;
-  if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < bytes.size()) {
-    blocks_.emplace_back().reserve(std::max(kBlock, bytes.size()));
-  }
-  blocks_.back().append(bytes);
-  held_ += bytes.size();
+  if (!bytes.empty()) spill(bytes);
 }
 
-void SpoolSink::spill() {
-  for (const auto& b : blocks_) {
-    write_all(spool_fd_, b.data(), b.size(), "the spool file");
-    size_ += b.size();
+void SpoolSink::spill(std::string_view bytes) {
+  size_ += bytes.size();
+  if (direct_io_ && !staging_) {
+    staging_.reset(static_cast<char*>(std::aligned_alloc(kDirectAlign, kStagingBytes)));
+    if (!staging_) stop_direct();
   }
-  blocks_.clear();
-  blocks_.shrink_to_fit();
-  held_ = 0;
-  spilled_ = true;
+  if (!direct_io_) {
+    pwrite_all(spool_fd_, bytes.data(), bytes.size(), written_, "the spool file");
+    written_ += bytes.size();
+    return;
+  }
+  while (!bytes.empty()) {
+    std::size_t k = std::min(bytes.size(), kStagingBytes - staged_);
+    std::memcpy(staging_.get() + staged_, bytes.data(), k);
+    staged_ += k;
+    bytes.remove_prefix(k);
+    if (staged_ == kStagingBytes) flush_staging();
+  }
+}
+
+// Writes the staged bytes at the end of the file. Direct I/O writes whole
+// aligned blocks: a last, partial block goes out zero-padded, and commit()
+// cuts the file back to its size.
+void SpoolSink::flush_staging() {
+  if (staged_ == 0) return;
+  std::size_t padded = (staged_ + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+  std::memset(staging_.get() + staged_, 0, padded - staged_);
+  std::size_t done = 0;
+  while (done < padded) {
+    ssize_t w = ::pwrite(spool_fd_, staging_.get() + done, padded - done, static_cast<off_t>(written_ + done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EINVAL && direct_io_) {
+      // The device wants larger alignment than 4 KiB: buffered from here.
+      stop_direct();
+      continue;
+    }
+    if (w <= 0) {
+      throw Error(ExitStatus::kInternal, fmt::format("cannot write the spool file: {}", std::strerror(errno)));
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  written_ += staged_;
+  staged_ = 0;
+}
+
+void SpoolSink::stop_direct() {
+  int flags = ::fcntl(spool_fd_, F_GETFL);
+  if (flags < 0 || ::fcntl(spool_fd_, F_SETFL, flags & ~O_DIRECT) != 0) {
+    throw Error(ExitStatus::kInternal, fmt::format("cannot set up the spool file: {}", std::strerror(errno)));
+  }
+  direct_io_ = false;
 }
 
 void SpoolSink::commit() {
   if (spool_fd_ < 0) return;
-  if (!spilled_) {
-    for (const auto& b : blocks_) write_all(out_fd_, b.data(), b.size(), "standard output");
-    blocks_.clear();
-    held_ = 0;
-    return;
-  }
+  for (const auto& b : blocks_) write_all(out_fd_, b.data(), b.size(), "standard output");
+  blocks_.clear();
+  held_ = 0;
   off_t offset = 0;
   std::uint64_t left = size_;
+  if (staging_) {
+    flush_staging();
+    // Without the padding of the last block.
+    if (::ftruncate(spool_fd_, static_cast<off_t>(written_)) != 0) {
+      throw Error(ExitStatus::kInternal, fmt::format("cannot write the spool file: {}", std::strerror(errno)));
+    }
+    // Read back direct too, through the same buffer: filling the page cache
+    // with a file read once cost as much as writing through it.
+    while (direct_io_ && left > 0) {
+      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(
+          (left + kDirectAlign - 1) / kDirectAlign * kDirectAlign, kStagingBytes));
+      ssize_t r = ::pread(spool_fd_, staging_.get(), want, offset);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0 && errno == EINVAL) {
+        stop_direct();  // the rest through the page cache
+        break;
+      }
+      if (r <= 0) throw Error(ExitStatus::kInternal, "cannot read back the spool file");
+      std::size_t got = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(r), left));
+      write_all(out_fd_, staging_.get(), got, "standard output");
+      offset += static_cast<off_t>(got);
+      left -= got;
+    }
+    if (direct_io_) stop_direct();
+  }
   while (left > 0) {
     ssize_t n = ::sendfile(out_fd_, spool_fd_, &offset, static_cast<std::size_t>(std::min<std::uint64_t>(left, 1 << 30)));
     if (n < 0 && errno == EINTR) continue;

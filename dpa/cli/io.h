@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,33 +23,54 @@ class FdSource final : public anonymize::ByteSource {
 
 // Holds the output until commit() copies it to the real destination, so
 // that a failure half-way lets nothing out (fail closed). The first
-// kMemoryBytes wait in memory (most runs never touch the disk: writing a
-// spool file through the page cache cost about a tenth of a run); more
-// spills, all of it, to an unlinked temporary file, so memory stays bounded
-// whatever the output size. The file is created up front so that an
-// unusable spool directory fails before any work. With `direct`, writes
+// kMemoryBytes wait in memory (most runs never touch the disk); only what
+// comes after them goes to an unlinked temporary file, so memory stays
+// bounded whatever the output size. The head stays in memory rather than
+// joining the file because writing the spool file through the page cache
+// is the costly part: a fifth of a run's CPU time when all of a 100 MB
+// output went there. The file is created up front so that an unusable
+// spool directory fails before any work. Where the file system allows it
+// the file is written with O_DIRECT, 4 MiB at a time from an aligned
+// buffer: it is read back once, at the end, so the page cache buys nothing,
+// and copying into it cost more CPU than the disk write (0.35 s of system
+// time for 118 MB on a busy machine, 0.02 s direct). With `direct`, writes
 // straight through instead.
 class SpoolSink final : public anonymize::ByteSink {
  public:
-  SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir);
+  // `memory_bytes`: how much waits in memory before the file (tests make
+  // it small to reach the file with little output).
+  SpoolSink(int out_fd, bool direct, const std::optional<std::filesystem::path>& spool_dir,
+            std::size_t memory_bytes = kMemoryBytes);
   ~SpoolSink() override;
   SpoolSink(const SpoolSink&) = delete;
   SpoolSink& operator=(const SpoolSink&) = delete;
 
   static constexpr std::size_t kMemoryBytes = std::size_t{64} << 20;
+  static constexpr std::size_t kStagingBytes = std::size_t{4} << 20;  // one O_DIRECT write
+  static constexpr std::size_t kDirectAlign = 4096;  // offsets, sizes and the buffer's address
 
   void write(std::string_view bytes) override;
   void commit();
 
  private:
-  void spill();
+  void spill(std::string_view bytes);
+  void flush_staging();
+  void stop_direct();
+
+  struct FreeDeleter {
+    void operator()(char* p) const;
+  };
 
   int out_fd_;
+  std::size_t memory_bytes_;
   int spool_fd_ = -1;
-  bool spilled_ = false;
-  std::vector<std::string> blocks_;  // the output while it fits in kMemoryBytes
+  bool direct_io_ = false;           // spool_fd_ has O_DIRECT
+  std::vector<std::string> blocks_;  // the first memory_bytes_ of the output
   std::size_t held_ = 0;             // bytes in blocks_
-  std::uint64_t size_ = 0;           // bytes in the spool file
+  std::uint64_t size_ = 0;           // the output after blocks_: in the file and staged
+  std::uint64_t written_ = 0;        // bytes in the spool file
+  std::unique_ptr<char, FreeDeleter> staging_;  // direct_io_: what waits for a full write
+  std::size_t staged_ = 0;
 };
 
 // Opens a file for reading; InputError naming it if it cannot be.

@@ -144,3 +144,36 @@ TEST_CASE("tokenize covers every non-space byte exactly once", "[patterns]") {
   }
   CHECK(at == text.size());
 }
+
+// Words are read 16 bytes at a time while they are lower-case ASCII or а..я,
+// and byte by byte otherwise (capitals, ё, Kazakh letters, marks) and near
+// the end of the text. Every word, at every offset and cut short anywhere,
+// must come out as it does alone in a text too short for the block path.
+TEST_CASE("tokenize reads a word the same at any offset and length", "[patterns]") {
+  const std::vector<std::string> words = {
+      "достопримечательности", "Достопримечательности", "ДОСТОПРИМЕЧАТЕЛЬНОСТИ", "ёлочкаёлочкаёлочка",
+      "жұмабайұлыжұмабайұлы", "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopQrstuvwxyz", "яяяяяяяяяяяяяяяя",
+      "рстуфхцчшщъыьэюя", "aбвгдeжзиkлмнопр", "Renée-Zoë", "Жанна́Жанна", "ĳssel"};
+  for (const auto& word : words) {
+    for (std::size_t cut = 1; cut <= word.size(); ++cut) {
+      std::string piece = word.substr(0, cut);
+      // Only whole code points: a cut inside one makes a different text.
+      if (cut < word.size() && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) continue;
+      auto alone = tokens(piece);
+      for (std::size_t pad = 0; pad < 17; ++pad) {
+        std::string text = std::string(pad, ' ') + piece + " ,x " + std::string(40, 'z');
+        auto t = tokens(text);
+        INFO(piece << " after " << pad << " spaces");
+        REQUIRE(t.size() >= alone.size());
+        for (std::size_t k = 0; k < alone.size(); ++k) {
+          CHECK(t[k].begin == alone[k].begin + pad);
+          CHECK(t[k].end == alone[k].end + pad);
+          CHECK(t[k].kind == alone[k].kind);
+          CHECK(t[k].flags == alone[k].flags);
+          CHECK(t[k].letters == alone[k].letters);
+          CHECK(t[k].fold_hash == alone[k].fold_hash);
+        }
+      }
+    }
+  }
+}
