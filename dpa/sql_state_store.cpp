@@ -438,13 +438,33 @@ class SqlStateStore final : public StateStore {
   }
 
   void insert_tombstones(const std::vector<TombstoneRecord>& tombstones) override {
-    for (const auto& t : tombstones) {
-      SqlValue batch = std::monostate{};
-      if (t.batch_id) batch = *t.batch_id;
-      db_->exec("INSERT INTO erasure_tombstones(dataset, tenant_id, key_hash, subject_hash, "
-                "source, batch_id, bytes, erased_at, reference) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                {t.dataset, t.tenant_id, t.key_hash, sql_optional(t.subject_hash), t.source, batch, t.bytes,
-                 t.erased_at, t.reference});
+    // Many rows per statement: a sweep's batch inserts up to hundreds of
+    // thousands, and one statement per row costs a round trip each on
+    // PostgreSQL. Chunks of kTombstoneRows rows, then of 8, then single
+    // rows: a handful of statement texts, each prepared once.
+    std::vector<SqlValue> params;
+    std::size_t i = 0;
+    while (i < tombstones.size()) {
+      const std::size_t left = tombstones.size() - i;
+      const std::size_t n = left >= kTombstoneRows ? kTombstoneRows : left >= 8 ? 8 : 1;
+      params.clear();
+      params.reserve(n * 9);
+      for (std::size_t j = i; j < i + n; ++j) {
+        const TombstoneRecord& t = tombstones[j];
+        SqlValue batch = std::monostate{};
+        if (t.batch_id) batch = *t.batch_id;
+        params.emplace_back(t.dataset);
+        params.emplace_back(t.tenant_id);
+        params.emplace_back(t.key_hash);
+        params.emplace_back(sql_optional(t.subject_hash));
+        params.emplace_back(t.source);
+        params.emplace_back(std::move(batch));
+        params.emplace_back(t.bytes);
+        params.emplace_back(t.erased_at);
+        params.emplace_back(t.reference);
+      }
+      db_->exec(tombstone_insert_sql(n), params);
+      i += n;
     }
   }
 
@@ -455,6 +475,21 @@ class SqlStateStore final : public StateStore {
 
   void delete_tombstones(const std::vector<std::int64_t>& ids) override {
     for (auto id : ids) db_->exec("DELETE FROM erasure_tombstones WHERE id = ?", {id});
+  }
+
+  static constexpr std::size_t kTombstoneRows = 64;  // 9 parameters each: 576, under every limit
+  static const std::string& tombstone_insert_sql(std::size_t rows) {
+    static const std::string one = make_tombstone_insert_sql(1);
+    static const std::string eight = make_tombstone_insert_sql(8);
+    static const std::string full = make_tombstone_insert_sql(kTombstoneRows);
+    return rows == 1 ? one : rows == 8 ? eight : full;
+  }
+  static std::string make_tombstone_insert_sql(std::size_t rows) {
+    std::string sql =
+        "INSERT INTO erasure_tombstones(dataset, tenant_id, key_hash, subject_hash, "
+        "source, batch_id, bytes, erased_at, reference) VALUES";
+    for (std::size_t r = 0; r < rows; ++r) sql += r == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return sql;
   }
 
   void scan_tombstones(const TombstoneQuery& query,

@@ -217,11 +217,15 @@ class SqliteDataStore final : public DataStore {
         sql.push_back(fmt::format("DELETE FROM {} WHERE {} = :key AND {} = :tenant AND {}", quote_identifier(d.table),
                                   quote_identifier(d.key), quote_identifier(d.tenant), range_sql(d, seg.range)));
       }
+      // Looked up once per segment, not once per record.
+      std::vector<SQLite::Statement*> prepared;
+      prepared.reserve(sql.size());
+      for (const auto& text : sql) prepared.push_back(&statement(text));
       db_.exec("BEGIN IMMEDIATE");
       try {
         for (const auto& [s, i] : order) {
           const EraseSegment& seg = segments[s];
-          Cached q(statement(sql[s]));
+          Cached q(*prepared[s]);
           bind_field(*q, ":key", seg.records[i].key);
           q->bind(":tenant", seg.tenant);
           bind_range(*q, d, seg.range);

@@ -76,26 +76,40 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
   const auto intent_started = Clock::now();
   double completing_seconds = 0;
 
-  // Hashes first: they need no transaction.
+  // Hashes first: they need no transaction. A tombstone keeps the hash of
+  // the record's first subject identifier; the others are hashed only for
+  // a tenant with subject holds (below).
   struct Hashed {
     std::vector<std::string> keys;
-    std::vector<std::optional<std::vector<std::optional<std::string>>>> subjects;
+    std::vector<std::optional<std::string>> first_subject;
   };
   std::vector<Hashed> hashed(segments.size());
   std::size_t total = 0;
   for (std::size_t s = 0; s < segments.size(); ++s) {
+    const SubjectHasher* sh = d.subject.empty() ? nullptr : subject_hasher(segments[s].tenant);
+    Hashed& h = hashed[s];
+    h.keys.reserve(segments[s].records.size());
+    h.first_subject.reserve(segments[s].records.size());
     for (const auto& r : segments[s].records) {
-      hashed[s].keys.push_back(hasher_.key_hash(d.name, field_text(r.key)));
-      hashed[s].subjects.push_back(d.subject.empty() ? std::optional<std::vector<std::optional<std::string>>>()
-                                                     : subject_hashes(d, segments[s].tenant, r));
+      h.keys.push_back(hasher_.key_hash(d.name, field_text(r.key)));
+      std::optional<std::string> first;
+      if (sh) {
+        for (std::size_t i = 0; i < d.subject.size() && i < r.subjects.size(); ++i) {
+          if (r.subjects[i] && !r.subjects[i]->empty()) {
+            first = sh->hash(d.subject[i].kind, *r.subjects[i]);
+            break;
+          }
+        }
+      }
+      h.first_subject.push_back(std::move(first));
     }
     total += segments[s].records.size();
   }
   if (total == 0) return outcome;
 
   RetentionBatchRecord batch;
-  std::vector<EraseSegment> erase;            // what step 2 erases
-  std::vector<std::vector<std::string>> erase_hashes;
+  std::vector<EraseSegment> erase;  // what step 2 erases
+  std::vector<TombstoneRecord> tombstones;  // in the order of erase's records
   const bool completing = pending_.has_value();
   ws_.store().transaction([&] {
     if (pending_) {
@@ -108,10 +122,10 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
     const std::map<std::string, ActiveHolds> all_holds = ActiveHolds::load_all(ws_.store(), at_);
     const ActiveHolds no_holds;
     nlohmann::json recheck_segments = nlohmann::json::array();
-    std::vector<TombstoneRecord> tombstones;
+    tombstones.clear();
     tombstones.reserve(total);
     for (std::size_t s = 0; s < segments.size(); ++s) {
-      const BatchSegment& seg = segments[s];
+      BatchSegment& seg = segments[s];
       auto found = all_holds.find(seg.tenant);
       const ActiveHolds& holds = found == all_holds.end() ? no_holds : found->second;
       if (holds.covering(d.name)) {
@@ -120,32 +134,26 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
       }
       const bool subject_holds = holds.has_subject_holds(d);
       EraseSegment es{seg.tenant, seg.range, {}};
-      std::vector<std::string> es_hashes;
+      es.records.reserve(seg.records.size());
       for (std::size_t i = 0; i < seg.records.size(); ++i) {
-        const auto& subj = hashed[s].subjects[i];
-        if (subject_holds && (!subj || holds.subject_hold(d, *subj))) {
-          // Held, or the tenant key is gone and a subject hold cannot be ruled out.
-          ++outcome.held;
-          continue;
+        if (subject_holds) {
+          auto subj = subject_hashes(d, seg.tenant, seg.records[i]);
+          if (!subj || holds.subject_hold(d, *subj)) {
+            // Held, or the tenant key is gone and a subject hold cannot be ruled out.
+            ++outcome.held;
+            continue;
+          }
         }
-        es.records.push_back(seg.records[i]);
-        es_hashes.push_back(hashed[s].keys[i]);
         TombstoneRecord t;
         t.dataset = d.name;
         t.tenant_id = seg.tenant;
         t.key_hash = hashed[s].keys[i];
-        if (subj) {
-          for (const auto& h : *subj) {
-            if (h) {
-              t.subject_hash = h;
-              break;
-            }
-          }
-        }
+        t.subject_hash = hashed[s].first_subject[i];
         t.source = kind;
         t.bytes = seg.records[i].bytes;
         t.erased_at = erased_at;
         tombstones.push_back(std::move(t));
+        es.records.push_back(std::move(seg.records[i]));
       }
       if (es.records.empty()) continue;
       recheck_segments.push_back({{"tenant", seg.tenant},
@@ -154,7 +162,6 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
                                   {"range", range_json(seg.range)},
                                   {"where", store.locate(d, es.records)}});
       erase.push_back(std::move(es));
-      erase_hashes.push_back(std::move(es_hashes));
     }
     if (erase.empty()) return;
     batch.run_id = run_id_;
@@ -173,6 +180,7 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
     ws_.store().insert_tombstones(tombstones);
     kill_point("intent-uncommitted");
   });
+  hashed.clear();
   timings_.complete += completing_seconds;
   timings_.intent += seconds_since(intent_started) - completing_seconds;
   if (completing) {
@@ -187,15 +195,17 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
   last_erase_seconds_ = seconds_since(erase_started);
   timings_.erase += last_erase_seconds_;
   kill_point("erased");
-  Completion c{batch, {}, false};
+  Completion c{batch, {}, false, {}, {}};
+  c.erased_flags.reserve(tombstones.size());
   for (std::size_t s = 0; s < erase.size(); ++s) {
     for (std::size_t i = 0; i < erase[s].records.size(); ++i) {
+      c.erased_flags.push_back(erased[s][i]);
       if (!erased[s][i]) continue;
-      c.erased.insert(erase_hashes[s][i]);
       ++outcome.records;
       outcome.bytes += erase[s].records[i].bytes;
     }
   }
+  c.tombstones = std::move(tombstones);
   pending_ = std::move(c);
   return outcome;
 }
@@ -264,7 +274,7 @@ BatchOutcome BatchRunner::resume(const RetentionBatchRecord& b, DataStore& store
       outcome.bytes += t.bytes;
     }
   }
-  pending_ = Completion{b, std::move(erased_hashes), true};
+  pending_ = Completion{b, std::move(erased_hashes), true, {}, {}};
   flush();
   return outcome;
 }
@@ -289,11 +299,7 @@ void BatchRunner::complete(const Completion& c) {
   std::int64_t records = 0, bytes = 0;
   TenantTotals* pt = nullptr;
   const std::string* pt_tenant = nullptr;
-  for (auto& t : ws_.store().batch_tombstones(b.id)) {
-    if (!c.erased.count(t.key_hash)) {
-      drop.push_back(t.id);
-      continue;
-    }
+  auto count = [&](const TombstoneRecord& t) {
     ++records;
     bytes += t.bytes;
     // A batch's tombstones come tenant by tenant: look the tenant up once.
@@ -304,11 +310,33 @@ void BatchRunner::complete(const Completion& c) {
     }
     ++pt->records;
     pt->bytes += t.bytes;
-    pt->key_hashes.push_back(std::move(t.key_hash));
+    pt->key_hashes.push_back(t.key_hash);
+  };
+  if (!c.resumed) {
+    // The tombstones this process inserted, as inserted: no need to read
+    // them back. Those of records not erased (usually none) are dropped.
+    std::unordered_set<std::string> kept;
+    for (std::size_t i = 0; i < c.tombstones.size(); ++i) {
+      if (c.erased_flags[i]) count(c.tombstones[i]);
+      else kept.insert(c.tombstones[i].key_hash);
+    }
+    if (!kept.empty()) {
+      for (const auto& t : ws_.store().batch_tombstones(b.id)) {
+        if (kept.count(t.key_hash)) drop.push_back(t.id);
+      }
+    }
+  } else {
+    for (const auto& t : ws_.store().batch_tombstones(b.id)) {
+      if (!c.erased.count(t.key_hash)) {
+        drop.push_back(t.id);
+        continue;
+      }
+      count(t);
+    }
   }
   // Only an intent is completed, so the audit entry below is written once.
   if (!ws_.store().complete_retention_batch(b.id, records, bytes, format_utc(now()))) return;
-  ws_.store().delete_tombstones(drop);
+  if (!drop.empty()) ws_.store().delete_tombstones(drop);
   nlohmann::json tenants = nlohmann::json::array();
   for (auto& [id, totals] : per_tenant) {
     tenants.push_back({{"tenant", id},

@@ -107,8 +107,13 @@ class BatchRunner {
  private:
   struct Completion {
     RetentionBatchRecord batch;
-    std::unordered_set<std::string> erased;  // key hashes
+    std::unordered_set<std::string> erased;  // key hashes (a resumed batch)
     bool resumed = false;
+    // A batch this process ran: its tombstones as inserted (tenant by
+    // tenant, in insertion order) and which of them were erased, so that
+    // step 3 need not read them back.
+    std::vector<TombstoneRecord> tombstones;
+    std::vector<bool> erased_flags;
   };
   const SubjectHasher* subject_hasher(const std::string& tenant);
   // Step 3; inside a state transaction.

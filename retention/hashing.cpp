@@ -20,14 +20,18 @@ RecordHasher::RecordHasher(const Keyring& keys) {
 }
 
 std::string RecordHasher::key_hash(std::string_view dataset, std::string_view key) const {
-  crypto_generichash_state st;
-  crypto_generichash_init(&st, key_.data(), SecretKey::kSize, 16);
-  // Length-prefixed, so that no (dataset, key) pair collides with another.
-  unsigned char len[8];
-  std::uint64_t n = dataset.size();
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
-  crypto_generichash_update(&st, len, sizeof len);
-  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(dataset.data()), dataset.size());
+  if (!has_prefix_ || prefix_dataset_ != dataset) {
+    crypto_generichash_init(&prefix_, key_.data(), SecretKey::kSize, 16);
+    // Length-prefixed, so that no (dataset, key) pair collides with another.
+    unsigned char len[8];
+    std::uint64_t n = dataset.size();
+    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
+    crypto_generichash_update(&prefix_, len, sizeof len);
+    crypto_generichash_update(&prefix_, reinterpret_cast<const unsigned char*>(dataset.data()), dataset.size());
+    prefix_dataset_.assign(dataset);
+    has_prefix_ = true;
+  }
+  crypto_generichash_state st = prefix_;
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
   unsigned char out[16];
   crypto_generichash_final(&st, out, sizeof out);
@@ -52,13 +56,28 @@ std::string normalize_subject(std::string_view kind, std::string_view value) {
   return anonymize::normalize_subject_value(kind, value);
 }
 
-SubjectHasher::SubjectHasher(const SecretKey& tenant_key) : key_(tenant_key.derive(KeyPurpose::kSubjects)) {}
+SubjectHasher::SubjectHasher(const SecretKey& tenant_key) : key_(tenant_key.derive(KeyPurpose::kSubjects)) {
+  crypto_generichash_init(&keyed_, key_.data(), SecretKey::kSize, 32);
+}
 
 std::string SubjectHasher::hash(std::string_view kind, std::string_view value) const {
-  std::string m(kind);
-  m += ':';
-  m += normalize_subject(kind, value);
-  return key_.keyed_hash_hex(m);
+  // Keyed BLAKE2b-256 of "kind:normalized", as SecretKey::keyed_hash_hex,
+  // from a copy of the keyed initial state.
+  const std::string normalized = normalize_subject(kind, value);
+  crypto_generichash_state st = keyed_;
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(kind.data()), kind.size());
+  const unsigned char colon = ':';
+  crypto_generichash_update(&st, &colon, 1);
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size());
+  unsigned char out[32];
+  crypto_generichash_final(&st, out, sizeof out);
+  static const char* digits = "0123456789abcdef";
+  std::string hex(64, '0');
+  for (int i = 0; i < 32; ++i) {
+    hex[static_cast<std::size_t>(2 * i)] = digits[out[i] >> 4];
+    hex[static_cast<std::size_t>(2 * i + 1)] = digits[out[i] & 15];
+  }
+  return hex;
 }
 
 }  // namespace dpa::retention

@@ -9,6 +9,8 @@
 //   "kind:normalized value": destroying the tenant key makes it unlinkable.
 #pragma once
 
+#include <sodium.h>
+
 #include <array>
 #include <optional>
 #include <string>
@@ -31,6 +33,12 @@ class RecordHasher {
 
  private:
   SecretKey key_;
+  // The hash state after the key and the dataset name: a sweep hashes the
+  // keys of one dataset at a time, and copying the state saves a BLAKE2b
+  // initialisation (a compression of the key block) per record.
+  mutable std::string prefix_dataset_;
+  mutable crypto_generichash_state prefix_{};
+  mutable bool has_prefix_ = false;
 };
 
 // The canonical form of a subject identifier, so that "8 701 123-45-67" and
@@ -47,6 +55,7 @@ class SubjectHasher {
 
  private:
   SecretKey key_;
+  crypto_generichash_state keyed_{};  // initialised with key_, reused by copy
 };
 
 }  // namespace dpa::retention

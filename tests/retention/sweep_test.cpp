@@ -243,3 +243,20 @@ TEST_CASE("subject identifiers normalize before hashing", "[retention][hashing]"
   CHECK(normalize_subject("email", "  Aigerim.S@Example.KZ ") == "aigerim.s@example.kz");
   CHECK(normalize_subject("iin", "900101 300 123") == "900101300123");
 }
+
+TEST_CASE("a record's key hash is the same whatever was hashed before", "[retention][hashing]") {
+  test::RetentionWorld w;
+  // The hasher keeps the state after the dataset name: switching datasets
+  // must start again from the key, and "docs"+"1x" must not be "docs1"+"x".
+  RecordHasher fresh_a(w.ws->keys());
+  RecordHasher fresh_b(w.ws->keys());
+  const std::string a = fresh_a.key_hash("docs", "17");
+  const std::string b = fresh_b.key_hash("calls", "17");
+  RecordHasher reused(w.ws->keys());
+  CHECK(reused.key_hash("calls", "17") == b);
+  CHECK(reused.key_hash("docs", "17") == a);
+  CHECK(reused.key_hash("calls", "17") == b);
+  CHECK(a != b);
+  CHECK(a.size() == 32);
+  CHECK(reused.key_hash("docs1", "x") != reused.key_hash("docs", "1x"));
+}
