@@ -123,4 +123,19 @@ std::vector<DataMapProblem> check_datamap(const DataMap& map) {
   return out;
 }
 
+nlohmann::json created_bounds(const std::vector<DataRecord>& records) {
+  nlohmann::json lo, hi;
+  bool any_null = false;
+  for (const auto& rec : records) {
+    if (std::holds_alternative<std::monostate>(rec.created_raw)) {
+      any_null = true;
+      continue;
+    }
+    nlohmann::json v = field_json(rec.created_raw);
+    if (lo.is_null()) lo = v;
+    hi = v;  // records come in creation-time order
+  }
+  return {{"created_lo", lo}, {"created_hi", hi}, {"null", any_null}};
+}
+
 }  // namespace dpa

@@ -197,6 +197,11 @@ class DataStore {
   virtual std::vector<DataMapProblem> check(const DatasetSpec& d) = 0;
 };
 
+// What a table store's locate() records: the creation-time bounds of
+// `records` (in creation-time order) and whether some have none; never keys,
+// which stay out of the state. {"created_lo", "created_hi", "null"}.
+nlohmann::json created_bounds(const std::vector<DataRecord>& records);
+
 // Opens the store. `writable` is needed only to erase. Throws InputError if
 // the store cannot be opened (a missing SQLite file, a missing root folder)
 // and for a postgres server that cannot be reached.

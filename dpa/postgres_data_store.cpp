@@ -224,19 +224,7 @@ class PostgresDataStore final : public DataStore {
   }
 
   nlohmann::json locate(const DatasetSpec&, const std::vector<DataRecord>& records) override {
-    // Creation-time bounds only: the keys themselves stay out of the state.
-    nlohmann::json lo, hi;
-    bool any_null = false;
-    for (const auto& rec : records) {
-      if (std::holds_alternative<std::monostate>(rec.created_raw)) {
-        any_null = true;
-        continue;
-      }
-      nlohmann::json v = field_json(rec.created_raw);
-      if (lo.is_null()) lo = v;
-      hi = v;  // records come in creation-time order
-    }
-    return {{"created_lo", lo}, {"created_hi", hi}, {"null", any_null}};
+    return created_bounds(records);
   }
 
   std::vector<DataRecord> relocate(const DatasetSpec& d, const std::string& tenant,
