@@ -5,7 +5,7 @@
 #include "retention/erasure_ledger.h"
 #include "retention/hashing.h"
 #include "retention/holds.h"
-#include "retention/lock.h"
+#include "dpa/file_lock.h"
 #include "retention/plan.h"
 #include "retention/retention_test_support.h"
 #include "retention/sweep.h"
@@ -227,13 +227,16 @@ TEST_CASE("the erasure ledger re-erases a subject request's records after a rest
   CHECK(w.exists("docs", keep));
 }
 
-TEST_CASE("the retention lock admits one process", "[retention][lock]") {
+TEST_CASE("a file lock admits one holder and names it to the others", "[retention][lock]") {
   test::TempDir dir;
-  auto first = RetentionLock::acquire(dir / "retention.lock", "dpa retention sweep");
-  CHECK_THROWS_AS(RetentionLock::acquire(dir / "retention.lock", "dpa retention sweep"), BusyError);
-  CHECK_THROWS_WITH(RetentionLock::acquire(dir / "retention.lock", "x"), Catch::Contains("pid"));
-  { RetentionLock moved = std::move(first); }
-  CHECK_NOTHROW(RetentionLock::acquire(dir / "retention.lock", "dpa retention sweep"));
+  std::string holder;
+  auto first = try_file_lock(dir / "retention%3Acalls.lock", "dpa retention sweep", &holder);
+  REQUIRE(first);
+  CHECK(try_file_lock(dir / "retention%3Acalls.lock", "dpa retention sweep", &holder) == nullptr);
+  CHECK_THAT(holder, Catch::Contains("dpa retention sweep by pid"));
+  first.reset();
+  CHECK(try_file_lock(dir / "retention%3Acalls.lock", "dpa retention sweep", &holder) != nullptr);
+  CHECK_THROWS_AS(try_file_lock(dir / "no" / "such" / "x.lock", "x", &holder), WorkspaceError);
 }
 
 TEST_CASE("subject identifiers normalize before hashing", "[retention][hashing]") {
