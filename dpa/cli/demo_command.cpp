@@ -204,7 +204,7 @@ int run_demo(Invocation& inv) {
                      "  dpa --home {0} datamap check\n"
                      "  dpa --home {0} export list\n"
                      "  dpa --home {0} export verify {0}/exports/altyn-clinic.zip\n"
-                     "  dpa --home {0} export verify {0}/exports/acme-kz-subject-tampered\n",
+                     "  dpa --home {0} export verify {0}/exports/acme-kz-subject-tampered\n"
                      "  dpa --home {0} incident list\n"
                      "  dpa --home {0} incident notice 1 --lang en\n"
                      "  dpa --home {0} audit report --from {1} --to {2} --format html --out report.html\n",

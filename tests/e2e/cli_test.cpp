@@ -194,6 +194,10 @@ TEST_CASE("dpa demo builds a workspace that verifies", "[e2e]") {
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("chain verified"));
+  // The commands it suggests name the demo's folder, each once a line.
+  CHECK_THAT(r.out, Catch::Contains("dpa --home " + home.string() + " incident list\n"));
+  CHECK(r.out.find("{0}") == std::string::npos);
+  CHECK(r.out.find("--home   dpa") == std::string::npos);
   CHECK(fs::exists(home / "var/app.db"));
   auto tenants = nlohmann::json::parse(run_dpa({"--home", home.string(), "--json", "tenant", "list"}).out);
   CHECK(tenants.size() == 8);  // four of the app data, one for the pseudonymizer's part, three for requests
