@@ -405,29 +405,7 @@ class SqlStateStore final : public StateStore {
   }
 
   std::vector<RetentionBatchRecord> pending_retention_batches() override {
-    return db_->query_all<RetentionBatchRecord>(
-        "SELECT id, run_id, seq, kind, dataset, tenant_id, rule, clause, state, planned, "
-        "deleted, bytes, recheck, created_at, done_at FROM retention_batches "
-        "WHERE state = 'intent' ORDER BY id",
-        {}, [](const SqlRow& q) {
-          RetentionBatchRecord b;
-          b.id = q.int64(0);
-          b.run_id = q.int64(1);
-          b.seq = q.int64(2);
-          b.kind = q.text(3);
-          b.dataset = q.text(4);
-          b.tenant_id = q.text(5);
-          b.rule = q.text(6);
-          b.clause = q.text(7);
-          b.state = q.text(8);
-          b.planned = q.int64(9);
-          b.deleted = q.int64(10);
-          b.bytes = q.int64(11);
-          b.recheck = q.text(12);
-          b.created_at = q.text(13);
-          b.done_at = q.optional_text(14);
-          return b;
-        });
+    return sql_incidents::retention_batches(*db_, "WHERE state = 'intent' ORDER BY id", {});
   }
 
   bool complete_retention_batch(std::int64_t id, std::int64_t deleted, std::int64_t bytes,

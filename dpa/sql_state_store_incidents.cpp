@@ -100,30 +100,37 @@ std::vector<IncidentNoticeRecord> notices(SqlDatabase& db, std::int64_t incident
       });
 }
 
+std::vector<RetentionBatchRecord> retention_batches(SqlDatabase& db, std::string_view where_and_order,
+                                                    const std::vector<SqlValue>& params) {
+  std::string sql =
+      "SELECT id, run_id, seq, kind, dataset, tenant_id, rule, clause, state, planned, "
+      "deleted, bytes, recheck, created_at, done_at FROM retention_batches ";
+  sql += where_and_order;
+  return db.query_all<RetentionBatchRecord>(sql, params, [](const SqlRow& q) {
+    RetentionBatchRecord b;
+    b.id = q.int64(0);
+    b.run_id = q.int64(1);
+    b.seq = q.int64(2);
+    b.kind = q.text(3);
+    b.dataset = q.text(4);
+    b.tenant_id = q.text(5);
+    b.rule = q.text(6);
+    b.clause = q.text(7);
+    b.state = q.text(8);
+    b.planned = q.int64(9);
+    b.deleted = q.int64(10);
+    b.bytes = q.int64(11);
+    b.recheck = q.text(12);
+    b.created_at = q.text(13);
+    b.done_at = q.optional_text(14);
+    return b;
+  });
+}
+
 std::vector<RetentionBatchRecord> retention_batches_done(SqlDatabase& db, const std::string& since,
                                                          const std::string& until) {
-  return db.query_all<RetentionBatchRecord>(
-      "SELECT id, run_id, seq, kind, dataset, tenant_id, rule, clause, state, planned, "
-      "deleted, bytes, created_at, done_at FROM retention_batches "
-      "WHERE state = 'done' AND done_at >= ? AND done_at < ? ORDER BY done_at, id",
-      {since, until}, [](const SqlRow& q) {
-        RetentionBatchRecord b;
-        b.id = q.int64(0);
-        b.run_id = q.int64(1);
-        b.seq = q.int64(2);
-        b.kind = q.text(3);
-        b.dataset = q.text(4);
-        b.tenant_id = q.text(5);
-        b.rule = q.text(6);
-        b.clause = q.text(7);
-        b.state = q.text(8);
-        b.planned = q.int64(9);
-        b.deleted = q.int64(10);
-        b.bytes = q.int64(11);
-        b.created_at = q.text(12);
-        b.done_at = q.optional_text(13);
-        return b;
-      });
+  return retention_batches(db, "WHERE state = 'done' AND done_at >= ? AND done_at < ? ORDER BY done_at, id",
+                           {since, until});
 }
 
 }  // namespace dpa::sql_incidents

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dpa/sql_database.h"
@@ -24,6 +25,10 @@ bool close_incident(SqlDatabase& db, std::int64_t id, const std::string& closed_
 std::int64_t insert_notice(SqlDatabase& db, const IncidentNoticeRecord& n);
 std::vector<IncidentNoticeRecord> notices(SqlDatabase& db, std::int64_t incident_id);
 
+// Retention batches matching `where_and_order` ("WHERE state = 'intent'
+// ORDER BY id"), read one way for the sweep and the report alike.
+std::vector<RetentionBatchRecord> retention_batches(SqlDatabase& db, std::string_view where_and_order,
+                                                    const std::vector<SqlValue>& params);
 std::vector<RetentionBatchRecord> retention_batches_done(SqlDatabase& db, const std::string& since,
                                                          const std::string& until);
 
