@@ -271,6 +271,7 @@ TEST_CASE("pg state: a server killed mid-command, then restarted", "[pg]") {
   int wstatus = 0;
   waitpid(child, &wstatus, 0);
   if (r.status == 0) r = dpa_in(home, {"tenant", "list"});
+  INFO(r.err);
   CHECK(r.status == 4);
   CHECK(line_count(r.err) == 1);
   CHECK_THAT(r.err, Catch::Contains("PostgreSQL"));
