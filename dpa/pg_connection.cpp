@@ -2,6 +2,12 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -19,6 +25,45 @@ std::string first_line(const char* message) {
   if (s.rfind("ERROR:  ", 0) == 0) s.erase(0, 8);
   if (s.rfind("FATAL:  ", 0) == 0) s.erase(0, 8);
   return s;
+}
+
+// The connect_timeout in force: the URL's own, else ours. libpq reads it
+// but leaves enforcing it to whoever polls a connection it started.
+int effective_connect_timeout(pg_conn* c, int fallback_s) {
+  int seconds = fallback_s;
+  if (PQconninfoOption* info = PQconninfo(c)) {
+    for (PQconninfoOption* o = info; o->keyword; ++o) {
+      if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val) {
+        seconds = std::atoi(o->val);
+      }
+    }
+    PQconninfoFree(info);
+  }
+  return seconds;
+}
+
+// Drives a connection started by PQconnectStartParams to its end, as
+// PQconnectdbParams would, waiting on its socket. Returns false when
+// `timeout_s` (> 0) passed first; 0 or less waits as long as it takes.
+bool finish_connecting(pg_conn* c, int timeout_s) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
+  PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+  while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
+    if (PQstatus(c) == CONNECTION_BAD) return true;
+    pollfd fd{PQsocket(c), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+    int wait_ms = -1;
+    if (timeout_s > 0) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      wait_ms = static_cast<int>(std::max<std::int64_t>(0, left.count()));
+    }
+    int ready = ::poll(&fd, 1, wait_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return true;  // the caller reports the connection as not made
+    if (ready == 0) return false;
+    status = PQconnectPoll(c);
+  }
+  return true;
 }
 
 bool starts_with(const char* s, const char* prefix) {
@@ -114,15 +159,23 @@ Connection Connection::open(const std::string& url, const ConnectOptions& option
   const char* keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
   const char* values[] = {timeout.c_str(), options.application_name.c_str(), "UTF8", url.c_str(),
                           nullptr};
-  pg_conn* c = PQconnectdbParams(keys, values, 1);
+  pg_conn* c = PQconnectStartParams(keys, values, 1);
   if (!c) throw WorkspaceError("cannot connect to PostgreSQL: out of memory");
+  // libpq prints notices on stderr: the NOTICEs of CREATE ... IF NOT EXISTS,
+  // and an ERROR or FATAL that arrives between queries, such as the
+  // backend's "terminating connection due to unexpected postmaster exit"
+  // when the server dies. Silenced before the first byte is read, so a
+  // failure stays the one line dpa prints.
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  int timeout_s = effective_connect_timeout(c, options.connect_timeout_s);
+  bool timed_out = !finish_connecting(c, timeout_s);
   if (PQstatus(c) != CONNECTION_OK) {
-    std::string message = first_line(PQerrorMessage(c));
+    std::string message = timed_out ? fmt::format("no answer within {} s (connect_timeout)", timeout_s)
+                                    : first_line(PQerrorMessage(c));
+    if (message.empty()) message = "the connection was not completed";
     PQfinish(c);
     throw WorkspaceError(fmt::format("cannot connect to PostgreSQL: {}", message));
   }
-  // Quiet NOTICEs (CREATE ... IF NOT EXISTS) that libpq would print on stderr.
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   Connection conn(c);
   // Times are kept as ISO-8601 text; a session time zone of UTC keeps now()
   // and any conversion in SQL unambiguous.

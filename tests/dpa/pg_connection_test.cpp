@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -53,6 +58,31 @@ TEST_CASE("an unreachable server is a workspace error", "[pg]") {
   // Port 1 on loopback: nothing listens; the refusal is immediate.
   CHECK_THROWS_AS(Connection::open("postgresql://127.0.0.1:1/dpa", {.connect_timeout_s = 2}),
                   dpa::WorkspaceError);
+}
+
+TEST_CASE("a server that accepts but never answers times out with connect_timeout", "[pg]") {
+  // A listening socket nobody accepts from: the kernel completes the TCP
+  // handshake, then the start-up packet waits for an answer that never comes.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 4) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  std::string url = "postgresql://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) +
+                    "/dpa?sslmode=disable&connect_timeout=2";
+  try {
+    Connection::open(url, {.connect_timeout_s = 30});
+    FAIL("connected to a silent listener");
+  } catch (const dpa::WorkspaceError& e) {
+    // The URL's timeout wins over the caller's default.
+    CHECK_THAT(e.what(), Catch::Contains("no answer within 2 s"));
+  }
+  ::close(listener);
 }
 
 TEST_CASE("values round-trip through a server", "[pg][server]") {
