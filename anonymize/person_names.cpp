@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -979,13 +980,31 @@ struct Dictionary::Builder {
   }
 
   void build_table() {
-    std::vector<std::pair<std::uint64_t, Analysis>> entries;
+    // Every form's analysis, keyed by the table's own hash, mix(form hash),
+    // a bijection: sorted by it, the forms of one word stay together, and
+    // the table below, whose slots its high bits pick, fills in slot order,
+    // not at random (the random writes were half the build, which every
+    // run of `dpa anonymize` pays). Within a word, the analyses are in the
+    // order of their fields, which `key` packs, kind first.
+    struct Entry {
+      std::uint64_t mixed;
+      std::uint64_t key;  // kind, lemma, case, gender, flags; then script
+      Analysis analysis;
+    };
+    std::vector<Entry> entries;
+    auto add = [&](std::uint64_t hash, const Analysis& a) {
+      entries.push_back({mix(hash),
+                         std::uint64_t{static_cast<std::uint8_t>(a.kind)} << 56 | std::uint64_t{a.lemma} << 24 |
+                             std::uint64_t{static_cast<std::uint8_t>(a.gcase)} << 16 |
+                             std::uint64_t{static_cast<std::uint8_t>(a.gender)} << 8 | a.flags,
+                         a});
+    };
     std::vector<Form> forms;
     for (std::uint32_t id = 0; id < d.lemmas_.size(); ++id) {
       forms.clear();
       generate(d.lemmas_, id, &amb, forms);
       d.form_count_ += forms.size();
-      for (const auto& f : forms) entries.emplace_back(fold_hash(f.text), f.analysis);
+      for (const auto& f : forms) add(fold_hash(f.text), f.analysis);
     }
     for (std::uint32_t i = 0; i < std::size(kMarkers); ++i) {
       Analysis a;
@@ -997,7 +1016,7 @@ struct Dictionary::Builder {
       a.script = static_cast<unsigned char>(w[0]) < 0x80 ? Script::kLatin
                  : has_kazakh_letters(w)                 ? Script::kKazakh
                                                          : Script::kRussian;
-      entries.emplace_back(fold_hash(w), a);
+      add(fold_hash(w), a);
     }
     // Intro and honorific cues are found from their longest word.
     for (std::uint32_t i = 0; i < d.cues_.size(); ++i) {
@@ -1008,42 +1027,40 @@ struct Dictionary::Builder {
       Analysis a;
       a.lemma = i;
       a.kind = Kind::kCueAnchor;
-      entries.emplace_back(c.words[c.anchor], a);
+      add(c.words[c.anchor], a);
     }
 
-    auto key = [](const Analysis& a) {
-      return std::make_tuple(a.kind, a.lemma, a.gcase, a.gender, a.flags, a.script);
+    auto same = [](const Entry& a, const Entry& b) {
+      return a.mixed == b.mixed && a.key == b.key && a.analysis.script == b.analysis.script;
     };
-    std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first) return a.first < b.first;
-      return key(a.second) < key(b.second);
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+      if (a.mixed != b.mixed) return a.mixed < b.mixed;
+      if (a.key != b.key) return a.key < b.key;
+      return a.analysis.script < b.analysis.script;
     });
-    entries.erase(std::unique(entries.begin(), entries.end(),
-                              [&](const auto& a, const auto& b) {
-                                return a.first == b.first && key(a.second) == key(b.second);
-                              }),
-                  entries.end());
+    entries.erase(std::unique(entries.begin(), entries.end(), same), entries.end());
 
     std::size_t distinct = 0;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (i == 0 || entries[i].first != entries[i - 1].first) ++distinct;
+      if (i == 0 || entries[i].mixed != entries[i - 1].mixed) ++distinct;
     }
     std::size_t cap = 1024;
     while (cap < distinct * 2) cap <<= 1;
     d.slots_.assign(cap, 0);
     d.mask_ = cap - 1;
+    d.shift_ = 64 - std::countr_zero(cap);
     d.distinct_forms_ = distinct;
     d.analyses_.reserve(entries.size());
     for (std::size_t i = 0; i < entries.size();) {
       std::size_t j = i;
-      while (j < entries.size() && entries[j].first == entries[i].first) ++j;
+      while (j < entries.size() && entries[j].mixed == entries[i].mixed) ++j;
       auto offset = static_cast<std::uint32_t>(d.analyses_.size());
       std::size_t count = std::min<std::size_t>(j - i, 255);
-      for (std::size_t k = i; k < i + count; ++k) d.analyses_.push_back(entries[k].second);
-      std::uint64_t h = mix(entries[i].first);
+      for (std::size_t k = i; k < i + count; ++k) d.analyses_.push_back(entries[k].analysis);
+      std::uint64_t h = entries[i].mixed;
       d.filter_[(h >> 44) & kFilterMask] |= (std::uint64_t{1} << ((h >> 20) & 63)) | (std::uint64_t{1} << ((h >> 26) & 63));
-      std::uint32_t tag = static_cast<std::uint32_t>(h >> 32) | 1u;
-      std::size_t slot = static_cast<std::size_t>(h) & d.mask_;
+      std::uint32_t tag = static_cast<std::uint32_t>(h) | 1u;
+      std::size_t slot = static_cast<std::size_t>(h >> d.shift_);
       while (d.slots_[slot] != 0) slot = (slot + 1) & d.mask_;
       d.slots_[slot] = static_cast<std::uint64_t>(tag) << 32 | (offset << 8) | static_cast<std::uint32_t>(count);
       i = j;

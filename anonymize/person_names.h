@@ -150,8 +150,8 @@ class Dictionary {
     // bits) answers them from the L2 cache without touching the table.
     std::uint64_t bits = filter_[(h >> 44) & kFilterMask];
     if (((bits >> ((h >> 20) & 63)) & (bits >> ((h >> 26) & 63)) & 1u) == 0) return {};
-    std::uint32_t tag = static_cast<std::uint32_t>(h >> 32) | 1u;
-    std::size_t i = static_cast<std::size_t>(h) & mask_;
+    std::uint32_t tag = static_cast<std::uint32_t>(h) | 1u;
+    std::size_t i = static_cast<std::size_t>(h >> shift_);
     for (;;) {
       std::uint64_t slot = slots_[i];
       if (slot == 0) return {};
@@ -175,7 +175,7 @@ class Dictionary {
     std::uint64_t h = mix(hash);
     std::uint64_t bits = filter_[(h >> 44) & kFilterMask];
     if (((bits >> ((h >> 20) & 63)) & (bits >> ((h >> 26) & 63)) & 1u) == 0) return;
-    __builtin_prefetch(&slots_[static_cast<std::size_t>(h) & mask_]);
+    __builtin_prefetch(&slots_[static_cast<std::size_t>(h >> shift_)]);
   }
 
   const Lemma& lemma(std::uint32_t id) const { return lemmas_[id]; }
@@ -220,8 +220,12 @@ class Dictionary {
   static constexpr std::size_t kFilterWords = std::size_t{1} << 14;
   static constexpr std::uint64_t kFilterMask = kFilterWords - 1;
   std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterWords, 0);
-  std::vector<std::uint64_t> slots_;   // tag << 32 | (offset << 8 | count); 0 = empty
+  // tag << 32 | (offset << 8 | count); 0 = empty. A word's first slot is
+  // the high bits of its mixed hash (so the table fills in hash order), the
+  // tag the low 32.
+  std::vector<std::uint64_t> slots_;
   std::size_t mask_ = 0;
+  int shift_ = 64;
   std::vector<Analysis> analyses_;
   std::vector<Lemma> lemmas_;
   std::size_t form_count_ = 0;
