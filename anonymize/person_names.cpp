@@ -980,20 +980,20 @@ struct Dictionary::Builder {
   }
 
   void build_table() {
-    // Every form's analysis, keyed by the table's own hash, mix(form hash),
-    // a bijection: sorted by it, the forms of one word stay together, and
-    // the table below, whose slots its high bits pick, fills in slot order,
-    // not at random (the random writes were half the build, which every
-    // run of `dpa anonymize` pays). Within a word, the analyses are in the
-    // order of their fields, which `key` packs, kind first.
+    // Every form's analysis with its word's hash: sorted by it, the forms
+    // of one word stay together, and the table below, whose slots its high
+    // bits pick, fills in slot order, not at random (the random writes were
+    // half the build, which every run of `dpa anonymize` pays). Within a
+    // word, the analyses are in the order of their fields, which `key`
+    // packs, kind first.
     struct Entry {
-      std::uint64_t mixed;
+      std::uint64_t hash;
       std::uint64_t key;  // kind, lemma, case, gender, flags; then script
       Analysis analysis;
     };
     std::vector<Entry> entries;
     auto add = [&](std::uint64_t hash, const Analysis& a) {
-      entries.push_back({mix(hash),
+      entries.push_back({hash,
                          std::uint64_t{static_cast<std::uint8_t>(a.kind)} << 56 | std::uint64_t{a.lemma} << 24 |
                              std::uint64_t{static_cast<std::uint8_t>(a.gcase)} << 16 |
                              std::uint64_t{static_cast<std::uint8_t>(a.gender)} << 8 | a.flags,
@@ -1031,10 +1031,10 @@ struct Dictionary::Builder {
     }
 
     auto same = [](const Entry& a, const Entry& b) {
-      return a.mixed == b.mixed && a.key == b.key && a.analysis.script == b.analysis.script;
+      return a.hash == b.hash && a.key == b.key && a.analysis.script == b.analysis.script;
     };
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      if (a.mixed != b.mixed) return a.mixed < b.mixed;
+      if (a.hash != b.hash) return a.hash < b.hash;
       if (a.key != b.key) return a.key < b.key;
       return a.analysis.script < b.analysis.script;
     });
@@ -1042,7 +1042,7 @@ struct Dictionary::Builder {
 
     std::size_t distinct = 0;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (i == 0 || entries[i].mixed != entries[i - 1].mixed) ++distinct;
+      if (i == 0 || entries[i].hash != entries[i - 1].hash) ++distinct;
     }
     std::size_t cap = 1024;
     while (cap < distinct * 2) cap <<= 1;
@@ -1053,11 +1053,11 @@ struct Dictionary::Builder {
     d.analyses_.reserve(entries.size());
     for (std::size_t i = 0; i < entries.size();) {
       std::size_t j = i;
-      while (j < entries.size() && entries[j].mixed == entries[i].mixed) ++j;
+      while (j < entries.size() && entries[j].hash == entries[i].hash) ++j;
       auto offset = static_cast<std::uint32_t>(d.analyses_.size());
       std::size_t count = std::min<std::size_t>(j - i, 255);
       for (std::size_t k = i; k < i + count; ++k) d.analyses_.push_back(entries[k].analysis);
-      std::uint64_t h = entries[i].mixed;
+      std::uint64_t h = entries[i].hash;
       d.filter_[(h >> 44) & kFilterMask] |= (std::uint64_t{1} << ((h >> 20) & 63)) | (std::uint64_t{1} << ((h >> 26) & 63));
       std::uint32_t tag = static_cast<std::uint32_t>(h) | 1u;
       std::size_t slot = static_cast<std::size_t>(h >> d.shift_);

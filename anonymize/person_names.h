@@ -144,8 +144,10 @@ class Dictionary {
   static const Dictionary& instance();
 
   // Every analysis of the word whose fold_hash is `hash` (empty if none).
+  // The fold hash is a multiply-mix already: its bits are used as they are
+  // (mixing them again cost every word of a text a few instructions).
   std::span<const Analysis> lookup(std::uint64_t hash) const {
-    std::uint64_t h = mix(hash);
+    const std::uint64_t h = hash;
     // Most words are not names: a 128 KiB Bloom filter (one word, two
     // bits) answers them from the L2 cache without touching the table.
     std::uint64_t bits = filter_[(h >> 44) & kFilterMask];
@@ -166,13 +168,13 @@ class Dictionary {
   // Starts loading the filter word lookup(hash) will read: the recognizer
   // asks a few words ahead so the 128 KiB filter's misses overlap.
   void prefetch(std::uint64_t hash) const {
-    __builtin_prefetch(&filter_[(mix(hash) >> 44) & kFilterMask]);
+    __builtin_prefetch(&filter_[(hash >> 44) & kFilterMask]);
   }
   // The second step, a few words later, once the filter word is in cache:
   // a word the filter passes starts loading its table slot, the look-up's
   // other miss (the table is megabytes).
   void prefetch_slot(std::uint64_t hash) const {
-    std::uint64_t h = mix(hash);
+    const std::uint64_t h = hash;
     std::uint64_t bits = filter_[(h >> 44) & kFilterMask];
     if (((bits >> ((h >> 20) & 63)) & (bits >> ((h >> 26) & 63)) & 1u) == 0) return;
     __builtin_prefetch(&slots_[static_cast<std::size_t>(h >> shift_)]);
@@ -221,8 +223,8 @@ class Dictionary {
   static constexpr std::uint64_t kFilterMask = kFilterWords - 1;
   std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterWords, 0);
   // tag << 32 | (offset << 8 | count); 0 = empty. A word's first slot is
-  // the high bits of its mixed hash (so the table fills in hash order), the
-  // tag the low 32.
+  // the high bits of its hash (so the table fills in hash order), the tag
+  // the low 32.
   std::vector<std::uint64_t> slots_;
   std::size_t mask_ = 0;
   int shift_ = 64;
