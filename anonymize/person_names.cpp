@@ -314,39 +314,47 @@ void decline_feminine_soft(Emitter& e, const U& w, Gender g) {
 // Kazakh case endings. `front` picks the front-vowel variant; `possessive`
 // is for words that already end in the 3rd-person possessive (ұлы, қызы).
 void kazakh_cases(Emitter& e, const U& w, bool front, Gender g, bool possessive, bool keyboard_too) {
-  auto pick = [&](std::u32string_view back, std::u32string_view fr) { return U(front ? fr : back); };
+  using V = std::u32string_view;
+  auto pick = [&](V back, V fr) { return front ? fr : back; };
   struct Ending {
     Case c;
-    U ending;
+    V ending;
     std::uint8_t flags;
   };
-  std::vector<Ending> endings;
+  // Literals and two buffers reused for every form: the generator builds
+  // a few hundred thousand forms on every start.
+  std::array<Ending, 8> endings;
+  std::size_t count = 7;
   if (possessive) {
-    endings = {{Case::kKzGen, pick(U"ның", U"нің"), 0},  {Case::kKzDat, pick(U"на", U"не"), 0},
-               {Case::kKzAcc, U"н", 0},                  {Case::kKzLoc, pick(U"нда", U"нде"), 0},
-               {Case::kKzAbl, pick(U"нан", U"нен"), 0},  {Case::kKzIns, U"мен", 0},
-               {Case::kKzPred, pick(U"мын", U"мін"), 0}};
+    endings = {{{Case::kKzGen, pick(U"ның", U"нің"), 0},  {Case::kKzDat, pick(U"на", U"не"), 0},
+                {Case::kKzAcc, U"н", 0},                  {Case::kKzLoc, pick(U"нда", U"нде"), 0},
+                {Case::kKzAbl, pick(U"нан", U"нен"), 0},  {Case::kKzIns, U"мен", 0},
+                {Case::kKzPred, pick(U"мын", U"мін"), 0}, {}}};
   } else {
     Sound s = final_sound(w);
     bool voiceless = s == Sound::kVoiceless;
-    U gen = s == Sound::kVowel || s == Sound::kNasal ? pick(U"ның", U"нің")
+    V gen = s == Sound::kVowel || s == Sound::kNasal ? pick(U"ның", U"нің")
             : voiceless                              ? pick(U"тың", U"тің")
                                                      : pick(U"дың", U"дің");
-    U dat = voiceless ? pick(U"қа", U"ке") : pick(U"ға", U"ге");
-    U acc = s == Sound::kVowel ? pick(U"ны", U"ні") : voiceless ? pick(U"ты", U"ті") : pick(U"ды", U"ді");
-    U loc = voiceless ? pick(U"та", U"те") : pick(U"да", U"де");
-    U abl = s == Sound::kNasal ? pick(U"нан", U"нен") : voiceless ? pick(U"тан", U"тен") : pick(U"дан", U"ден");
-    U ins = s == Sound::kVoicedZ ? U"бен" : voiceless ? U"пен" : U"мен";
-    U pred = s == Sound::kVoicedZ ? pick(U"бын", U"бін") : voiceless ? pick(U"пын", U"пін") : pick(U"мын", U"мін");
-    endings = {{Case::kKzGen, gen, 0}, {Case::kKzDat, dat, 0}, {Case::kKzAcc, acc, 0}, {Case::kKzLoc, loc, 0},
-               {Case::kKzAbl, abl, 0}, {Case::kKzIns, ins, 0}, {Case::kKzPred, pred, 0}};
-    if (s == Sound::kNasal) endings.push_back({Case::kKzIns, U"бен", kAltEnding});
+    V dat = voiceless ? pick(U"қа", U"ке") : pick(U"ға", U"ге");
+    V acc = s == Sound::kVowel ? pick(U"ны", U"ні") : voiceless ? pick(U"ты", U"ті") : pick(U"ды", U"ді");
+    V loc = voiceless ? pick(U"та", U"те") : pick(U"да", U"де");
+    V abl = s == Sound::kNasal ? pick(U"нан", U"нен") : voiceless ? pick(U"тан", U"тен") : pick(U"дан", U"ден");
+    V ins = s == Sound::kVoicedZ ? U"бен" : voiceless ? U"пен" : U"мен";
+    V pred = s == Sound::kVoicedZ ? pick(U"бын", U"бін") : voiceless ? pick(U"пын", U"пін") : pick(U"мын", U"мін");
+    endings = {{{Case::kKzGen, gen, 0}, {Case::kKzDat, dat, 0}, {Case::kKzAcc, acc, 0}, {Case::kKzLoc, loc, 0},
+                {Case::kKzAbl, abl, 0}, {Case::kKzIns, ins, 0}, {Case::kKzPred, pred, 0}, {}}};
+    if (s == Sound::kNasal) endings[count++] = {Case::kKzIns, U"бен", kAltEnding};
   }
-  for (const auto& en : endings) {
-    U form = w + en.ending;
+  thread_local U form, typed;
+  for (std::size_t k = 0; k < count; ++k) {
+    const Ending& en = endings[k];
+    form.assign(w);
+    form.append(en.ending);
     e.add(form, g, en.c, en.flags);
     if (keyboard_too) {
-      U typed = russian_letters(form);
+      typed.assign(form);
+      for (auto& c : typed) c = kazakh_to_russian(c);  // russian_letters(), in place
       if (typed != form) e.add(typed, g, en.c, static_cast<std::uint8_t>(en.flags | kKeyboardVariant));
     }
   }
