@@ -461,17 +461,21 @@ void fold_bytes(std::string_view s, Sink&& sink) {
 // two-byte one), so both fold into a buffer of the word's size with plain
 // stores; building the name dictionary folds a few hundred thousand forms.
 std::uint64_t fold_hash(std::string_view word) {
-  char small[64];
+  // Eight bytes of slack after the word: its tail is read with one load.
+  char small[64 + 8];
   std::string large;
   char* buf = small;
-  if (word.size() > sizeof small) {
-    large.resize(word.size());
+  std::size_t capacity = sizeof small;
+  if (word.size() + 8 > capacity) {
+    large.resize(word.size() + 8);
     buf = large.data();
+    capacity = large.size();
   }
   char* p = buf;
   fold_bytes(word, [&](std::uint8_t b) { *p++ = static_cast<char>(b); });
   auto len = static_cast<std::size_t>(p - buf);
-  return hash_bytes(buf, len, buf + len);
+  std::memset(p, 0, 8);  // what the tail's load reads past the word (masked off)
+  return hash_bytes(buf, len, buf + capacity);
 }
 
 std::string fold(std::string_view word) {
