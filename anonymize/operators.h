@@ -69,14 +69,6 @@ class TagNumbering {
   void prefetch(std::uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)]);
   }
-  // The second step, once the slot is in cache: starts loading the key it
-  // points to, which the look-up compares (the keys are as large as the
-  // table, and scattered).
-  void prefetch_key(std::uint64_t hash) const {
-    if (slots_.empty()) return;
-    const Slot& s = slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)];
-    if (s.hash == hash && s.number() != 0) __builtin_prefetch(keys_.data() + s.key_at());
-  }
   void reset();
 
  private:

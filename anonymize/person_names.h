@@ -170,15 +170,6 @@ class Dictionary {
   void prefetch(std::uint64_t hash) const {
     __builtin_prefetch(&filter_[(hash >> 44) & kFilterMask]);
   }
-  // The second step, a few words later, once the filter word is in cache:
-  // a word the filter passes starts loading its table slot, the look-up's
-  // other miss (the table is megabytes).
-  void prefetch_slot(std::uint64_t hash) const {
-    const std::uint64_t h = hash;
-    std::uint64_t bits = filter_[(h >> 44) & kFilterMask];
-    if (((bits >> ((h >> 20) & 63)) & (bits >> ((h >> 26) & 63)) & 1u) == 0) return;
-    __builtin_prefetch(&slots_[static_cast<std::size_t>(h >> shift_)]);
-  }
 
   const Lemma& lemma(std::uint32_t id) const { return lemmas_[id]; }
   std::size_t lemma_count() const { return lemmas_.size(); }

@@ -908,11 +908,9 @@ class PersonRecognizer final : public Recognizer {
     const auto n = static_cast<std::uint32_t>(tokens.size());
     std::uint32_t floor = 0;  // tokens before it belong to a finding already
     thread_local NameReading reading;
-    constexpr std::uint32_t kAhead = 8, kSlotAhead = 4;
+    constexpr std::uint32_t kAhead = 8;
     for (std::uint32_t i = 0; i < n; ++i) {
       if (i + kAhead < n) dict_.prefetch(tokens[i + kAhead].fold_hash);
-      if (i + kSlotAhead < n && tokens[i + kSlotAhead].kind == TokenKind::kWord)
-        dict_.prefetch_slot(tokens[i + kSlotAhead].fold_hash);
       const Token& t = tokens[i];
       if (t.kind != TokenKind::kWord || i < floor) continue;
       auto analyses = dict_.lookup(t.fold_hash);

@@ -36,15 +36,12 @@ class Renderer {
     for (const auto& f : findings) {
       hashes_.push_back(plan_.for_type(f.type) == OperatorKind::kTag ? TagNumbering::key_hash(f) : 0);
     }
-    // The slot first, then (kKeyAhead findings ahead, the slot loaded by
-    // then) the key it holds.
-    constexpr std::size_t kAhead = 8, kKeyAhead = 4;
+    constexpr std::size_t kAhead = 8;
     for (std::size_t k = 0; k < kAhead && k < findings.size(); ++k) tags_.prefetch(hashes_[k]);
     std::size_t cursor = 0;
     for (std::size_t k = 0; k < findings.size(); ++k) {
       const Finding& f = findings[k];
       if (k + kAhead < findings.size()) tags_.prefetch(hashes_[k + kAhead]);
-      if (k + kKeyAhead < findings.size()) tags_.prefetch_key(hashes_[k + kKeyAhead]);
       out.append(text.substr(cursor, f.begin - cursor));
       std::string_view surface = text.substr(f.begin, f.length());
       switch (plan_.for_type(f.type)) {
