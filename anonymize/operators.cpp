@@ -184,7 +184,10 @@ std::uint32_t TagNumbering::number(const Finding& f, std::uint64_t hash) {
 
 void TagNumbering::grow() {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  // Four times larger each time: a long document's table grows to
+  // megabytes, and rehashing every key at each doubling cost more than the
+  // numbering itself.
+  slots_.assign(old.empty() ? 1024 : old.size() * 4, Slot{});
   const std::size_t mask = slots_.size() - 1;
   filled_.clear();
   for (const Slot& s : old) {
