@@ -38,7 +38,7 @@ void Detector::detect(std::string_view text, DetectScratch& scratch, std::vector
     return std::find(options_.only.begin(), options_.only.end(), f.type) != options_.only.end();
   };
   std::erase_if(scratch.raw, [&](const Finding& f) { return !wanted(f); });
-  out = resolve_overlaps(std::move(scratch.raw));
+  resolve_overlaps_into(scratch.raw, out);
   scratch.raw.clear();
 }
 
@@ -57,7 +57,8 @@ bool higher_priority(const Finding& a, const Finding& b) {
 // Resolves one cluster of mutually overlapping findings (rare and small).
 void resolve_cluster(std::vector<Finding>& cluster, std::vector<Finding>& kept) {
   std::sort(cluster.begin(), cluster.end(), higher_priority);
-  std::vector<std::pair<std::size_t, std::size_t>> taken;
+  thread_local std::vector<std::pair<std::size_t, std::size_t>> taken;
+  taken.clear();
   std::size_t first_kept = kept.size();
   for (auto& f : cluster) {
     bool free = true;
@@ -73,11 +74,18 @@ void resolve_cluster(std::vector<Finding>& cluster, std::vector<Finding>& kept) 
 }  // namespace
 
 std::vector<Finding> resolve_overlaps(std::vector<Finding> findings) {
+  std::vector<Finding> kept;
+  resolve_overlaps_into(findings, kept);
+  return kept;
+}
+
+void resolve_overlaps_into(std::vector<Finding>& findings, std::vector<Finding>& kept) {
   // Most findings overlap nothing: sort by position, pass lone findings
   // through, and resolve only the clusters of overlapping ones by priority.
-  // Sorted through an index: a Finding holds a string, and moving it around
-  // cost more than the comparisons (a tenth of the detector). Ties keep
-  // their input order, so the result is the same on every run.
+  // Sorted through an index, and read through it: a Finding holds a
+  // string, and moving it around cost more than the comparisons (a tenth
+  // of the detector). Ties keep their input order, so the result is the
+  // same on every run.
   thread_local std::vector<std::uint32_t> order;
   order.resize(findings.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<std::uint32_t>(k);
@@ -98,35 +106,26 @@ std::vector<Finding> resolve_overlaps(std::vector<Finding> findings) {
       std::stable_sort(order.begin(), order.end(), before);
     }
   }
-  bool in_order = true;
-  for (std::size_t k = 0; k < order.size() && in_order; ++k) in_order = order[k] == k;
-  if (!in_order) {
-    std::vector<Finding> sorted;
-    sorted.reserve(findings.size());
-    for (std::uint32_t k : order) sorted.push_back(std::move(findings[k]));
-    findings.swap(sorted);
-  }
-  std::vector<Finding> kept;
+  kept.clear();
   kept.reserve(findings.size());
-  std::vector<Finding> cluster;
+  thread_local std::vector<Finding> cluster;
   std::size_t i = 0;
-  while (i < findings.size()) {
+  while (i < order.size()) {
     std::size_t j = i + 1;
-    std::size_t cluster_end = findings[i].end;
-    while (j < findings.size() && findings[j].begin < cluster_end) {
-      cluster_end = std::max(cluster_end, findings[j].end);
+    std::size_t cluster_end = findings[order[i]].end;
+    while (j < order.size() && findings[order[j]].begin < cluster_end) {
+      cluster_end = std::max(cluster_end, findings[order[j]].end);
       ++j;
     }
     if (j == i + 1) {
-      kept.push_back(std::move(findings[i]));
+      kept.push_back(std::move(findings[order[i]]));
     } else {
-      cluster.assign(std::make_move_iterator(findings.begin() + static_cast<long>(i)),
-                     std::make_move_iterator(findings.begin() + static_cast<long>(j)));
+      cluster.clear();
+      for (std::size_t k = i; k < j; ++k) cluster.push_back(std::move(findings[order[k]]));
       resolve_cluster(cluster, kept);
     }
     i = j;
   }
-  return kept;
 }
 
 }  // namespace dpa::anonymize

@@ -52,5 +52,8 @@ class Detector {
 // then earliest; the result is sorted by begin. Deterministic for any input
 // order.
 std::vector<Finding> resolve_overlaps(std::vector<Finding> findings);
+// The same into `kept` (cleared first, its capacity reused); `findings` is
+// left moved from.
+void resolve_overlaps_into(std::vector<Finding>& findings, std::vector<Finding>& kept);
 
 }  // namespace dpa::anonymize

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -313,39 +314,47 @@ void decline_feminine_soft(Emitter& e, const U& w, Gender g) {
 // Kazakh case endings. `front` picks the front-vowel variant; `possessive`
 // is for words that already end in the 3rd-person possessive (ұлы, қызы).
 void kazakh_cases(Emitter& e, const U& w, bool front, Gender g, bool possessive, bool keyboard_too) {
-  auto pick = [&](std::u32string_view back, std::u32string_view fr) { return U(front ? fr : back); };
+  using V = std::u32string_view;
+  auto pick = [&](V back, V fr) { return front ? fr : back; };
   struct Ending {
     Case c;
-    U ending;
+    V ending;
     std::uint8_t flags;
   };
-  std::vector<Ending> endings;
+  // Literals and two buffers reused for every form: the generator builds
+  // a few hundred thousand forms on every start.
+  std::array<Ending, 8> endings;
+  std::size_t count = 7;
   if (possessive) {
-    endings = {{Case::kKzGen, pick(U"ның", U"нің"), 0},  {Case::kKzDat, pick(U"на", U"не"), 0},
-               {Case::kKzAcc, U"н", 0},                  {Case::kKzLoc, pick(U"нда", U"нде"), 0},
-               {Case::kKzAbl, pick(U"нан", U"нен"), 0},  {Case::kKzIns, U"мен", 0},
-               {Case::kKzPred, pick(U"мын", U"мін"), 0}};
+    endings = {{{Case::kKzGen, pick(U"ның", U"нің"), 0},  {Case::kKzDat, pick(U"на", U"не"), 0},
+                {Case::kKzAcc, U"н", 0},                  {Case::kKzLoc, pick(U"нда", U"нде"), 0},
+                {Case::kKzAbl, pick(U"нан", U"нен"), 0},  {Case::kKzIns, U"мен", 0},
+                {Case::kKzPred, pick(U"мын", U"мін"), 0}, {}}};
   } else {
     Sound s = final_sound(w);
     bool voiceless = s == Sound::kVoiceless;
-    U gen = s == Sound::kVowel || s == Sound::kNasal ? pick(U"ның", U"нің")
+    V gen = s == Sound::kVowel || s == Sound::kNasal ? pick(U"ның", U"нің")
             : voiceless                              ? pick(U"тың", U"тің")
                                                      : pick(U"дың", U"дің");
-    U dat = voiceless ? pick(U"қа", U"ке") : pick(U"ға", U"ге");
-    U acc = s == Sound::kVowel ? pick(U"ны", U"ні") : voiceless ? pick(U"ты", U"ті") : pick(U"ды", U"ді");
-    U loc = voiceless ? pick(U"та", U"те") : pick(U"да", U"де");
-    U abl = s == Sound::kNasal ? pick(U"нан", U"нен") : voiceless ? pick(U"тан", U"тен") : pick(U"дан", U"ден");
-    U ins = s == Sound::kVoicedZ ? U"бен" : voiceless ? U"пен" : U"мен";
-    U pred = s == Sound::kVoicedZ ? pick(U"бын", U"бін") : voiceless ? pick(U"пын", U"пін") : pick(U"мын", U"мін");
-    endings = {{Case::kKzGen, gen, 0}, {Case::kKzDat, dat, 0}, {Case::kKzAcc, acc, 0}, {Case::kKzLoc, loc, 0},
-               {Case::kKzAbl, abl, 0}, {Case::kKzIns, ins, 0}, {Case::kKzPred, pred, 0}};
-    if (s == Sound::kNasal) endings.push_back({Case::kKzIns, U"бен", kAltEnding});
+    V dat = voiceless ? pick(U"қа", U"ке") : pick(U"ға", U"ге");
+    V acc = s == Sound::kVowel ? pick(U"ны", U"ні") : voiceless ? pick(U"ты", U"ті") : pick(U"ды", U"ді");
+    V loc = voiceless ? pick(U"та", U"те") : pick(U"да", U"де");
+    V abl = s == Sound::kNasal ? pick(U"нан", U"нен") : voiceless ? pick(U"тан", U"тен") : pick(U"дан", U"ден");
+    V ins = s == Sound::kVoicedZ ? U"бен" : voiceless ? U"пен" : U"мен";
+    V pred = s == Sound::kVoicedZ ? pick(U"бын", U"бін") : voiceless ? pick(U"пын", U"пін") : pick(U"мын", U"мін");
+    endings = {{{Case::kKzGen, gen, 0}, {Case::kKzDat, dat, 0}, {Case::kKzAcc, acc, 0}, {Case::kKzLoc, loc, 0},
+                {Case::kKzAbl, abl, 0}, {Case::kKzIns, ins, 0}, {Case::kKzPred, pred, 0}, {}}};
+    if (s == Sound::kNasal) endings[count++] = {Case::kKzIns, U"бен", kAltEnding};
   }
-  for (const auto& en : endings) {
-    U form = w + en.ending;
+  thread_local U form, typed;
+  for (std::size_t k = 0; k < count; ++k) {
+    const Ending& en = endings[k];
+    form.assign(w);
+    form.append(en.ending);
     e.add(form, g, en.c, en.flags);
     if (keyboard_too) {
-      U typed = russian_letters(form);
+      typed.assign(form);
+      for (auto& c : typed) c = kazakh_to_russian(c);  // russian_letters(), in place
       if (typed != form) e.add(typed, g, en.c, static_cast<std::uint8_t>(en.flags | kKeyboardVariant));
     }
   }
@@ -979,13 +988,31 @@ struct Dictionary::Builder {
   }
 
   void build_table() {
-    std::vector<std::pair<std::uint64_t, Analysis>> entries;
+    // Every form's analysis with its word's hash: sorted by it, the forms
+    // of one word stay together, and the table below, whose slots its high
+    // bits pick, fills in slot order, not at random (the random writes were
+    // half the build, which every run of `dpa anonymize` pays). Within a
+    // word, the analyses are in the order of their fields, which `key`
+    // packs, kind first.
+    struct Entry {
+      std::uint64_t hash;
+      std::uint64_t key;  // kind, lemma, case, gender, flags; then script
+      Analysis analysis;
+    };
+    std::vector<Entry> entries;
+    auto add = [&](std::uint64_t hash, const Analysis& a) {
+      entries.push_back({hash,
+                         std::uint64_t{static_cast<std::uint8_t>(a.kind)} << 56 | std::uint64_t{a.lemma} << 24 |
+                             std::uint64_t{static_cast<std::uint8_t>(a.gcase)} << 16 |
+                             std::uint64_t{static_cast<std::uint8_t>(a.gender)} << 8 | a.flags,
+                         a});
+    };
     std::vector<Form> forms;
     for (std::uint32_t id = 0; id < d.lemmas_.size(); ++id) {
       forms.clear();
       generate(d.lemmas_, id, &amb, forms);
       d.form_count_ += forms.size();
-      for (const auto& f : forms) entries.emplace_back(fold_hash(f.text), f.analysis);
+      for (const auto& f : forms) add(fold_hash(f.text), f.analysis);
     }
     for (std::uint32_t i = 0; i < std::size(kMarkers); ++i) {
       Analysis a;
@@ -997,7 +1024,7 @@ struct Dictionary::Builder {
       a.script = static_cast<unsigned char>(w[0]) < 0x80 ? Script::kLatin
                  : has_kazakh_letters(w)                 ? Script::kKazakh
                                                          : Script::kRussian;
-      entries.emplace_back(fold_hash(w), a);
+      add(fold_hash(w), a);
     }
     // Intro and honorific cues are found from their longest word.
     for (std::uint32_t i = 0; i < d.cues_.size(); ++i) {
@@ -1008,42 +1035,55 @@ struct Dictionary::Builder {
       Analysis a;
       a.lemma = i;
       a.kind = Kind::kCueAnchor;
-      entries.emplace_back(c.words[c.anchor], a);
+      add(c.words[c.anchor], a);
     }
 
-    auto key = [](const Analysis& a) {
-      return std::make_tuple(a.kind, a.lemma, a.gcase, a.gender, a.flags, a.script);
+    auto same = [](const Entry& a, const Entry& b) {
+      return a.hash == b.hash && a.key == b.key && a.analysis.script == b.analysis.script;
     };
-    std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first) return a.first < b.first;
-      return key(a.second) < key(b.second);
-    });
-    entries.erase(std::unique(entries.begin(), entries.end(),
-                              [&](const auto& a, const auto& b) {
-                                return a.first == b.first && key(a.second) == key(b.second);
-                              }),
-                  entries.end());
+    auto less = [](const Entry& a, const Entry& b) {
+      if (a.hash != b.hash) return a.hash < b.hash;
+      if (a.key != b.key) return a.key < b.key;
+      return a.analysis.script < b.analysis.script;
+    };
+    // A counting sort on the hash's top 16 bits, then each bucket (a few
+    // entries) sorted: a third of the comparison sort's cost.
+    {
+      constexpr int kBucketBits = 16;
+      std::vector<std::uint32_t> start((std::size_t{1} << kBucketBits) + 1, 0);
+      for (const Entry& e : entries) ++start[(e.hash >> (64 - kBucketBits)) + 1];
+      for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+      std::vector<Entry> sorted(entries.size());
+      std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+      for (const Entry& e : entries) sorted[fill[e.hash >> (64 - kBucketBits)]++] = e;
+      for (std::size_t b = 0; b + 1 < start.size(); ++b) {
+        std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1], less);
+      }
+      entries.swap(sorted);
+    }
+    entries.erase(std::unique(entries.begin(), entries.end(), same), entries.end());
 
     std::size_t distinct = 0;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (i == 0 || entries[i].first != entries[i - 1].first) ++distinct;
+      if (i == 0 || entries[i].hash != entries[i - 1].hash) ++distinct;
     }
     std::size_t cap = 1024;
     while (cap < distinct * 2) cap <<= 1;
     d.slots_.assign(cap, 0);
     d.mask_ = cap - 1;
+    d.shift_ = 64 - std::countr_zero(cap);
     d.distinct_forms_ = distinct;
     d.analyses_.reserve(entries.size());
     for (std::size_t i = 0; i < entries.size();) {
       std::size_t j = i;
-      while (j < entries.size() && entries[j].first == entries[i].first) ++j;
+      while (j < entries.size() && entries[j].hash == entries[i].hash) ++j;
       auto offset = static_cast<std::uint32_t>(d.analyses_.size());
       std::size_t count = std::min<std::size_t>(j - i, 255);
-      for (std::size_t k = i; k < i + count; ++k) d.analyses_.push_back(entries[k].second);
-      std::uint64_t h = mix(entries[i].first);
+      for (std::size_t k = i; k < i + count; ++k) d.analyses_.push_back(entries[k].analysis);
+      std::uint64_t h = entries[i].hash;
       d.filter_[(h >> 44) & kFilterMask] |= (std::uint64_t{1} << ((h >> 20) & 63)) | (std::uint64_t{1} << ((h >> 26) & 63));
-      std::uint32_t tag = static_cast<std::uint32_t>(h >> 32) | 1u;
-      std::size_t slot = static_cast<std::size_t>(h) & d.mask_;
+      std::uint32_t tag = static_cast<std::uint32_t>(h) | 1u;
+      std::size_t slot = static_cast<std::size_t>(h >> d.shift_);
       while (d.slots_[slot] != 0) slot = (slot + 1) & d.mask_;
       d.slots_[slot] = static_cast<std::uint64_t>(tag) << 32 | (offset << 8) | static_cast<std::uint32_t>(count);
       i = j;

@@ -144,14 +144,16 @@ class Dictionary {
   static const Dictionary& instance();
 
   // Every analysis of the word whose fold_hash is `hash` (empty if none).
+  // The fold hash is a multiply-mix already: its bits are used as they are
+  // (mixing them again cost every word of a text a few instructions).
   std::span<const Analysis> lookup(std::uint64_t hash) const {
-    std::uint64_t h = mix(hash);
+    const std::uint64_t h = hash;
     // Most words are not names: a 128 KiB Bloom filter (one word, two
     // bits) answers them from the L2 cache without touching the table.
     std::uint64_t bits = filter_[(h >> 44) & kFilterMask];
     if (((bits >> ((h >> 20) & 63)) & (bits >> ((h >> 26) & 63)) & 1u) == 0) return {};
-    std::uint32_t tag = static_cast<std::uint32_t>(h >> 32) | 1u;
-    std::size_t i = static_cast<std::size_t>(h) & mask_;
+    std::uint32_t tag = static_cast<std::uint32_t>(h) | 1u;
+    std::size_t i = static_cast<std::size_t>(h >> shift_);
     for (;;) {
       std::uint64_t slot = slots_[i];
       if (slot == 0) return {};
@@ -163,10 +165,13 @@ class Dictionary {
     }
   }
 
-  // Starts loading the filter word lookup(hash) will read: the recognizer
-  // asks a few words ahead so the 128 KiB filter's misses overlap.
+  // Starts loading the filter word and the first table slot lookup(hash)
+  // will read: the recognizer asks a few words ahead so the misses overlap.
+  // The slot is loaded whatever the filter says: testing the filter first
+  // cost more (a branch the filter's answer decides) than the extra lines.
   void prefetch(std::uint64_t hash) const {
-    __builtin_prefetch(&filter_[(mix(hash) >> 44) & kFilterMask]);
+    __builtin_prefetch(&filter_[(hash >> 44) & kFilterMask]);
+    __builtin_prefetch(&slots_[static_cast<std::size_t>(hash >> shift_)]);
   }
 
   const Lemma& lemma(std::uint32_t id) const { return lemmas_[id]; }
@@ -211,8 +216,12 @@ class Dictionary {
   static constexpr std::size_t kFilterWords = std::size_t{1} << 14;
   static constexpr std::uint64_t kFilterMask = kFilterWords - 1;
   std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterWords, 0);
-  std::vector<std::uint64_t> slots_;   // tag << 32 | (offset << 8 | count); 0 = empty
+  // tag << 32 | (offset << 8 | count); 0 = empty. A word's first slot is
+  // the high bits of its hash (so the table fills in hash order), the tag
+  // the low 32.
+  std::vector<std::uint64_t> slots_;
   std::size_t mask_ = 0;
+  int shift_ = 64;
   std::vector<Analysis> analyses_;
   std::vector<Lemma> lemmas_;
   std::size_t form_count_ = 0;

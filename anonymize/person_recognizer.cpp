@@ -646,6 +646,9 @@ Gender NameReading::gender() const {
 
 std::string NameReading::normalized() const {
   std::string out;
+  std::size_t size = 0;
+  for (const auto& p : parts) size += p.lemma.size() + 1;
+  out.reserve(size);  // one allocation, not one per part
   static constexpr Kind kOrder[] = {Kind::kGiven, Kind::kPatronymic, Kind::kSurname};
   for (Kind k : kOrder) {
     for (const auto& p : parts) {
@@ -791,24 +794,34 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
   // A prepended word must be part of the reading with the one that began it.
   if (!slots.front().known && !options.force_first && len < 2) return false;
 
-  out.parts.clear();
+  // The parts are rewritten in place: a reading reused for every name of a
+  // text keeps its lemmas' buffers instead of allocating them again.
+  std::size_t used = 0;
+  auto next_part = [&]() -> NamePart& {
+    if (used == out.parts.size()) out.parts.emplace_back();
+    NamePart& p = out.parts[used++];
+    std::string lemma = std::move(p.lemma);
+    lemma.clear();
+    p = NamePart{};
+    p.lemma = std::move(lemma);
+    return p;
+  };
   out.possessive = false;
   for (std::size_t k = 0; k < len; ++k) {
     const Slot& s = slots[k];
     if (s.initial) {
-      NamePart p;
+      NamePart& p = next_part();
       p.first = s.first;
       p.last = s.last;
       p.initial = true;
       p.known = false;
       p.analysis.kind = Kind::kGiven;
       p.analysis.script = (tokens[s.first].flags & kLatin) ? Script::kLatin : Script::kRussian;
-      out.parts.push_back(std::move(p));
       continue;
     }
     const Analysis& a = s.cands[choice.pick[k]];
     if (a.kind == Kind::kMarker) {
-      NamePart& p = out.parts.back();
+      NamePart& p = out.parts[used - 1];
       const Lemma& father = dict.lemma(p.analysis.lemma);
       p.last = s.last;
       p.separate_marker = true;
@@ -817,19 +830,20 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
       p.analysis.gcase = a.gcase;
       // A given name with ұлы after it is a patronymic, whatever else the word means.
       p.analysis.flags &= static_cast<std::uint8_t>(~(kAmbiguous | kAlwaysAmbiguous));
-      p.lemma = (father.kazakh.empty() ? father.russian : father.kazakh) + std::string(Dictionary::marker_suffix(a.lemma));
+      p.lemma = father.kazakh.empty() ? father.russian : father.kazakh;
+      p.lemma += Dictionary::marker_suffix(a.lemma);
       continue;
     }
-    NamePart p;
+    NamePart& p = next_part();
     p.first = s.first;
     p.last = s.last;
     p.analysis = a;
     p.known = s.known;
     p.unknown = s.unknown;
     if (s.known) p.lemma = dict.lemma(a.lemma).text;
-    else p.lemma = s.guessed.size() > choice.pick[k] ? s.guessed[choice.pick[k]] : std::string();
-    out.parts.push_back(std::move(p));
+    else if (s.guessed.size() > choice.pick[k]) p.lemma = s.guessed[choice.pick[k]];
   }
+  out.parts.erase(out.parts.begin() + static_cast<std::ptrdiff_t>(used), out.parts.end());
   // Trailing initials without a following name are still the name's
   // ("Иванов И."), but a leading initial alone is not one.
   out.first = out.parts.front().first;

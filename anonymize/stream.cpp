@@ -146,11 +146,8 @@ std::size_t choose_cut(const std::string& buf, std::size_t pos, std::size_t targ
 
 void detect_text_job(const Detector& detector, Job& job) {
   thread_local DetectScratch scratch;
-  std::vector<Finding> all;
-  detector.detect(job.window(), scratch, all);
-  for (auto& f : all) {
-    if (f.begin >= job.body_begin && f.begin < job.body_end) job.findings.push_back(std::move(f));
-  }
+  detector.detect(job.window(), scratch, job.findings);
+  std::erase_if(job.findings, [&](const Finding& f) { return f.begin < job.body_begin || f.begin >= job.body_end; });
 }
 
 void detect_json_job(const Detector& detector, const StreamOptions& options, Job& job) {
@@ -223,18 +220,21 @@ class OrderedRunner {
 void run_text(ByteSource& source, const Detector& detector, const StreamOptions& o,
               const std::function<void(StreamChunk&)>& consume) {
   std::uint64_t covered = 0;  // input bytes already handed to `consume`
+  // Findings lists of delivered chunks, cleared, for the next jobs: a list
+  // grown to a chunk's thousands of findings is not grown again.
+  std::vector<std::vector<Finding>> spare_findings;
   auto deliver = [&](Job& job) {
     std::uint64_t body_begin = job.window_offset + job.body_begin;
     std::uint64_t start = std::max(covered, body_begin);
     std::uint64_t end = std::max(start, job.window_offset + job.body_end);
     StreamChunk chunk;
-    for (auto& f : job.findings) {
-      if (job.window_offset + f.begin < start) continue;  // inside the previous chunk's last entity
-      end = std::max(end, job.window_offset + f.end);
-      chunk.piece.findings.push_back(std::move(f));
-    }
+    chunk.piece.findings = std::move(job.findings);
+    auto& findings = chunk.piece.findings;
+    // Findings inside the previous chunk's last entity are its.
+    std::erase_if(findings, [&](const Finding& f) { return job.window_offset + f.begin < start; });
     std::size_t shift = static_cast<std::size_t>(start - job.window_offset);
-    for (auto& f : chunk.piece.findings) {
+    for (auto& f : findings) {
+      end = std::max(end, job.window_offset + f.end);
       f.begin -= shift;
       f.end -= shift;
     }
@@ -244,6 +244,8 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
     chunk.piece.body_end = chunk.piece.text.size();
     covered = end;
     consume(chunk);
+    findings.clear();
+    spare_findings.push_back(std::move(findings));
   };
   OrderedRunner runner(o.jobs, [&](Job& j) { detect_text_job(detector, j); }, deliver);
 
@@ -273,6 +275,10 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
     } else {
       job.borrowed = buf.data() + win_begin;
       job.borrowed_size = win_end - win_begin;
+    }
+    if (!spare_findings.empty()) {
+      job.findings = std::move(spare_findings.back());
+      spare_findings.pop_back();
     }
     job.window_offset = buf_offset + win_begin;
     job.body_begin = pos - win_begin;

@@ -65,7 +65,17 @@ class SpoolSink final : public anonymize::ByteSink {
   std::size_t memory_bytes_;
   int spool_fd_ = -1;
   bool direct_io_ = false;           // spool_fd_ has O_DIRECT
-  std::vector<std::string> blocks_;  // the first memory_bytes_ of the output
+  // A block of the output held in memory: mapped with its pages present.
+  struct Block {
+    char* data = nullptr;
+    std::size_t capacity = 0;
+    std::size_t size = 0;
+    explicit Block(std::size_t bytes);
+    Block(Block&& o) noexcept : data(o.data), capacity(o.capacity), size(o.size) { o.data = nullptr; }
+    Block& operator=(Block&&) = delete;
+    ~Block();
+  };
+  std::vector<Block> blocks_;        // the first memory_bytes_ of the output
   std::size_t held_ = 0;             // bytes in blocks_
   std::uint64_t size_ = 0;           // the output after blocks_: in the file and staged
   std::uint64_t written_ = 0;        // bytes in the spool file
