@@ -8,6 +8,17 @@
 #include "dpa/time.h"
 
 namespace dpa {
+
+std::string BatchTombstones::hex(const unsigned char* p, std::size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string out(2 * n, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = digits[p[i] >> 4];
+    out[2 * i + 1] = digits[p[i] & 15];
+  }
+  return out;
+}
+
 namespace {
 
 // Portability rules for the SQL below (it runs on SQLite and PostgreSQL):
@@ -443,6 +454,38 @@ class SqlStateStore final : public StateStore {
       }
       db_->exec(tombstone_insert_sql(n), params);
       i += n;
+    }
+  }
+
+  void insert_batch_tombstones(const BatchTombstones& tb) override {
+    std::vector<SqlValue> params;
+    for (const auto& tenant : tb.tenants) {
+      std::size_t i = tenant.begin;
+      while (i < tenant.end) {
+        const std::size_t left = tenant.end - i;
+        const std::size_t n = left >= kTombstoneRows ? kTombstoneRows : left >= 8 ? 8 : 1;
+        params.clear();
+        params.reserve(n * 9);
+        for (std::size_t j = i; j < i + n; ++j) {
+          params.emplace_back(tb.dataset);
+          params.emplace_back(tenant.tenant_id);
+          params.emplace_back(BatchTombstones::hex(tb.key_hashes[j].data(), tb.key_hashes[j].size()));
+          if (tb.has_subject[j]) {
+            params.emplace_back(BatchTombstones::hex(tb.subject_hashes[j].data(), tb.subject_hashes[j].size()));
+          } else {
+            params.emplace_back(std::monostate{});
+          }
+          params.emplace_back(tb.source);
+          SqlValue batch = std::monostate{};
+          if (tb.batch_id) batch = *tb.batch_id;
+          params.emplace_back(std::move(batch));
+          params.emplace_back(tb.bytes[j]);
+          params.emplace_back(tb.erased_at);
+          params.emplace_back(std::string());
+        }
+        db_->exec(tombstone_insert_sql(n), params);
+        i += n;
+      }
     }
   }
 

@@ -263,3 +263,53 @@ TEST_CASE("a record's key hash is the same whatever was hashed before", "[retent
   CHECK(a.size() == 32);
   CHECK(reused.key_hash("docs1", "x") != reused.key_hash("docs", "1x"));
 }
+
+TEST_CASE("a SQLite store erases exactly the records asked for, a key under two tenants included", "[retention][store]") {
+  test::TempDir dir;
+  const std::filesystem::path path = dir / "s.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE t(k TEXT, tenant_id TEXT, created_at TEXT);"
+            "INSERT INTO t VALUES('a', 'x', '2020-01-01T00:00:00Z'), ('a', 'y', '2020-01-01T00:00:00Z'), "
+            "('b', 'x', '2020-01-02T00:00:00Z'), ('c', 'x', '2020-01-03T00:00:00Z'), "
+            "('d', 'x', '2030-01-01T00:00:00Z')");
+  }
+  StoreSpec spec;
+  spec.name = "s";
+  spec.kind = StoreKind::kSqlite;
+  spec.path = path;
+  DatasetSpec d;
+  d.name = "t";
+  d.store = "s";
+  d.table = "t";
+  d.key = "k";
+  d.tenant = "tenant_id";
+  d.created = "created_at";
+  auto store = open_data_store(spec, true);
+  const CreatedRange due = CreatedRange::created_before(parse_timestamp("2025-01-01T00:00:00Z", TimeZone::utc()));
+  auto count = [&] {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT group_concat(k || tenant_id, ' ') FROM (SELECT * FROM t ORDER BY k, tenant_id)")
+        .getString();
+  };
+  std::vector<DataRecord> x = store->scan(d, "x", CreatedRange::all(), nullptr, 10);  // a, b, c, d
+  REQUIRE(x.size() == 4);
+  std::vector<DataRecord> y = store->scan(d, "y", CreatedRange::all(), nullptr, 10);  // a
+  REQUIRE(y.size() == 1);
+
+  // b and d of x: d is not due, so it stays.
+  auto erased = store->erase(d, {EraseSegment{"x", due, {x[1], x[3]}}});
+  CHECK(erased == std::vector<std::vector<bool>>{{true, false}});
+  CHECK(count() == "ax ay cx dx");
+
+  // a of x and, for y, the key of a record of x: neither y's a nor x's c goes.
+  DataRecord not_y = x[2];
+  erased = store->erase(d, {EraseSegment{"x", due, {x[0]}}, EraseSegment{"y", due, {not_y}}});
+  CHECK(erased == std::vector<std::vector<bool>>{{true}, {false}});
+  CHECK(count() == "ay cx dx");
+
+  // a of y and c of x together: same key order, two tenants.
+  erased = store->erase(d, {EraseSegment{"x", due, {x[2]}}, EraseSegment{"y", due, {y[0]}}});
+  CHECK(erased == std::vector<std::vector<bool>>{{true}, {true}});
+  CHECK(count() == "dx");
+}
