@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "dpa/error.h"
 #include "dpa/tenants.h"
@@ -312,4 +313,33 @@ TEST_CASE("a SQLite store erases exactly the records asked for, a key under two 
   erased = store->erase(d, {EraseSegment{"x", due, {x[2]}}, EraseSegment{"y", due, {y[0]}}});
   CHECK(erased == std::vector<std::vector<bool>>{{true}, {true}});
   CHECK(count() == "dx");
+}
+
+TEST_CASE("tombstone groups: each (dataset, tenant) once, in order, of the source asked for", "[retention][ledger]") {
+  test::RetentionWorld w;
+  std::vector<TombstoneRecord> ts;
+  auto add = [&](const std::string& dataset, const std::string& tenant, const std::string& source, int n) {
+    for (int i = 0; i < n; ++i) {
+      TombstoneRecord t;
+      t.dataset = dataset;
+      t.tenant_id = tenant;
+      t.key_hash = fmt::format("{:032x}", ts.size());
+      t.source = source;
+      t.erased_at = "2026-01-01T00:00:00Z";
+      t.reference = source == "request" ? "R-1" : "";
+      ts.push_back(t);
+    }
+  };
+  add("docs", "t2", "sweep", 3);
+  add("docs", "t1", "request", 2);
+  add("journal", "t1", "sweep", 1);
+  add("docs", "t2", "request", 1);
+  add("docs", "t10", "sweep", 2);
+  add("Docs", "t3", "request", 1);
+  w.ws->store().transaction([&] { w.ws->store().insert_tombstones(ts); });
+  using Groups = std::vector<std::pair<std::string, std::string>>;
+  CHECK(w.ws->store().tombstone_groups(std::nullopt) ==
+        Groups{{"Docs", "t3"}, {"docs", "t1"}, {"docs", "t10"}, {"docs", "t2"}, {"journal", "t1"}});
+  CHECK(w.ws->store().tombstone_groups(std::string("request")) == Groups{{"Docs", "t3"}, {"docs", "t1"}, {"docs", "t2"}});
+  CHECK(w.ws->store().tombstone_groups(std::string("reapply")).empty());
 }
