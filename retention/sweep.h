@@ -51,8 +51,10 @@ namespace dpa::retention {
 // sqlite3, Django); 4 s leaves a margin. The batch count, not dpa's work per
 // record, is what a sweep's time is mostly spent on (each commit rewrites
 // every page of a random index that the batch touched, whatever its size):
-// on 10M rows with 1M due, 2 s batches made 25 to 45 batches and a sweep 2.2
-// to 2.5 times as long as one DELETE, 250000-record batches (5) 1.8 times.
+// on 10M rows with 1M due (bench_retention), 2 s batches made 25 to 45
+// batches; 4 s batches make about 10, up to kMaxAutoBatch, and a sweep as
+// fast as 250000-record batches (5): 30 to 36 s against 19 to 27 s for one
+// plain DELETE of the same rows, whose time varies as much between runs.
 inline constexpr std::size_t kMaxAutoBatch = 250000;
 inline constexpr std::size_t kFirstAutoBatch = 1000;
 inline constexpr double kAutoBatchSeconds = 4.0;
