@@ -53,7 +53,7 @@ namespace dpa::retention {
 // every page of a random index that the batch touched, whatever its size):
 // on 10M rows with 1M due (bench_retention), 2 s batches made 25 to 45
 // batches; 4 s batches make about 10, up to kMaxAutoBatch, and a sweep as
-// fast as 250000-record batches (5): 30 to 36 s against 19 to 27 s for one
+// fast as 250000-record batches (5): 30 to 40 s against 19 to 27 s for one
 // plain DELETE of the same rows, whose time varies as much between runs.
 inline constexpr std::size_t kMaxAutoBatch = 250000;
 inline constexpr std::size_t kFirstAutoBatch = 1000;
