@@ -124,18 +124,22 @@ std::vector<DataMapProblem> check_datamap(const DataMap& map) {
 }
 
 nlohmann::json created_bounds(const std::vector<DataRecord>& records) {
-  nlohmann::json lo, hi;
+  // Records come in creation-time order: the first and the last with a
+  // creation time are the bounds (one JSON value each, not one per record).
+  const DataRecord* lo = nullptr;
+  const DataRecord* hi = nullptr;
   bool any_null = false;
   for (const auto& rec : records) {
     if (std::holds_alternative<std::monostate>(rec.created_raw)) {
       any_null = true;
       continue;
     }
-    nlohmann::json v = field_json(rec.created_raw);
-    if (lo.is_null()) lo = v;
-    hi = v;  // records come in creation-time order
+    if (!lo) lo = &rec;
+    hi = &rec;
   }
-  return {{"created_lo", lo}, {"created_hi", hi}, {"null", any_null}};
+  return {{"created_lo", lo ? field_json(lo->created_raw) : nlohmann::json()},
+          {"created_hi", hi ? field_json(hi->created_raw) : nlohmann::json()},
+          {"null", any_null}};
 }
 
 }  // namespace dpa

@@ -8,6 +8,17 @@
 #include "dpa/time.h"
 
 namespace dpa {
+
+std::string BatchTombstones::hex(const unsigned char* p, std::size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string out(2 * n, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = digits[p[i] >> 4];
+    out[2 * i + 1] = digits[p[i] & 15];
+  }
+  return out;
+}
+
 namespace {
 
 // Portability rules for the SQL below (it runs on SQLite and PostgreSQL):
@@ -446,6 +457,38 @@ class SqlStateStore final : public StateStore {
     }
   }
 
+  void insert_batch_tombstones(const BatchTombstones& tb) override {
+    std::vector<SqlValue> params;
+    for (const auto& tenant : tb.tenants) {
+      std::size_t i = tenant.begin;
+      while (i < tenant.end) {
+        const std::size_t left = tenant.end - i;
+        const std::size_t n = left >= kTombstoneRows ? kTombstoneRows : left >= 8 ? 8 : 1;
+        params.clear();
+        params.reserve(n * 9);
+        for (std::size_t j = i; j < i + n; ++j) {
+          params.emplace_back(tb.dataset);
+          params.emplace_back(tenant.tenant_id);
+          params.emplace_back(BatchTombstones::hex(tb.key_hashes[j].data(), tb.key_hashes[j].size()));
+          if (tb.has_subject[j]) {
+            params.emplace_back(BatchTombstones::hex(tb.subject_hashes[j].data(), tb.subject_hashes[j].size()));
+          } else {
+            params.emplace_back(std::monostate{});
+          }
+          params.emplace_back(tb.source);
+          SqlValue batch = std::monostate{};
+          if (tb.batch_id) batch = *tb.batch_id;
+          params.emplace_back(std::move(batch));
+          params.emplace_back(tb.bytes[j]);
+          params.emplace_back(tb.erased_at);
+          params.emplace_back(std::string());
+        }
+        db_->exec(tombstone_insert_sql(n), params);
+        i += n;
+      }
+    }
+  }
+
   std::vector<TombstoneRecord> batch_tombstones(std::int64_t batch_id) override {
     return db_->query_all<TombstoneRecord>(std::string(kTombstoneSelect) + " WHERE batch_id = ? ORDER BY id",
                                            {batch_id}, read_tombstone);
@@ -492,15 +535,35 @@ class SqlStateStore final : public StateStore {
 
   std::vector<std::pair<std::string, std::string>> tombstone_groups(
       const std::optional<std::string>& source) override {
-    std::string sql = "SELECT DISTINCT dataset, tenant_id FROM erasure_tombstones";
-    std::vector<SqlValue> params;
-    if (source) {
-      sql += " WHERE source = ?";
-      params.emplace_back(*source);
+    // A skip-scan of the (dataset, tenant_id, source) index: a few seeks per
+    // (dataset, tenant) pair rather than a read of every tombstone (the
+    // ledger keeps one per erased record: millions after a few sweeps, and
+    // every sweep asks). Bytewise order on both dialects, as ORDER BY.
+    auto first = [&](std::string_view sql, const std::vector<SqlValue>& params) {
+      std::optional<std::string> v;
+      db_->query(sql, params, [&](const SqlRow& q) {
+        v = q.optional_text(0);
+        return false;
+      });
+      return v;
+    };
+    std::vector<std::pair<std::string, std::string>> out;
+    std::optional<std::string> dataset = first("SELECT min(dataset) FROM erasure_tombstones", {});
+    while (dataset) {
+      std::optional<std::string> tenant =
+          first("SELECT min(tenant_id) FROM erasure_tombstones WHERE dataset = ?", {*dataset});
+      while (tenant) {
+        if (!source || db_->query_int("SELECT count(*) FROM (SELECT 1 FROM erasure_tombstones WHERE dataset = ? "
+                                      "AND tenant_id = ? AND source = ? LIMIT 1) AS one",
+                                      {*dataset, *tenant, *source}) > 0) {
+          out.emplace_back(*dataset, *tenant);
+        }
+        tenant = first("SELECT min(tenant_id) FROM erasure_tombstones WHERE dataset = ? AND tenant_id > ?",
+                       {*dataset, *tenant});
+      }
+      dataset = first("SELECT min(dataset) FROM erasure_tombstones WHERE dataset > ?", {*dataset});
     }
-    sql += " ORDER BY dataset, tenant_id";
-    return db_->query_all<std::pair<std::string, std::string>>(
-        sql, params, [](const SqlRow& q) { return std::make_pair(q.text(0), q.text(1)); });
+    return out;
   }
 
   std::int64_t insert_destruction_request(const DestructionRequestRecord& r) override {

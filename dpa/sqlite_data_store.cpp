@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -200,7 +201,7 @@ class SqliteDataStore final : public DataStore {
       // In key order, whatever the tenant: in a table keyed by an id that
       // grows with time, neighbouring keys share pages, so each page is read
       // and dirtied once per batch rather than once per record.
-      std::vector<std::pair<std::size_t, std::size_t>> order;
+      EraseOrder order;
       order.reserve(total);
       for (std::size_t s = 0; s < segments.size(); ++s) {
         if (segments[s].range.empty) continue;
@@ -209,27 +210,16 @@ class SqliteDataStore final : public DataStore {
       std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
         return segments[a.first].records[a.second].key < segments[b.first].records[b.second].key;
       });
-      // The range is checked again, inside the transaction: a record the
-      // application changed since it was scanned is left alone. One prepared
-      // statement per shape of range, reused for every record.
-      std::vector<std::string> sql;
-      for (const auto& seg : segments) {
-        sql.push_back(fmt::format("DELETE FROM {} WHERE {} = :key AND {} = :tenant AND {}", quote_identifier(d.table),
-                                  quote_identifier(d.key), quote_identifier(d.tenant), range_sql(d, seg.range)));
-      }
-      // Looked up once per segment, not once per record.
-      std::vector<SQLite::Statement*> prepared;
-      prepared.reserve(sql.size());
-      for (const auto& text : sql) prepared.push_back(&statement(text));
       db_.exec("BEGIN IMMEDIATE");
       try {
-        for (const auto& [s, i] : order) {
-          const EraseSegment& seg = segments[s];
-          Cached q(*prepared[s]);
-          bind_field(*q, ":key", seg.records[i].key);
-          q->bind(":tenant", seg.tenant);
-          bind_range(*q, d, seg.range);
-          erased[s][i] = q->exec() > 0;
+        if (!erase_in_chunks(d, segments, order, erased)) {
+          // Something the chunks cannot tell apart (a key twice in the batch,
+          // a row whose tenant is not the one scanned): none of it stays, and
+          // the batch is erased record by record instead.
+          db_.exec("ROLLBACK");
+          for (auto& flags : erased) std::fill(flags.begin(), flags.end(), false);
+          db_.exec("BEGIN IMMEDIATE");
+          erase_one_by_one(d, segments, order, erased);
         }
         if (hook) hook("app-before-commit");
         db_.exec("COMMIT");
@@ -449,6 +439,122 @@ class SqliteDataStore final : public DataStore {
   }
 
  private:
+  // Records of a batch to erase, as (segment, record) in key order.
+  using EraseOrder = std::vector<std::pair<std::size_t, std::size_t>>;
+
+  static constexpr std::size_t kEraseChunk = 1000;
+
+  static void append_json(std::string& out, const FieldValue& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) fmt::format_to(std::back_inserter(out), "{}", *i);
+    else if (const auto* s = std::get_if<std::string>(&v)) out += nlohmann::json(*s).dump();
+    else out += "null";
+  }
+
+  // Step 2's usual path: per group of segments with the same range, one
+  // DELETE per kEraseChunk records in key order (the keys and the tenants
+  // passed as JSON arrays, so that one prepared statement serves every
+  // chunk), the range checked again by the statement, RETURNING what it
+  // erased. Returns false, having erased possibly more than asked, if a
+  // returned row is not exactly one of the records asked for (a key twice,
+  // another tenant's row under a key): the caller rolls back.
+  bool erase_in_chunks(const DatasetSpec& d, const std::vector<EraseSegment>& segments, const EraseOrder& order,
+                       std::vector<std::vector<bool>>& erased) {
+    const std::string k = quote_identifier(d.key);
+    const std::string t = quote_identifier(d.tenant);
+    auto same_range = [](const CreatedRange& a, const CreatedRange& b) {
+      return a.empty == b.empty && a.from == b.from && a.before == b.before && a.include_null == b.include_null;
+    };
+    std::vector<std::size_t> group(segments.size());  // segment -> its group's first segment
+    for (std::size_t s = 0; s < segments.size(); ++s) {
+      group[s] = s;
+      for (std::size_t g = 0; g < s; ++g) {
+        if (group[g] == g && same_range(segments[g].range, segments[s].range)) {
+          group[s] = g;
+          break;
+        }
+      }
+    }
+    std::vector<std::size_t> chunk;  // indexes into order
+    std::string keys, tenants;
+    std::vector<const std::string*> chunk_tenants;
+    for (std::size_t g = 0; g < segments.size(); ++g) {
+      if (group[g] != g || segments[g].range.empty) continue;
+      SQLite::Statement& q = statement(fmt::format(
+          "DELETE FROM {0} WHERE {1} IN (SELECT value FROM json_each(:keys)) AND {2} IN (SELECT value FROM "
+          "json_each(:tenants)) AND {3} RETURNING {1}, {2}",
+          quote_identifier(d.table), k, t, range_sql(d, segments[g].range)));
+      std::size_t next = 0;
+      while (next < order.size()) {
+        chunk.clear();
+        keys = "[";
+        chunk_tenants.clear();
+        for (; next < order.size() && chunk.size() < kEraseChunk; ++next) {
+          const auto [s, i] = order[next];
+          if (group[s] != g) continue;
+          const DataRecord& r = segments[s].records[i];
+          if (!chunk.empty()) {
+            const auto [ps, pi] = order[chunk.back()];
+            if (segments[ps].records[pi].key == r.key) return false;  // a key twice: record by record
+            keys += ',';
+          }
+          append_json(keys, r.key);
+          chunk.push_back(next);
+          if (std::find(chunk_tenants.begin(), chunk_tenants.end(), &segments[s].tenant) == chunk_tenants.end()) {
+            chunk_tenants.push_back(&segments[s].tenant);
+          }
+        }
+        if (chunk.empty()) break;
+        keys += ']';
+        tenants = "[";
+        for (std::size_t j = 0; j < chunk_tenants.size(); ++j) {
+          if (j > 0) tenants += ',';
+          tenants += nlohmann::json(*chunk_tenants[j]).dump();
+        }
+        tenants += ']';
+        Cached c(q);
+        c->bind(":keys", keys);
+        c->bind(":tenants", tenants);
+        bind_range(*c, d, segments[g].range);
+        while (c->executeStep()) {
+          const FieldValue key = column_value(*c, 0);
+          // The chunk is in key order: find the record by its key.
+          auto it = std::lower_bound(chunk.begin(), chunk.end(), key, [&](std::size_t o, const FieldValue& v) {
+            return segments[order[o].first].records[order[o].second].key < v;
+          });
+          if (it == chunk.end()) return false;
+          const auto [s, i] = order[*it];
+          if (!(segments[s].records[i].key == key) || erased[s][i] || c->getColumn(1).getString() != segments[s].tenant) {
+            return false;
+          }
+          erased[s][i] = true;
+        }
+      }
+    }
+    return true;
+  }
+
+  // One DELETE per record: the range is checked again, inside the
+  // transaction, and a record the application changed since it was scanned
+  // is left alone. One prepared statement per shape of range.
+  void erase_one_by_one(const DatasetSpec& d, const std::vector<EraseSegment>& segments, const EraseOrder& order,
+                        std::vector<std::vector<bool>>& erased) {
+    std::vector<SQLite::Statement*> prepared;
+    prepared.reserve(segments.size());
+    for (const auto& seg : segments) {
+      prepared.push_back(&statement(fmt::format("DELETE FROM {} WHERE {} = :key AND {} = :tenant AND {}",
+                                                quote_identifier(d.table), quote_identifier(d.key),
+                                                quote_identifier(d.tenant), range_sql(d, seg.range))));
+    }
+    for (const auto& [s, i] : order) {
+      const EraseSegment& seg = segments[s];
+      Cached q(*prepared[s]);
+      bind_field(*q, ":key", seg.records[i].key);
+      q->bind(":tenant", seg.tenant);
+      bind_range(*q, d, seg.range);
+      erased[s][i] = q->exec() > 0;
+    }
+  }
+
   // A cached statement in use; reset when done, so that it holds no read
   // transaction open between calls.
   class Cached {

@@ -13,6 +13,7 @@
 //   refused with WorkspaceError before anything is read.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -210,6 +211,31 @@ struct TombstoneRecord {
   std::int64_t bytes = 0;
   std::string erased_at;
   std::string reference;                     // request id or ""
+};
+
+// The tombstones of one retention batch, compact: a sweep's batch has up to
+// hundreds of thousands, and each TombstoneRecord would hold its own copies
+// of the strings all of them share. Records of tenants[t] are
+// [tenants[t].begin, tenants[t].end) of the per-record arrays; hashes are
+// raw bytes (written as lowercase hex, as TombstoneRecord's).
+struct BatchTombstones {
+  struct Tenant {
+    std::string tenant_id;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+  };
+  std::string dataset;
+  std::string source;
+  std::optional<std::int64_t> batch_id;
+  std::string erased_at;
+  std::vector<Tenant> tenants;
+  std::vector<std::array<unsigned char, 16>> key_hashes;
+  std::vector<std::array<unsigned char, 32>> subject_hashes;  // zero where !has_subject
+  std::vector<bool> has_subject;
+  std::vector<std::int64_t> bytes;
+
+  std::size_t size() const { return key_hashes.size(); }
+  static std::string hex(const unsigned char* p, std::size_t n);
 };
 
 // A controller's request to destroy its data before the rules would (adr
@@ -510,6 +536,8 @@ class StateStore {
   virtual bool complete_retention_batch(std::int64_t id, std::int64_t deleted, std::int64_t bytes,
                                         const std::string& done_at) = 0;
   virtual void insert_tombstones(const std::vector<TombstoneRecord>& tombstones) = 0;
+  // The same rows as insert_tombstones() would insert for `t`.
+  virtual void insert_batch_tombstones(const BatchTombstones& t) = 0;
   virtual std::vector<TombstoneRecord> batch_tombstones(std::int64_t batch_id) = 0;
   virtual void delete_tombstones(const std::vector<std::int64_t>& ids) = 0;
   // In id order; stops when `visit` returns false.

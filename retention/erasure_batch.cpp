@@ -78,38 +78,43 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
 
   // Hashes first: they need no transaction. A tombstone keeps the hash of
   // the record's first subject identifier; the others are hashed only for
-  // a tenant with subject holds (below).
+  // a tenant with subject holds (below). Raw bytes: 49 per record.
   struct Hashed {
-    std::vector<std::string> keys;
-    std::vector<std::optional<std::string>> first_subject;
+    std::vector<std::array<unsigned char, 16>> keys;
+    std::vector<std::array<unsigned char, 32>> first_subject;
+    std::vector<bool> has_subject;
   };
   std::vector<Hashed> hashed(segments.size());
   std::size_t total = 0;
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const SubjectHasher* sh = d.subject.empty() ? nullptr : subject_hasher(segments[s].tenant);
     Hashed& h = hashed[s];
-    h.keys.reserve(segments[s].records.size());
-    h.first_subject.reserve(segments[s].records.size());
-    for (const auto& r : segments[s].records) {
-      h.keys.push_back(hasher_.key_hash(d.name, field_text(r.key)));
-      std::optional<std::string> first;
-      if (sh) {
-        for (std::size_t i = 0; i < d.subject.size() && i < r.subjects.size(); ++i) {
-          if (r.subjects[i] && !r.subjects[i]->empty()) {
-            first = sh->hash(d.subject[i].kind, *r.subjects[i]);
-            break;
-          }
+    const std::size_t n = segments[s].records.size();
+    h.keys.reserve(n);
+    h.first_subject.resize(n);
+    h.has_subject.resize(n, false);
+    for (std::size_t r = 0; r < n; ++r) {
+      const DataRecord& rec = segments[s].records[r];
+      h.keys.push_back(hasher_.key_hash_raw(d.name, field_text(rec.key)));
+      if (!sh) continue;
+      for (std::size_t i = 0; i < d.subject.size() && i < rec.subjects.size(); ++i) {
+        if (rec.subjects[i] && !rec.subjects[i]->empty()) {
+          h.first_subject[r] = sh->hash_raw(d.subject[i].kind, *rec.subjects[i]);
+          h.has_subject[r] = true;
+          break;
         }
       }
-      h.first_subject.push_back(std::move(first));
     }
-    total += segments[s].records.size();
+    total += n;
   }
   if (total == 0) return outcome;
 
   RetentionBatchRecord batch;
   std::vector<EraseSegment> erase;  // what step 2 erases
-  std::vector<TombstoneRecord> tombstones;  // in the order of erase's records
+  BatchTombstones tombstones;       // in the order of erase's records
+  tombstones.dataset = d.name;
+  tombstones.source = kind;
+  tombstones.erased_at = erased_at;
   const bool completing = pending_.has_value();
   ws_.store().transaction([&] {
     if (pending_) {
@@ -122,8 +127,16 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
     const std::map<std::string, ActiveHolds> all_holds = ActiveHolds::load_all(ws_.store(), at_);
     const ActiveHolds no_holds;
     nlohmann::json recheck_segments = nlohmann::json::array();
-    tombstones.clear();
-    tombstones.reserve(total);
+    tombstones.tenants.clear();
+    tombstones.key_hashes.clear();
+    tombstones.subject_hashes.clear();
+    tombstones.has_subject.clear();
+    tombstones.bytes.clear();
+    tombstones.key_hashes.reserve(total);
+    tombstones.subject_hashes.reserve(total);
+    tombstones.has_subject.reserve(total);
+    tombstones.bytes.reserve(total);
+    erase.clear();
     for (std::size_t s = 0; s < segments.size(); ++s) {
       BatchSegment& seg = segments[s];
       auto found = all_holds.find(seg.tenant);
@@ -135,6 +148,7 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
       const bool subject_holds = holds.has_subject_holds(d);
       EraseSegment es{seg.tenant, seg.range, {}};
       es.records.reserve(seg.records.size());
+      const std::size_t begin = tombstones.size();
       for (std::size_t i = 0; i < seg.records.size(); ++i) {
         if (subject_holds) {
           auto subj = subject_hashes(d, seg.tenant, seg.records[i]);
@@ -144,18 +158,14 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
             continue;
           }
         }
-        TombstoneRecord t;
-        t.dataset = d.name;
-        t.tenant_id = seg.tenant;
-        t.key_hash = hashed[s].keys[i];
-        t.subject_hash = hashed[s].first_subject[i];
-        t.source = kind;
-        t.bytes = seg.records[i].bytes;
-        t.erased_at = erased_at;
-        tombstones.push_back(std::move(t));
+        tombstones.key_hashes.push_back(hashed[s].keys[i]);
+        tombstones.subject_hashes.push_back(hashed[s].first_subject[i]);
+        tombstones.has_subject.push_back(hashed[s].has_subject[i]);
+        tombstones.bytes.push_back(seg.records[i].bytes);
         es.records.push_back(std::move(seg.records[i]));
       }
       if (es.records.empty()) continue;
+      tombstones.tenants.push_back({seg.tenant, begin, tombstones.size()});
       recheck_segments.push_back({{"tenant", seg.tenant},
                                   {"rule", seg.why.rule},
                                   {"clause", seg.why.clause},
@@ -176,11 +186,12 @@ BatchOutcome BatchRunner::run(const std::string& kind, DataStore& store, const D
     batch.recheck = nlohmann::json{{"segments", recheck_segments}}.dump();
     batch.created_at = erased_at;
     batch.id = ws_.store().insert_retention_batch(batch);
-    for (auto& t : tombstones) t.batch_id = batch.id;
-    ws_.store().insert_tombstones(tombstones);
+    tombstones.batch_id = batch.id;
+    ws_.store().insert_batch_tombstones(tombstones);
     kill_point("intent-uncommitted");
   });
   hashed.clear();
+  segments.clear();
   timings_.complete += completing_seconds;
   timings_.intent += seconds_since(intent_started) - completing_seconds;
   if (completing) {
@@ -286,7 +297,7 @@ void BatchRunner::complete(const Completion& c) {
   struct TenantTotals {
     nlohmann::json rule, clause;
     std::int64_t records = 0, bytes = 0;
-    std::vector<std::string> key_hashes;
+    nlohmann::json key_hashes = nlohmann::json::array();  // built in place: no second copy
   };
   std::map<std::string, TenantTotals> per_tenant;
   const nlohmann::json recheck = nlohmann::json::parse(b.recheck);
@@ -297,28 +308,27 @@ void BatchRunner::complete(const Completion& c) {
   }
   std::vector<std::int64_t> drop;
   std::int64_t records = 0, bytes = 0;
-  TenantTotals* pt = nullptr;
-  const std::string* pt_tenant = nullptr;
-  auto count = [&](const TombstoneRecord& t) {
-    ++records;
-    bytes += t.bytes;
-    // A batch's tombstones come tenant by tenant: look the tenant up once.
-    if (!pt_tenant || *pt_tenant != t.tenant_id) {
-      auto it = per_tenant.try_emplace(t.tenant_id).first;
-      pt = &it->second;
-      pt_tenant = &it->first;
-    }
-    ++pt->records;
-    pt->bytes += t.bytes;
-    pt->key_hashes.push_back(t.key_hash);
-  };
   if (!c.resumed) {
     // The tombstones this process inserted, as inserted: no need to read
     // them back. Those of records not erased (usually none) are dropped.
     std::unordered_set<std::string> kept;
-    for (std::size_t i = 0; i < c.tombstones.size(); ++i) {
-      if (c.erased_flags[i]) count(c.tombstones[i]);
-      else kept.insert(c.tombstones[i].key_hash);
+    const BatchTombstones& tb = c.tombstones;
+    for (const auto& tenant : tb.tenants) {
+      TenantTotals& totals = per_tenant[tenant.tenant_id];
+      totals.key_hashes.get_ref<nlohmann::json::array_t&>().reserve(totals.key_hashes.size() +
+                                                                    (tenant.end - tenant.begin));
+      for (std::size_t i = tenant.begin; i < tenant.end; ++i) {
+        std::string hash = BatchTombstones::hex(tb.key_hashes[i].data(), tb.key_hashes[i].size());
+        if (!c.erased_flags[i]) {
+          kept.insert(std::move(hash));
+          continue;
+        }
+        ++records;
+        bytes += tb.bytes[i];
+        ++totals.records;
+        totals.bytes += tb.bytes[i];
+        totals.key_hashes.push_back(std::move(hash));
+      }
     }
     if (!kept.empty()) {
       for (const auto& t : ws_.store().batch_tombstones(b.id)) {
@@ -326,12 +336,24 @@ void BatchRunner::complete(const Completion& c) {
       }
     }
   } else {
+    TenantTotals* pt = nullptr;
+    const std::string* pt_tenant = nullptr;
     for (const auto& t : ws_.store().batch_tombstones(b.id)) {
       if (!c.erased.count(t.key_hash)) {
         drop.push_back(t.id);
         continue;
       }
-      count(t);
+      ++records;
+      bytes += t.bytes;
+      // A batch's tombstones come tenant by tenant: look the tenant up once.
+      if (!pt_tenant || *pt_tenant != t.tenant_id) {
+        auto it = per_tenant.try_emplace(t.tenant_id).first;
+        pt = &it->second;
+        pt_tenant = &it->first;
+      }
+      ++pt->records;
+      pt->bytes += t.bytes;
+      pt->key_hashes.push_back(t.key_hash);
     }
   }
   // Only an intent is completed, so the audit entry below is written once.

@@ -109,10 +109,10 @@ class BatchRunner {
     RetentionBatchRecord batch;
     std::unordered_set<std::string> erased;  // key hashes (a resumed batch)
     bool resumed = false;
-    // A batch this process ran: its tombstones as inserted (tenant by
-    // tenant, in insertion order) and which of them were erased, so that
-    // step 3 need not read them back.
-    std::vector<TombstoneRecord> tombstones;
+    // A batch this process ran: its tombstones as inserted (compact, tenant
+    // by tenant) and which of them were erased, so that step 3 need not
+    // read them back.
+    BatchTombstones tombstones;
     std::vector<bool> erased_flags;
   };
   const SubjectHasher* subject_hasher(const std::string& tenant);

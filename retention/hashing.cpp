@@ -5,6 +5,7 @@
 #include "anonymize/subject_id.h"
 #include "dpa/error.h"
 #include "dpa/keyring.h"
+#include "dpa/state_store.h"
 
 namespace dpa::retention {
 
@@ -19,7 +20,7 @@ RecordHasher::RecordHasher(const Keyring& keys) {
   }
 }
 
-std::string RecordHasher::key_hash(std::string_view dataset, std::string_view key) const {
+std::array<unsigned char, 16> RecordHasher::key_hash_raw(std::string_view dataset, std::string_view key) const {
   if (!has_prefix_ || prefix_dataset_ != dataset) {
     crypto_generichash_init(&prefix_, key_.data(), SecretKey::kSize, 16);
     // Length-prefixed, so that no (dataset, key) pair collides with another.
@@ -33,15 +34,14 @@ std::string RecordHasher::key_hash(std::string_view dataset, std::string_view ke
   }
   crypto_generichash_state st = prefix_;
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  unsigned char out[16];
-  crypto_generichash_final(&st, out, sizeof out);
-  static const char* digits = "0123456789abcdef";
-  std::string hex(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    hex[static_cast<std::size_t>(2 * i)] = digits[out[i] >> 4];
-    hex[static_cast<std::size_t>(2 * i + 1)] = digits[out[i] & 15];
-  }
-  return hex;
+  std::array<unsigned char, 16> out{};
+  crypto_generichash_final(&st, out.data(), out.size());
+  return out;
+}
+
+std::string RecordHasher::key_hash(std::string_view dataset, std::string_view key) const {
+  const auto raw = key_hash_raw(dataset, key);
+  return BatchTombstones::hex(raw.data(), raw.size());
 }
 
 std::array<unsigned char, 16> RecordHasher::raw(std::string_view hex) {
@@ -60,7 +60,7 @@ SubjectHasher::SubjectHasher(const SecretKey& tenant_key) : key_(tenant_key.deri
   crypto_generichash_init(&keyed_, key_.data(), SecretKey::kSize, 32);
 }
 
-std::string SubjectHasher::hash(std::string_view kind, std::string_view value) const {
+std::array<unsigned char, 32> SubjectHasher::hash_raw(std::string_view kind, std::string_view value) const {
   // Keyed BLAKE2b-256 of "kind:normalized", as SecretKey::keyed_hash_hex,
   // from a copy of the keyed initial state.
   const std::string normalized = normalize_subject(kind, value);
@@ -69,15 +69,14 @@ std::string SubjectHasher::hash(std::string_view kind, std::string_view value) c
   const unsigned char colon = ':';
   crypto_generichash_update(&st, &colon, 1);
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size());
-  unsigned char out[32];
-  crypto_generichash_final(&st, out, sizeof out);
-  static const char* digits = "0123456789abcdef";
-  std::string hex(64, '0');
-  for (int i = 0; i < 32; ++i) {
-    hex[static_cast<std::size_t>(2 * i)] = digits[out[i] >> 4];
-    hex[static_cast<std::size_t>(2 * i + 1)] = digits[out[i] & 15];
-  }
-  return hex;
+  std::array<unsigned char, 32> out{};
+  crypto_generichash_final(&st, out.data(), out.size());
+  return out;
+}
+
+std::string SubjectHasher::hash(std::string_view kind, std::string_view value) const {
+  const auto raw = hash_raw(kind, value);
+  return BatchTombstones::hex(raw.data(), raw.size());
 }
 
 }  // namespace dpa::retention

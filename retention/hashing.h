@@ -29,6 +29,8 @@ class RecordHasher {
   explicit RecordHasher(const Keyring& keys);
   // 32 hex characters.
   std::string key_hash(std::string_view dataset, std::string_view key) const;
+  // The same hash as raw bytes (key_hash is their lowercase hex).
+  std::array<unsigned char, 16> key_hash_raw(std::string_view dataset, std::string_view key) const;
   static std::array<unsigned char, 16> raw(std::string_view hex);
 
  private:
@@ -52,6 +54,8 @@ class SubjectHasher {
   explicit SubjectHasher(const SecretKey& tenant_key);
   // 64 hex characters; keyed BLAKE2b-256 of "kind:normalized".
   std::string hash(std::string_view kind, std::string_view value) const;
+  // The same hash as raw bytes (hash is their lowercase hex).
+  std::array<unsigned char, 32> hash_raw(std::string_view kind, std::string_view value) const;
 
  private:
   SecretKey key_;

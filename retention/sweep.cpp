@@ -31,14 +31,15 @@ class BatchSizer {
 
   void observe(std::size_t records, double erase_seconds) {
     if (fixed_ > 0 || records < size_ / 2) return;  // a short batch (the end of the data) says little
-    // Towards the size whose transaction takes kAutoBatchSeconds, at most 4x
+    // Towards the size whose transaction takes kAutoBatchSeconds, at most 8x
     // up or 2x down at a time: a transaction's time grows more slowly than
-    // its size (its pages are shared), so a proportional step undershoots
-    // and the few small first batches are soon behind. Each batch costs at
-    // least one write of every page it touches: fewer batches, fewer writes.
-    const double ratio = erase_seconds > 0 ? kAutoBatchSeconds / erase_seconds : 4.0;
+    // its size (its pages are shared), so a proportional step undershoots,
+    // and the small first batches, which cost a rewrite of their pages each
+    // like any other, should be few. Each batch costs at least one write of
+    // every page it touches: fewer batches, fewer writes.
+    const double ratio = erase_seconds > 0 ? kAutoBatchSeconds / erase_seconds : 8.0;
     if (ratio > 0.8 && ratio < 1.25) return;
-    const double next = static_cast<double>(size_) * std::clamp(ratio, 0.5, 4.0);
+    const double next = static_cast<double>(size_) * std::clamp(ratio, 0.5, 8.0);
     size_ = std::clamp(static_cast<std::size_t>(next), kFirstAutoBatch, kMaxAutoBatch);
   }
 

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "dpa/error.h"
 #include "dpa/tenants.h"
@@ -262,4 +263,83 @@ TEST_CASE("a record's key hash is the same whatever was hashed before", "[retent
   CHECK(a != b);
   CHECK(a.size() == 32);
   CHECK(reused.key_hash("docs1", "x") != reused.key_hash("docs", "1x"));
+}
+
+TEST_CASE("a SQLite store erases exactly the records asked for, a key under two tenants included", "[retention][store]") {
+  test::TempDir dir;
+  const std::filesystem::path path = dir / "s.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE t(k TEXT, tenant_id TEXT, created_at TEXT);"
+            "INSERT INTO t VALUES('a', 'x', '2020-01-01T00:00:00Z'), ('a', 'y', '2020-01-01T00:00:00Z'), "
+            "('b', 'x', '2020-01-02T00:00:00Z'), ('c', 'x', '2020-01-03T00:00:00Z'), "
+            "('d', 'x', '2030-01-01T00:00:00Z')");
+  }
+  StoreSpec spec;
+  spec.name = "s";
+  spec.kind = StoreKind::kSqlite;
+  spec.path = path;
+  DatasetSpec d;
+  d.name = "t";
+  d.store = "s";
+  d.table = "t";
+  d.key = "k";
+  d.tenant = "tenant_id";
+  d.created = "created_at";
+  auto store = open_data_store(spec, true);
+  const CreatedRange due = CreatedRange::created_before(parse_timestamp("2025-01-01T00:00:00Z", TimeZone::utc()));
+  auto count = [&] {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT group_concat(k || tenant_id, ' ') FROM (SELECT * FROM t ORDER BY k, tenant_id)")
+        .getString();
+  };
+  std::vector<DataRecord> x = store->scan(d, "x", CreatedRange::all(), nullptr, 10);  // a, b, c, d
+  REQUIRE(x.size() == 4);
+  std::vector<DataRecord> y = store->scan(d, "y", CreatedRange::all(), nullptr, 10);  // a
+  REQUIRE(y.size() == 1);
+
+  // b and d of x: d is not due, so it stays.
+  auto erased = store->erase(d, {EraseSegment{"x", due, {x[1], x[3]}}});
+  CHECK(erased == std::vector<std::vector<bool>>{{true, false}});
+  CHECK(count() == "ax ay cx dx");
+
+  // a of x and, for y, the key of a record of x: neither y's a nor x's c goes.
+  DataRecord not_y = x[2];
+  erased = store->erase(d, {EraseSegment{"x", due, {x[0]}}, EraseSegment{"y", due, {not_y}}});
+  CHECK(erased == std::vector<std::vector<bool>>{{true}, {false}});
+  CHECK(count() == "ay cx dx");
+
+  // a of y and c of x together: same key order, two tenants.
+  erased = store->erase(d, {EraseSegment{"x", due, {x[2]}}, EraseSegment{"y", due, {y[0]}}});
+  CHECK(erased == std::vector<std::vector<bool>>{{true}, {true}});
+  CHECK(count() == "dx");
+}
+
+TEST_CASE("tombstone groups: each (dataset, tenant) once, in order, of the source asked for", "[retention][ledger]") {
+  test::RetentionWorld w;
+  std::vector<TombstoneRecord> ts;
+  auto add = [&](const std::string& dataset, const std::string& tenant, const std::string& source, int n) {
+    for (int i = 0; i < n; ++i) {
+      TombstoneRecord t;
+      t.dataset = dataset;
+      t.tenant_id = tenant;
+      t.key_hash = fmt::format("{:032x}", ts.size());
+      t.source = source;
+      t.erased_at = "2026-01-01T00:00:00Z";
+      t.reference = source == "request" ? "R-1" : "";
+      ts.push_back(t);
+    }
+  };
+  add("docs", "t2", "sweep", 3);
+  add("docs", "t1", "request", 2);
+  add("journal", "t1", "sweep", 1);
+  add("docs", "t2", "request", 1);
+  add("docs", "t10", "sweep", 2);
+  add("Docs", "t3", "request", 1);
+  w.ws->store().transaction([&] { w.ws->store().insert_tombstones(ts); });
+  using Groups = std::vector<std::pair<std::string, std::string>>;
+  CHECK(w.ws->store().tombstone_groups(std::nullopt) ==
+        Groups{{"Docs", "t3"}, {"docs", "t1"}, {"docs", "t10"}, {"docs", "t2"}, {"journal", "t1"}});
+  CHECK(w.ws->store().tombstone_groups(std::string("request")) == Groups{{"Docs", "t3"}, {"docs", "t1"}, {"docs", "t2"}});
+  CHECK(w.ws->store().tombstone_groups(std::string("reapply")).empty());
 }
