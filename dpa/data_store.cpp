@@ -1,6 +1,7 @@
 #include "dpa/data_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include <fmt/format.h>
@@ -67,6 +68,23 @@ bool SubjectMatch::searchable(const DatasetSpec& d) const {
 bool SubjectMatch::matches(std::string_view raw) const {
   std::string n = normalize ? normalize(kind, raw) : std::string(raw);
   return !n.empty() && std::find(values.begin(), values.end(), n) != values.end();
+}
+
+SubjectMatch::Columns SubjectMatch::columns_in(const DatasetSpec& d, const std::vector<std::string>& columns) const {
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  Columns out;
+  for (const auto& sc : d.subject) {
+    if (sc.kind != kind) continue;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (lower(columns[i]) == lower(sc.column)) out.positions.push_back(static_cast<int>(i));
+    }
+    out.any_not_null += fmt::format("{}{} IS NOT NULL", out.any_not_null.empty() ? "" : " OR ",
+                                    quote_identifier(sc.column));
+  }
+  return out;
 }
 
 std::vector<std::string> DataStore::column_names(const DatasetSpec&) { return {}; }

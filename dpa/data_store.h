@@ -117,6 +117,16 @@ struct SubjectMatch {
   bool searchable(const DatasetSpec& d) const;
   // Whether a raw stored value is one of the subject's identifiers.
   bool matches(std::string_view raw) const;
+
+  // Where a table keeps this subject: the positions in `columns` (the
+  // table's column names, in order; compared without case, as SQL does) of
+  // the dataset's subject columns of this kind, and the SQL condition that
+  // one of them is not null, for the stores' WHERE clauses.
+  struct Columns {
+    std::vector<int> positions;
+    std::string any_not_null;
+  };
+  Columns columns_in(const DatasetSpec& d, const std::vector<std::string>& columns) const;
 };
 
 // Receives each row of a table: its cells in the order of column_names().

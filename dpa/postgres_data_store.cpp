@@ -427,23 +427,18 @@ class PostgresDataStore final : public DataStore {
     guard(d, [&] {
       const auto& cols = columns(d);
       if (cols.empty()) throw InputError(fmt::format("dataset {}: table {}.{} has no columns", d.name, spec_.schema, d.table));
-      std::vector<std::size_t> subject_cols;
-      std::vector<std::string> not_null;
+      std::vector<std::string> names;
+      for (const auto& col : cols) names.push_back(col.name);
+      SubjectMatch::Columns where;
       if (subject) {
-        for (const auto& sc : d.subject) {
-          if (sc.kind != subject->kind) continue;
-          for (std::size_t i = 0; i < cols.size(); ++i) {
-            if (lower(cols[i].name) == lower(sc.column)) subject_cols.push_back(i);
-          }
-          not_null.push_back(pg::quote_identifier(sc.column) + " IS NOT NULL");
-        }
-        if (subject_cols.empty()) return;
+        where = subject->columns_in(d, names);
+        if (where.positions.empty()) return;
       }
       std::string list;
       for (const auto& col : cols) list += (list.empty() ? "" : ", ") + pg::quote_identifier(col.name);
       std::string sql = fmt::format("DECLARE dpa_rows NO SCROLL CURSOR FOR SELECT {} FROM {} WHERE {} = $1", list,
                                     table(d), pg::quote_identifier(d.tenant));
-      if (!not_null.empty()) sql += fmt::format(" AND ({})", fmt::join(not_null, " OR "));
+      if (subject) sql += fmt::format(" AND ({})", where.any_not_null);
       // NULL creation times first: the order of scan().
       sql += fmt::format(" ORDER BY {} NULLS FIRST, {}", created_expr(d), pg::quote_identifier(d.key));
       // One snapshot for the whole read; a thousand rows in memory at a time.
@@ -458,8 +453,7 @@ class PostgresDataStore final : public DataStore {
           for (int i = 0; i < r.rows() && more; ++i) {
             if (subject) {
               bool hit = false;
-              for (std::size_t c : subject_cols) {
-                const int ci = static_cast<int>(c);
+              for (int ci : where.positions) {
                 if (!r.is_null(i, ci) && subject->matches(r.text(i, ci))) {
                   hit = true;
                   break;

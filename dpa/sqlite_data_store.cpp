@@ -372,23 +372,18 @@ class SqliteDataStore final : public DataStore {
       if (cols.empty()) throw InputError(fmt::format("dataset {}: table {} has no columns", d.name, d.table));
       // Where a subject is asked for, only the columns of its kind are
       // compared, after normalization (in C++: the stored forms vary).
-      std::vector<int> subject_cols;
-      std::vector<std::string> not_null;
+      std::vector<std::string> names;
+      for (const auto& col : cols) names.push_back(col.name);
+      SubjectMatch::Columns where;
       if (subject) {
-        for (const auto& sc : d.subject) {
-          if (sc.kind != subject->kind) continue;
-          for (std::size_t i = 0; i < cols.size(); ++i) {
-            if (lower(cols[i].name) == lower(sc.column)) subject_cols.push_back(static_cast<int>(i));
-          }
-          not_null.push_back(quote_identifier(sc.column) + " IS NOT NULL");
-        }
-        if (subject_cols.empty()) return;
+        where = subject->columns_in(d, names);
+        if (where.positions.empty()) return;
       }
       std::string list;
       for (const auto& col : cols) list += (list.empty() ? "" : ", ") + quote_identifier(col.name);
       std::string sql = fmt::format("SELECT {} FROM {} WHERE {} = :tenant", list, quote_identifier(d.table),
                                     quote_identifier(d.tenant));
-      if (!not_null.empty()) sql += fmt::format(" AND ({})", fmt::join(not_null, " OR "));
+      if (subject) sql += fmt::format(" AND ({})", where.any_not_null);
       // NULL creation times sort first: the order of scan().
       sql += fmt::format(" ORDER BY {}, {}", quote_identifier(d.created), quote_identifier(d.key));
       SQLite::Statement q(db_, sql);
@@ -397,7 +392,7 @@ class SqliteDataStore final : public DataStore {
       while (q.executeStep()) {
         if (subject) {
           bool hit = false;
-          for (int i : subject_cols) {
+          for (int i : where.positions) {
             SQLite::Column c = q.getColumn(i);
             if (!c.isNull() && subject->matches(c.getString())) {
               hit = true;
