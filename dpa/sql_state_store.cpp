@@ -1,5 +1,9 @@
 #include "dpa/sql_state_store.h"
 
+#include <algorithm>
+#include <array>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "dpa/error.h"
@@ -427,10 +431,10 @@ class SqlStateStore final : public StateStore {
   }
 
   void insert_tombstones(const std::vector<TombstoneRecord>& tombstones) override {
-    // Many rows per statement: a sweep's batch inserts up to hundreds of
-    // thousands, and one statement per row costs a round trip each on
-    // PostgreSQL. Chunks of kTombstoneRows rows, then of 8, then single
-    // rows: a handful of statement texts, each prepared once.
+    // Many rows per statement: a request may erase thousands of records,
+    // and one statement per row costs a round trip each on PostgreSQL.
+    // Chunks of kTombstoneRows rows, then of 8, then single rows: a
+    // handful of statement texts, each prepared once.
     std::vector<SqlValue> params;
     std::size_t i = 0;
     while (i < tombstones.size()) {
@@ -457,47 +461,6 @@ class SqlStateStore final : public StateStore {
     }
   }
 
-  void insert_batch_tombstones(const BatchTombstones& tb) override {
-    std::vector<SqlValue> params;
-    for (const auto& tenant : tb.tenants) {
-      std::size_t i = tenant.begin;
-      while (i < tenant.end) {
-        const std::size_t left = tenant.end - i;
-        const std::size_t n = left >= kTombstoneRows ? kTombstoneRows : left >= 8 ? 8 : 1;
-        params.clear();
-        params.reserve(n * 9);
-        for (std::size_t j = i; j < i + n; ++j) {
-          params.emplace_back(tb.dataset);
-          params.emplace_back(tenant.tenant_id);
-          params.emplace_back(BatchTombstones::hex(tb.key_hashes[j].data(), tb.key_hashes[j].size()));
-          if (tb.has_subject[j]) {
-            params.emplace_back(BatchTombstones::hex(tb.subject_hashes[j].data(), tb.subject_hashes[j].size()));
-          } else {
-            params.emplace_back(std::monostate{});
-          }
-          params.emplace_back(tb.source);
-          SqlValue batch = std::monostate{};
-          if (tb.batch_id) batch = *tb.batch_id;
-          params.emplace_back(std::move(batch));
-          params.emplace_back(tb.bytes[j]);
-          params.emplace_back(tb.erased_at);
-          params.emplace_back(std::string());
-        }
-        db_->exec(tombstone_insert_sql(n), params);
-        i += n;
-      }
-    }
-  }
-
-  std::vector<TombstoneRecord> batch_tombstones(std::int64_t batch_id) override {
-    return db_->query_all<TombstoneRecord>(std::string(kTombstoneSelect) + " WHERE batch_id = ? ORDER BY id",
-                                           {batch_id}, read_tombstone);
-  }
-
-  void delete_tombstones(const std::vector<std::int64_t>& ids) override {
-    for (auto id : ids) db_->exec("DELETE FROM erasure_tombstones WHERE id = ?", {id});
-  }
-
   static constexpr std::size_t kTombstoneRows = 64;  // 9 parameters each: 576, under every limit
   static const std::string& tombstone_insert_sql(std::size_t rows) {
     static const std::string one = make_tombstone_insert_sql(1);
@@ -513,57 +476,118 @@ class SqlStateStore final : public StateStore {
     return sql;
   }
 
+  void insert_batch_tombstones(const BatchTombstones& tb) override {
+    SqlValue batch = std::monostate{};
+    if (tb.batch_id) batch = *tb.batch_id;
+    for (const auto& tenant : tb.tenants) {
+      for (std::size_t i = tenant.begin; i < tenant.end; i += kPackRecords) {
+        const std::size_t n = std::min(kPackRecords, tenant.end - i);
+        std::vector<unsigned char> keys(n * kKeyHashBytes), subjects(n * kSubjectHashBytes, 0), bytes(n * 8);
+        for (std::size_t j = 0; j < n; ++j) {
+          std::copy(tb.key_hashes[i + j].begin(), tb.key_hashes[i + j].end(), keys.begin() + j * kKeyHashBytes);
+          if (tb.has_subject[i + j]) {
+            std::copy(tb.subject_hashes[i + j].begin(), tb.subject_hashes[i + j].end(),
+                      subjects.begin() + j * kSubjectHashBytes);
+          }
+          auto v = static_cast<std::uint64_t>(tb.bytes[i + j]);
+          for (int b = 0; b < 8; ++b) bytes[j * 8 + b] = static_cast<unsigned char>(v >> (8 * b));
+        }
+        db_->exec("INSERT INTO erasure_tombstone_packs(dataset, tenant_id, source, batch_id, erased_at, records, "
+                  "key_hashes, subject_hashes, bytes) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {tb.dataset, tenant.tenant_id, tb.source, batch, tb.erased_at, static_cast<std::int64_t>(n),
+                   std::move(keys), std::move(subjects), std::move(bytes)});
+      }
+    }
+  }
+
+  std::vector<TombstoneRecord> batch_tombstones(std::int64_t batch_id) override {
+    // Rows: a batch recorded before the packs (schema version 11).
+    auto out = db_->query_all<TombstoneRecord>(std::string(kTombstoneSelect) + " WHERE batch_id = ? ORDER BY id",
+                                               {batch_id}, read_tombstone);
+    db_->query(std::string(kPackSelect) + " WHERE batch_id = ? ORDER BY id", {batch_id}, [&](const SqlRow& q) {
+      return unpack(q, [&](TombstoneRecord&& t) {
+        out.push_back(std::move(t));
+        return true;
+      });
+    });
+    return out;
+  }
+
+  void drop_batch_tombstones(std::int64_t batch_id, const std::vector<std::string>& key_hashes) override {
+    if (key_hashes.empty()) return;
+    const std::set<std::string> drop(key_hashes.begin(), key_hashes.end());
+    std::vector<std::int64_t> rows;
+    for (const auto& t : db_->query_all<TombstoneRecord>(std::string(kTombstoneSelect) + " WHERE batch_id = ?",
+                                                         {batch_id}, read_tombstone)) {
+      if (drop.count(t.key_hash)) rows.push_back(t.id);
+    }
+    for (auto id : rows) db_->exec("DELETE FROM erasure_tombstones WHERE id = ?", {id});
+    // A pack is rewritten without the dropped records (deleted if none is left).
+    struct Pack {
+      std::int64_t id = 0;
+      std::vector<unsigned char> keys, subjects, bytes;
+    };
+    std::vector<Pack> packs;
+    db_->query("SELECT id, key_hashes, subject_hashes, bytes FROM erasure_tombstone_packs WHERE batch_id = ? ORDER BY id",
+               {batch_id}, [&](const SqlRow& q) {
+                 packs.push_back({q.int64(0), q.blob(1), q.blob(2), q.blob(3)});
+                 return true;
+               });
+    for (auto& p : packs) {
+      const std::size_t n = p.keys.size() / kKeyHashBytes;
+      Pack kept{p.id, {}, {}, {}};
+      for (std::size_t j = 0; j < n; ++j) {
+        if (drop.count(BatchTombstones::hex(&p.keys[j * kKeyHashBytes], kKeyHashBytes))) continue;
+        kept.keys.insert(kept.keys.end(), p.keys.begin() + j * kKeyHashBytes, p.keys.begin() + (j + 1) * kKeyHashBytes);
+        kept.subjects.insert(kept.subjects.end(), p.subjects.begin() + j * kSubjectHashBytes,
+                             p.subjects.begin() + (j + 1) * kSubjectHashBytes);
+        kept.bytes.insert(kept.bytes.end(), p.bytes.begin() + j * 8, p.bytes.begin() + (j + 1) * 8);
+      }
+      const std::size_t left = kept.keys.size() / kKeyHashBytes;
+      if (left == n) continue;
+      if (left == 0) {
+        db_->exec("DELETE FROM erasure_tombstone_packs WHERE id = ?", {p.id});
+      } else {
+        db_->exec("UPDATE erasure_tombstone_packs SET records = ?, key_hashes = ?, subject_hashes = ?, bytes = ? "
+                  "WHERE id = ?",
+                  {static_cast<std::int64_t>(left), std::move(kept.keys), std::move(kept.subjects),
+                   std::move(kept.bytes), p.id});
+      }
+    }
+  }
+
   void scan_tombstones(const TombstoneQuery& query,
                        const std::function<bool(const TombstoneRecord&)>& visit) override {
-    std::string sql = std::string(kTombstoneSelect) + " WHERE 1 = 1";
+    std::string where = " WHERE 1 = 1";
     std::vector<SqlValue> params;
     if (query.dataset) {
-      sql += " AND dataset = ?";
+      where += " AND dataset = ?";
       params.emplace_back(*query.dataset);
     }
     if (query.tenant_id) {
-      sql += " AND tenant_id = ?";
+      where += " AND tenant_id = ?";
       params.emplace_back(*query.tenant_id);
     }
     if (query.source) {
-      sql += " AND source = ?";
+      where += " AND source = ?";
       params.emplace_back(*query.source);
     }
-    sql += " ORDER BY id";
-    db_->query(sql, params, [&](const SqlRow& q) { return visit(read_tombstone(q)); });
+    bool more = true;
+    db_->query(std::string(kTombstoneSelect) + where + " ORDER BY id", params, [&](const SqlRow& q) {
+      return more = visit(read_tombstone(q));
+    });
+    if (!more || query.source == "request") return;  // packs hold sweeps' and reapplies' only
+    db_->query(std::string(kPackSelect) + where + " ORDER BY id", params, [&](const SqlRow& q) {
+      return more = unpack(q, [&](TombstoneRecord&& t) { return visit(t); });
+    });
   }
 
   std::vector<std::pair<std::string, std::string>> tombstone_groups(
       const std::optional<std::string>& source) override {
-    // A skip-scan of the (dataset, tenant_id, source) index: a few seeks per
-    // (dataset, tenant) pair rather than a read of every tombstone (the
-    // ledger keeps one per erased record: millions after a few sweeps, and
-    // every sweep asks). Bytewise order on both dialects, as ORDER BY.
-    auto first = [&](std::string_view sql, const std::vector<SqlValue>& params) {
-      std::optional<std::string> v;
-      db_->query(sql, params, [&](const SqlRow& q) {
-        v = q.optional_text(0);
-        return false;
-      });
-      return v;
-    };
-    std::vector<std::pair<std::string, std::string>> out;
-    std::optional<std::string> dataset = first("SELECT min(dataset) FROM erasure_tombstones", {});
-    while (dataset) {
-      std::optional<std::string> tenant =
-          first("SELECT min(tenant_id) FROM erasure_tombstones WHERE dataset = ?", {*dataset});
-      while (tenant) {
-        if (!source || db_->query_int("SELECT count(*) FROM (SELECT 1 FROM erasure_tombstones WHERE dataset = ? "
-                                      "AND tenant_id = ? AND source = ? LIMIT 1) AS one",
-                                      {*dataset, *tenant, *source}) > 0) {
-          out.emplace_back(*dataset, *tenant);
-        }
-        tenant = first("SELECT min(tenant_id) FROM erasure_tombstones WHERE dataset = ? AND tenant_id > ?",
-                       {*dataset, *tenant});
-      }
-      dataset = first("SELECT min(dataset) FROM erasure_tombstones WHERE dataset > ?", {*dataset});
-    }
-    return out;
+    std::set<std::pair<std::string, std::string>> groups;
+    add_tombstone_groups("erasure_tombstones", source, groups);
+    if (source != "request") add_tombstone_groups("erasure_tombstone_packs", source, groups);
+    return {groups.begin(), groups.end()};
   }
 
   std::int64_t insert_destruction_request(const DestructionRequestRecord& r) override {
@@ -890,6 +914,70 @@ class SqlStateStore final : public StateStore {
   static constexpr const char* kTombstoneSelect =
       "SELECT id, dataset, tenant_id, key_hash, subject_hash, source, batch_id, bytes, erased_at, "
       "reference FROM erasure_tombstones";
+  static constexpr const char* kPackSelect =
+      "SELECT dataset, tenant_id, source, batch_id, erased_at, key_hashes, subject_hashes, bytes "
+      "FROM erasure_tombstone_packs";
+  static constexpr std::size_t kPackRecords = 16384;  // a pack's blobs: under 1 MB
+  static constexpr std::size_t kKeyHashBytes = 16;
+  static constexpr std::size_t kSubjectHashBytes = 32;
+
+  // The records of a pack (a row of kPackSelect), in order, as tombstones
+  // with id 0; false if `visit` stopped.
+  template <typename Visit>
+  static bool unpack(const SqlRow& q, Visit&& visit) {
+    const std::vector<unsigned char> keys = q.blob(5), subjects = q.blob(6), bytes = q.blob(7);
+    const std::size_t n = keys.size() / kKeyHashBytes;
+    if (keys.size() != n * kKeyHashBytes || subjects.size() != n * kSubjectHashBytes || bytes.size() != n * 8) {
+      throw WorkspaceError("the state holds a damaged tombstone pack (its blobs disagree on the record count)");
+    }
+    static const std::array<unsigned char, kSubjectHashBytes> none{};
+    for (std::size_t j = 0; j < n; ++j) {
+      TombstoneRecord t;
+      t.dataset = q.text(0);
+      t.tenant_id = q.text(1);
+      t.source = q.text(2);
+      if (!q.is_null(3)) t.batch_id = q.int64(3);
+      t.erased_at = q.text(4);
+      t.key_hash = BatchTombstones::hex(&keys[j * kKeyHashBytes], kKeyHashBytes);
+      const unsigned char* subject = &subjects[j * kSubjectHashBytes];
+      if (!std::equal(none.begin(), none.end(), subject)) t.subject_hash = BatchTombstones::hex(subject, kSubjectHashBytes);
+      std::uint64_t v = 0;
+      for (int b = 7; b >= 0; --b) v = (v << 8) | bytes[j * 8 + static_cast<std::size_t>(b)];
+      t.bytes = static_cast<std::int64_t>(v);
+      if (!visit(std::move(t))) return false;
+    }
+    return true;
+  }
+
+  // The distinct (dataset, tenant) pairs of `table` with tombstones of
+  // `source` (any if nullopt): a skip-scan of its (dataset, tenant_id,
+  // source) index, a few seeks per pair rather than a read of every row.
+  // Bytewise order on both dialects, as ORDER BY.
+  void add_tombstone_groups(const std::string& table, const std::optional<std::string>& source,
+                            std::set<std::pair<std::string, std::string>>& out) {
+    auto first = [&](const std::string& sql, const std::vector<SqlValue>& params) {
+      std::optional<std::string> v;
+      db_->query(sql, params, [&](const SqlRow& q) {
+        v = q.optional_text(0);
+        return false;
+      });
+      return v;
+    };
+    std::optional<std::string> dataset = first("SELECT min(dataset) FROM " + table, {});
+    while (dataset) {
+      std::optional<std::string> tenant = first("SELECT min(tenant_id) FROM " + table + " WHERE dataset = ?", {*dataset});
+      while (tenant) {
+        if (!source || db_->query_int("SELECT count(*) FROM (SELECT 1 FROM " + table +
+                                          " WHERE dataset = ? AND tenant_id = ? AND source = ? LIMIT 1) AS one",
+                                      {*dataset, *tenant, *source}) > 0) {
+          out.emplace(*dataset, *tenant);
+        }
+        tenant = first("SELECT min(tenant_id) FROM " + table + " WHERE dataset = ? AND tenant_id > ?",
+                       {*dataset, *tenant});
+      }
+      dataset = first("SELECT min(dataset) FROM " + table + " WHERE dataset > ?", {*dataset});
+    }
+  }
   static constexpr const char* kAuditSelect =
       "SELECT seq, time, actor, action, object, details, prev_hash, hash FROM audit_log";
   static constexpr const char* kRequestSelect =

@@ -472,6 +472,11 @@ class SqliteDataStore final : public DataStore {
     std::vector<std::size_t> chunk;  // indexes into order
     std::string keys, tenants;
     std::vector<const std::string*> chunk_tenants;
+    // The last chunk each segment's tenant was listed in (chunks count from
+    // 1): a chunk in key order holds records of up to kEraseChunk tenants,
+    // and searching the chunk's list for each record's would cost its square.
+    std::vector<std::size_t> listed_in(segments.size(), 0);
+    std::size_t chunk_no = 0;
     for (std::size_t g = 0; g < segments.size(); ++g) {
       if (group[g] != g || segments[g].range.empty) continue;
       SQLite::Statement& q = statement(fmt::format(
@@ -483,6 +488,7 @@ class SqliteDataStore final : public DataStore {
         chunk.clear();
         keys = "[";
         chunk_tenants.clear();
+        ++chunk_no;
         for (; next < order.size() && chunk.size() < kEraseChunk; ++next) {
           const auto [s, i] = order[next];
           if (group[s] != g) continue;
@@ -494,7 +500,8 @@ class SqliteDataStore final : public DataStore {
           }
           append_json(keys, r.key);
           chunk.push_back(next);
-          if (std::find(chunk_tenants.begin(), chunk_tenants.end(), &segments[s].tenant) == chunk_tenants.end()) {
+          if (listed_in[s] != chunk_no) {
+            listed_in[s] = chunk_no;
             chunk_tenants.push_back(&segments[s].tenant);
           }
         }

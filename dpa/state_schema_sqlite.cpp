@@ -396,6 +396,30 @@ CREATE TABLE restrictions(
 );
 CREATE INDEX restrictions_tenant ON restrictions(tenant_id, dataset, key_hash);
 )sql",
+    // 11: retention: a batch's tombstones packed, one row per tenant of the
+    // batch (up to 16384 records each) instead of one row per record: a
+    // sweep of a million records wrote as many ledger rows and index
+    // entries as it deleted customer rows. key_hashes holds 16 bytes per
+    // record, subject_hashes 32 (all zero: the record had no subject
+    // identifier), bytes 8 (little-endian). Tombstones written before stay
+    // in erasure_tombstones, which keeps those of subject requests, and are
+    // read with the packs.
+    R"sql(
+CREATE TABLE erasure_tombstone_packs(
+  id             INTEGER PRIMARY KEY,
+  dataset        TEXT NOT NULL,
+  tenant_id      TEXT NOT NULL,
+  source         TEXT NOT NULL CHECK(source IN ('sweep', 'reapply')),
+  batch_id       INTEGER REFERENCES retention_batches(id),
+  erased_at      TEXT NOT NULL,
+  records        INTEGER NOT NULL,
+  key_hashes     BLOB NOT NULL,
+  subject_hashes BLOB NOT NULL,
+  bytes          BLOB NOT NULL
+);
+CREATE INDEX erasure_tombstone_packs_batch ON erasure_tombstone_packs(batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX erasure_tombstone_packs_group ON erasure_tombstone_packs(dataset, tenant_id, source);
+)sql",
 };
 
 }  // namespace

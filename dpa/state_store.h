@@ -535,12 +535,18 @@ class StateStore {
   // in state intent: this is what makes a batch's audit entry exactly-once.
   virtual bool complete_retention_batch(std::int64_t id, std::int64_t deleted, std::int64_t bytes,
                                         const std::string& done_at) = 0;
+  // One row per record (subject requests' erasures).
   virtual void insert_tombstones(const std::vector<TombstoneRecord>& tombstones) = 0;
-  // The same rows as insert_tombstones() would insert for `t`.
+  // A batch's tombstones, packed: one row per tenant of the batch (up to
+  // 16384 records each) holding the raw hashes and sizes, not one row and
+  // two index entries per record. Read back as TombstoneRecords (id 0).
   virtual void insert_batch_tombstones(const BatchTombstones& t) = 0;
+  // The batch's tombstones, tenant by tenant as inserted.
   virtual std::vector<TombstoneRecord> batch_tombstones(std::int64_t batch_id) = 0;
-  virtual void delete_tombstones(const std::vector<std::int64_t>& ids) = 0;
-  // In id order; stops when `visit` returns false.
+  // Drops the tombstones of the batch whose key hash is one of `key_hashes`
+  // (records the batch did not erase after all).
+  virtual void drop_batch_tombstones(std::int64_t batch_id, const std::vector<std::string>& key_hashes) = 0;
+  // Rows first, then packs, each in id order; stops when `visit` returns false.
   virtual void scan_tombstones(const TombstoneQuery& q,
                                const std::function<bool(const TombstoneRecord&)>& visit) = 0;
   // Distinct (dataset, tenant) pairs with tombstones of `source` (any if nullopt).

@@ -306,12 +306,11 @@ void BatchRunner::complete(const Completion& c) {
     pt.rule = seg.at("rule");
     pt.clause = seg.at("clause");
   }
-  std::vector<std::int64_t> drop;
+  std::vector<std::string> drop;  // key hashes of the records not erased after all
   std::int64_t records = 0, bytes = 0;
   if (!c.resumed) {
     // The tombstones this process inserted, as inserted: no need to read
     // them back. Those of records not erased (usually none) are dropped.
-    std::unordered_set<std::string> kept;
     const BatchTombstones& tb = c.tombstones;
     for (const auto& tenant : tb.tenants) {
       TenantTotals& totals = per_tenant[tenant.tenant_id];
@@ -320,7 +319,7 @@ void BatchRunner::complete(const Completion& c) {
       for (std::size_t i = tenant.begin; i < tenant.end; ++i) {
         std::string hash = BatchTombstones::hex(tb.key_hashes[i].data(), tb.key_hashes[i].size());
         if (!c.erased_flags[i]) {
-          kept.insert(std::move(hash));
+          drop.push_back(std::move(hash));
           continue;
         }
         ++records;
@@ -330,17 +329,12 @@ void BatchRunner::complete(const Completion& c) {
         totals.key_hashes.push_back(std::move(hash));
       }
     }
-    if (!kept.empty()) {
-      for (const auto& t : ws_.store().batch_tombstones(b.id)) {
-        if (kept.count(t.key_hash)) drop.push_back(t.id);
-      }
-    }
   } else {
     TenantTotals* pt = nullptr;
     const std::string* pt_tenant = nullptr;
     for (const auto& t : ws_.store().batch_tombstones(b.id)) {
       if (!c.erased.count(t.key_hash)) {
-        drop.push_back(t.id);
+        drop.push_back(t.key_hash);
         continue;
       }
       ++records;
@@ -358,7 +352,7 @@ void BatchRunner::complete(const Completion& c) {
   }
   // Only an intent is completed, so the audit entry below is written once.
   if (!ws_.store().complete_retention_batch(b.id, records, bytes, format_utc(now()))) return;
-  if (!drop.empty()) ws_.store().delete_tombstones(drop);
+  ws_.store().drop_batch_tombstones(b.id, drop);
   nlohmann::json tenants = nlohmann::json::array();
   for (auto& [id, totals] : per_tenant) {
     tenants.push_back({{"tenant", id},

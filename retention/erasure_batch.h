@@ -7,7 +7,8 @@
 //  1. State transaction: read the holds in force and drop the held records;
 //     insert the batch in state "intent", with what finds its records again
 //     (per tenant: creation-time bounds, folders; never keys or values), and
-//     one tombstone per record (key hash, subject hash, size).
+//     one tombstone per record (key hash, subject hash, size), packed per
+//     tenant (StateStore::insert_batch_tombstones).
 //  2. Customer store: erase the records still in their range (the store
 //     re-checks it at the moment of erasure), in one transaction where the
 //     store has them.

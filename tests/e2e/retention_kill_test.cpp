@@ -62,13 +62,17 @@ void check_finished(const fs::path& home, const fx::Expected& e, const std::stri
   CHECK(audited.size() == e.due());
   CHECK(std::set<std::string>(audited.begin(), audited.end()).size() == e.due());  // each once
 
-  auto db = dpa::test::open_raw_state(home);
   std::multiset<std::string> ledger;
-  db->query("SELECT key_hash FROM erasure_tombstones WHERE source = 'sweep'", {}, [&](const dpa::SqlRow& r) {
-    ledger.insert(r.text(0));
+  dpa::TombstoneQuery tq;
+  tq.source = "sweep";
+  ws.store().scan_tombstones(tq, [&](const dpa::TombstoneRecord& t) {
+    ledger.insert(t.key_hash);
     return true;
   });
   CHECK(ledger == audited);
+  // The batches' tombstones are packs: no per-record row.
+  auto db = dpa::test::open_raw_state(home);
+  CHECK(db->query_int("SELECT count(*) FROM erasure_tombstones WHERE source = 'sweep'") == 0);
   CHECK(db->query_int("SELECT count(*) FROM retention_batches WHERE state = 'intent'") == 0);
   // gone's key is destroyed; frozen's survives its hold; live's is untouched.
   CHECK(db->query_int("SELECT count(*) FROM tenant_keys WHERE tenant_id = 'gone' AND wrapped IS NULL "

@@ -343,3 +343,116 @@ TEST_CASE("tombstone groups: each (dataset, tenant) once, in order, of the sourc
   CHECK(w.ws->store().tombstone_groups(std::string("request")) == Groups{{"Docs", "t3"}, {"docs", "t1"}, {"docs", "t2"}});
   CHECK(w.ws->store().tombstone_groups(std::string("reapply")).empty());
 }
+
+TEST_CASE("batch tombstones: packed per tenant, read back record by record, dropped by key hash",
+          "[retention][ledger]") {
+  test::RetentionWorld w;
+  StateStore& st = w.ws->store();
+  std::int64_t batch_id = 0;
+  BatchTombstones tb;
+  tb.dataset = "docs";
+  tb.source = "sweep";
+  tb.erased_at = "2026-01-01T00:00:00Z";
+  // t1: 20000 records (two packs), every other one without a subject; t2: 2.
+  auto add = [&](const std::string& tenant, std::size_t n) {
+    const std::size_t begin = tb.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      std::array<unsigned char, 16> k{};
+      std::array<unsigned char, 32> sh{};
+      const std::size_t v = tb.size() + 1;
+      for (std::size_t b = 0; b < 8; ++b) k[b] = static_cast<unsigned char>(v >> (8 * b));
+      for (std::size_t b = 0; b < 8; ++b) sh[31 - b] = static_cast<unsigned char>(v >> (8 * b));
+      tb.key_hashes.push_back(k);
+      tb.has_subject.push_back(i % 2 == 0);
+      tb.subject_hashes.push_back(i % 2 == 0 ? sh : std::array<unsigned char, 32>{});
+      tb.bytes.push_back(static_cast<std::int64_t>(v) * 1000003);  // past 2^32 for the last ones
+    }
+    tb.tenants.push_back({tenant, begin, tb.size()});
+  };
+  add("t1", 20000);
+  add("t2", 2);
+  st.transaction([&] {
+    RetentionRunRecord run;
+    run.started_at = run.at = "2026-01-01T00:00:00Z";
+    run.actor = run.host = "test";
+    run.status = "running";
+    RetentionBatchRecord b;
+    b.run_id = st.insert_retention_run(run);
+    b.seq = 1;
+    b.kind = "sweep";
+    b.dataset = "docs";
+    b.tenant_id = "*";
+    b.rule = "r";
+    b.state = "intent";
+    b.planned = static_cast<std::int64_t>(tb.size());
+    b.recheck = "{}";
+    b.created_at = tb.erased_at;
+    batch_id = st.insert_retention_batch(b);
+    tb.batch_id = batch_id;
+    st.insert_batch_tombstones(tb);
+    // A tombstone of the batch as written before the packs (schema 10): a row.
+    TombstoneRecord old;
+    old.dataset = "docs";
+    old.tenant_id = "t0";
+    old.key_hash = std::string(32, 'f');
+    old.subject_hash = std::string(64, 'e');
+    old.source = "sweep";
+    old.batch_id = batch_id;
+    old.bytes = 7;
+    old.erased_at = tb.erased_at;
+    st.insert_tombstones({old});
+  });
+  CHECK(test::open_raw_state(w.home)->query_int("SELECT count(*) FROM erasure_tombstone_packs") == 3);
+
+  auto all = st.batch_tombstones(batch_id);
+  REQUIRE(all.size() == tb.size() + 1);
+  CHECK(all.front().tenant_id == "t0");  // rows first
+  CHECK(all.front().subject_hash == std::string(64, 'e'));
+  all.erase(all.begin());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    INFO("record " << i);
+    const std::size_t tenant = i < 20000 ? 0 : 1;
+    CHECK(all[i].tenant_id == tb.tenants[tenant].tenant_id);
+    CHECK(all[i].dataset == "docs");
+    CHECK(all[i].source == "sweep");
+    CHECK(all[i].batch_id == batch_id);
+    CHECK(all[i].erased_at == tb.erased_at);
+    CHECK(all[i].key_hash == BatchTombstones::hex(tb.key_hashes[i].data(), 16));
+    CHECK(all[i].bytes == tb.bytes[i]);
+    if (tb.has_subject[i]) {
+      CHECK(all[i].subject_hash == BatchTombstones::hex(tb.subject_hashes[i].data(), 32));
+    } else {
+      CHECK_FALSE(all[i].subject_hash);
+    }
+    if (i > 40 && i < 19990) i += 997;  // a sample of the middle
+  }
+  std::size_t t2 = 0;
+  TombstoneQuery q;
+  q.tenant_id = "t2";
+  st.scan_tombstones(q, [&](const TombstoneRecord& t) {
+    ++t2;
+    return t.tenant_id == "t2";
+  });
+  CHECK(t2 == 2);
+  q.tenant_id.reset();
+  q.source = "request";
+  st.scan_tombstones(q, [&](const TombstoneRecord&) { return false; });  // none: no throw, no call
+  using Groups = std::vector<std::pair<std::string, std::string>>;
+  CHECK(st.tombstone_groups(std::nullopt) == Groups{{"docs", "t0"}, {"docs", "t1"}, {"docs", "t2"}});
+  CHECK(st.tombstone_groups(std::string("sweep")) == Groups{{"docs", "t0"}, {"docs", "t1"}, {"docs", "t2"}});
+  CHECK(st.tombstone_groups(std::string("request")).empty());
+
+  // Records 1 and 19999 of t1 and both of t2 were not erased after all.
+  st.transaction([&] {
+    st.drop_batch_tombstones(batch_id, {all[1].key_hash, all[19999].key_hash, all[20000].key_hash,
+                                        all[20001].key_hash, std::string(32, 'f')});
+  });
+  auto left = st.batch_tombstones(batch_id);
+  REQUIRE(left.size() == 19998);
+  CHECK(left[0].key_hash == all[0].key_hash);
+  CHECK(left[1].key_hash == all[2].key_hash);
+  CHECK(left[1].bytes == all[2].bytes);
+  CHECK(left[1].subject_hash == all[2].subject_hash);
+  CHECK(left.back().key_hash == all[19998].key_hash);
+  CHECK(st.tombstone_groups(std::nullopt) == Groups{{"docs", "t1"}});
+}
