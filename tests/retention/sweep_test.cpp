@@ -313,6 +313,13 @@ TEST_CASE("a SQLite store erases exactly the records asked for, a key under two 
   erased = store->erase(d, {EraseSegment{"x", due, {x[2]}}, EraseSegment{"y", due, {y[0]}}});
   CHECK(erased == std::vector<std::vector<bool>>{{true}, {true}});
   CHECK(count() == "dx");
+
+  // The journal a writing store keeps between its batches goes with it.
+  const std::filesystem::path journal = path.string() + "-journal";
+  CHECK(std::filesystem::exists(journal));
+  store.reset();
+  CHECK_FALSE(std::filesystem::exists(journal));
+  CHECK(count() == "dx");
 }
 
 TEST_CASE("tombstone groups: each (dataset, tenant) once, in order, of the source asked for", "[retention][ledger]") {
