@@ -107,7 +107,9 @@ void resolve_overlaps_into(std::vector<Finding>& findings, std::vector<Finding>&
     }
   }
   kept.clear();
-  kept.reserve(findings.size());
+  // Doubling, not the exact need: `kept` is a recycled list, and reserving
+  // exactly moved it whenever a chunk had a few more findings than before.
+  if (kept.capacity() < findings.size()) kept.reserve(std::max(findings.size(), 2 * kept.capacity()));
   thread_local std::vector<Finding> cluster;
   std::size_t i = 0;
   while (i < order.size()) {

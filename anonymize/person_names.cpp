@@ -1008,10 +1008,11 @@ struct Dictionary::Builder {
                          a});
     };
     std::vector<Form> forms;
+    std::size_t form_count = 0;
     for (std::uint32_t id = 0; id < d.lemmas_.size(); ++id) {
       forms.clear();
       generate(d.lemmas_, id, &amb, forms);
-      d.form_count_ += forms.size();
+      form_count += forms.size();
       for (const auto& f : forms) add(fold_hash(f.text), f.analysis);
     }
     for (std::uint32_t i = 0; i < std::size(kMarkers); ++i) {
@@ -1069,30 +1070,40 @@ struct Dictionary::Builder {
     }
     std::size_t cap = 1024;
     while (cap < distinct * 2) cap <<= 1;
-    d.slots_.assign(cap, 0);
-    d.mask_ = cap - 1;
-    d.shift_ = 64 - std::countr_zero(cap);
-    d.distinct_forms_ = distinct;
-    d.analyses_.reserve(entries.size());
+    auto& filter = d.built_filter_;
+    auto& slots = d.built_slots_;
+    auto& analyses = d.built_analyses_;
+    filter.assign(kFilterWords, 0);
+    slots.assign(cap, 0);
+    const std::size_t mask = cap - 1;
+    const int shift = 64 - std::countr_zero(cap);
+    analyses.reserve(entries.size());
     for (std::size_t i = 0; i < entries.size();) {
       std::size_t j = i;
       while (j < entries.size() && entries[j].hash == entries[i].hash) ++j;
-      auto offset = static_cast<std::uint32_t>(d.analyses_.size());
+      auto offset = static_cast<std::uint32_t>(analyses.size());
       std::size_t count = std::min<std::size_t>(j - i, 255);
-      for (std::size_t k = i; k < i + count; ++k) d.analyses_.push_back(entries[k].analysis);
+      for (std::size_t k = i; k < i + count; ++k) analyses.push_back(entries[k].analysis);
       std::uint64_t h = entries[i].hash;
-      d.filter_[(h >> 44) & kFilterMask] |= (std::uint64_t{1} << ((h >> 20) & 63)) | (std::uint64_t{1} << ((h >> 26) & 63));
+      filter[(h >> 44) & kFilterMask] |= (std::uint64_t{1} << ((h >> 20) & 63)) | (std::uint64_t{1} << ((h >> 26) & 63));
       std::uint32_t tag = static_cast<std::uint32_t>(h) | 1u;
-      std::size_t slot = static_cast<std::size_t>(h >> d.shift_);
-      while (d.slots_[slot] != 0) slot = (slot + 1) & d.mask_;
-      d.slots_[slot] = static_cast<std::uint64_t>(tag) << 32 | (offset << 8) | static_cast<std::uint32_t>(count);
+      std::size_t slot = static_cast<std::size_t>(h >> shift);
+      while (slots[slot] != 0) slot = (slot + 1) & mask;
+      slots[slot] = static_cast<std::uint64_t>(tag) << 32 | (offset << 8) | static_cast<std::uint32_t>(count);
       i = j;
     }
+    NameTable t;
+    t.filter = filter;
+    t.slots = slots;
+    t.analyses = analyses;
+    t.form_count = form_count;
+    t.distinct_forms = distinct;
+    d.set_table(t);
   }
 
 };
 
-Dictionary::Dictionary() {
+Dictionary::Dictionary(const NameTable* compiled) {
   Builder b{*this};
   b.load_ambiguity();
   b.load_given("names/given_kz.txt", Origin::kKazakh);
@@ -1105,12 +1116,29 @@ Dictionary::Dictionary() {
   b.derive_from_given();
   b.load_cues();
   b.build_pools();
-  b.build_table();
+  if (compiled) {
+    set_table(*compiled);
+  } else {
+    b.build_table();
+  }
+}
+
+void Dictionary::set_table(const NameTable& table) {
+  table_ = table;
+  filter_ = table.filter.data();
+  slots_ = table.slots.data();
+  mask_ = table.slots.size() - 1;
+  shift_ = 64 - std::countr_zero(table.slots.size());
+  analyses_ = table.analyses.data();
 }
 
 const Dictionary& Dictionary::instance() {
-  static const Dictionary* dict = new Dictionary();
+  static const Dictionary* dict = new Dictionary(compiled_name_table());
   return *dict;
+}
+
+std::unique_ptr<Dictionary> Dictionary::build_from_data() {
+  return std::unique_ptr<Dictionary>(new Dictionary(nullptr));
 }
 
 std::uint8_t Dictionary::small_lookup(std::uint64_t hash) const {

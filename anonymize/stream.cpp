@@ -79,6 +79,12 @@ class WorkerPool {
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
+[[noreturn]] void throw_invalid_utf8(std::uint64_t offset) {
+  throw InputError(fmt::format(
+      "invalid UTF-8 at byte {} of the input; fix the input or pass --lossy to replace bad bytes with U+FFFD",
+      offset));
+}
+
 // Reads the source as validated UTF-8, whole code points only.
 class Utf8Reader {
  public:
@@ -104,10 +110,7 @@ class Utf8Reader {
     std::size_t valid = valid_utf8_prefix(fresh);
     if (valid != fresh.size()) {
       if (!lossy_) {
-        throw InputError(fmt::format(
-            "invalid UTF-8 at byte {} of the input; fix the input or pass --lossy to replace bad "
-            "bytes with U+FFFD",
-            consumed_ + valid));
+        throw_invalid_utf8(consumed_ + valid);
       }
       std::string replaced = replace_invalid_utf8(fresh);
       out.resize(start);
@@ -127,10 +130,76 @@ class Utf8Reader {
   std::uint64_t consumed_ = 0;
 };
 
+// The input's validated text not yet dropped, for the text mode: read
+// into a buffer, or, when the source offers its bytes in place (a mapped
+// file), viewed there and checked where it lies: no copy at all. Either way
+// the bytes are checked in order, ahead of detection, in the same steps,
+// and an error names the same offset. --lossy reads: it may rewrite bytes.
+class TextBuffer {
+ public:
+  TextBuffer(ByteSource& source, bool lossy) : source_(source), reader_(source, lossy) {
+    if (!lossy) {
+      if (auto v = source.view()) {
+        in_place_ = true;
+        view_ = *v;
+      }
+    }
+  }
+
+  // Makes `n` bytes after `pos` of text() available, or all that is left.
+  void fill(std::size_t pos, std::size_t n) {
+    const std::size_t step = std::max<std::size_t>(n, 1 << 16);
+    if (!in_place_) {
+      while (!reader_.eof() && buf_.size() - pos < n) {
+        if (!reader_.read_into(buf_, step)) break;
+      }
+      return;
+    }
+    while (!eof_ && checked_ - begin_ - pos < n) {
+      std::string_view fresh = view_.substr(checked_, step);
+      const bool last = checked_ + fresh.size() == view_.size();
+      // A sequence cut at the step's end is checked whole with the next.
+      if (!last) fresh.remove_suffix(incomplete_utf8_tail(fresh));
+      std::size_t valid = valid_utf8_prefix(fresh);
+      if (valid != fresh.size()) throw_invalid_utf8(checked_ + valid);
+      checked_ += fresh.size();
+      eof_ = last;
+    }
+  }
+
+  std::string_view text() const {
+    return in_place_ ? view_.substr(begin_, checked_ - begin_) : std::string_view(buf_);
+  }
+  bool eof() const { return in_place_ ? eof_ : reader_.eof(); }
+  // Text in place stays put for the whole run: jobs may read it there.
+  bool in_place() const { return in_place_; }
+  void check() const {
+    if (in_place_) source_.check_view();
+  }
+  // Forgets the first `n` bytes of text().
+  void drop(std::size_t n) {
+    if (in_place_) {
+      begin_ += n;
+    } else {
+      buf_.erase(0, n);
+    }
+  }
+
+ private:
+  ByteSource& source_;
+  Utf8Reader reader_;
+  std::string buf_;
+  bool in_place_ = false;
+  std::string_view view_;
+  std::size_t begin_ = 0;    // view_ bytes dropped
+  std::size_t checked_ = 0;  // view_ bytes checked
+  bool eof_ = false;
+};
+
 // Where to end a chunk that starts at `pos`: after the last newline in the
 // second half of the target size, else after the last space, else on a
 // code-point boundary.
-std::size_t choose_cut(const std::string& buf, std::size_t pos, std::size_t target) {
+std::size_t choose_cut(std::string_view buf, std::size_t pos, std::size_t target) {
   std::size_t limit = std::min(buf.size(), pos + target);
   std::size_t floor = pos + target / 2;
   for (std::size_t i = limit; i > floor; --i) {
@@ -223,7 +292,10 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
   // Findings lists of delivered chunks, cleared, for the next jobs: a list
   // grown to a chunk's thousands of findings is not grown again.
   std::vector<std::vector<Finding>> spare_findings;
+  TextBuffer input(source, o.lossy);
   auto deliver = [&](Job& job) {
+    // A file that shrank under its mapping read zeros: nothing of it goes out.
+    input.check();
     std::uint64_t body_begin = job.window_offset + job.body_begin;
     std::uint64_t start = std::max(covered, body_begin);
     std::uint64_t end = std::max(start, job.window_offset + job.body_end);
@@ -249,19 +321,16 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
   };
   OrderedRunner runner(o.jobs, [&](Job& j) { detect_text_job(detector, j); }, deliver);
 
-  Utf8Reader reader(source, o.lossy);
-  std::string buf;
   std::uint64_t buf_offset = 0;
   std::size_t pos = 0;
   const std::size_t want = o.chunk_bytes + o.overlap_bytes;
   while (true) {
-    while (!reader.eof() && buf.size() - pos < want) {
-      if (!reader.read_into(buf, std::max<std::size_t>(want, 1 << 16))) break;
-    }
+    input.fill(pos, want);
+    const std::string_view buf = input.text();
     if (pos >= buf.size()) break;
     std::size_t remaining = buf.size() - pos;
-    std::size_t cut = (reader.eof() && remaining <= o.chunk_bytes) ? buf.size()
-                                                                   : choose_cut(buf, pos, o.chunk_bytes);
+    std::size_t cut = (input.eof() && remaining <= o.chunk_bytes) ? buf.size()
+                                                                  : choose_cut(buf, pos, o.chunk_bytes);
     std::size_t win_begin = pos > o.context_bytes ? pos - o.context_bytes : 0;
     while (win_begin < pos && is_continuation(buf[win_begin])) ++win_begin;
     std::size_t win_end = std::min(buf.size(), cut + o.overlap_bytes);
@@ -269,8 +338,9 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
 
     Job job;
     // One job runs inline (OrderedRunner has no pool then) and is delivered
-    // before `buf` changes again, so it may read `buf` in place.
-    if (o.jobs > 1) {
+    // before the buffer changes again, so it may read the buffer in place;
+    // so may any job when the text lies in place for the whole run.
+    if (o.jobs > 1 && !input.in_place()) {
       job.owned = buf.substr(win_begin, win_end - win_begin);
     } else {
       job.borrowed = buf.data() + win_begin;
@@ -288,7 +358,7 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
     // Keep only the context the next window needs.
     if (pos > o.context_bytes + (1 << 20)) {
       std::size_t drop = pos - o.context_bytes;
-      buf.erase(0, drop);
+      input.drop(drop);
       buf_offset += drop;
       pos -= drop;
     }

@@ -17,7 +17,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "anonymize/detector.h"
@@ -30,6 +32,15 @@ class ByteSource {
   virtual ~ByteSource() = default;
   // Reads up to `n` bytes; returns 0 at the end. Throws on failure.
   virtual std::size_t read(char* buf, std::size_t n) = 0;
+
+  // The rest of the input as one block of memory, when the source holds it
+  // without copying (a regular file mapped in); nullopt otherwise. Asked
+  // once, before any read(); a source that gave a view is not read() from.
+  // The view stays valid until the source is destroyed.
+  virtual std::optional<std::string_view> view() { return std::nullopt; }
+  // Throws InputError if bytes of the view were lost since view() (the
+  // file shrank under it). Asked before each chunk is delivered.
+  virtual void check_view() const {}
 };
 
 // Reads from a string (for small inputs: demo replies, tests).

@@ -7,6 +7,7 @@
 // only notes that, and the hash reads the word straight from the text; a
 // word with capitals, ё or other letters that fold is folded into a small
 // buffer first. fold_hash() folds and hashes the same way.
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -374,7 +375,11 @@ template <bool kPopcnt>
 inline __attribute__((always_inline)) void tokenize_text(std::string_view text, std::vector<Token>& out) {
   const std::size_t n = text.size();
   const char* p = text.data();
-  out.reserve(out.size() + n / 6 + 16);
+  // Room for a token per six bytes, growing by doubling: reserved to the
+  // exact need, each chunk a little longer than the last made the buffer
+  // move (and fault in megabytes of fresh pages) again and again.
+  const std::size_t need = out.size() + n / 6 + 16;
+  if (out.capacity() < need) out.reserve(std::max(need, 2 * out.capacity()));
   std::size_t i = 0;
   while (i < n) {
     std::uint8_t c = static_cast<std::uint8_t>(p[i]);

@@ -42,6 +42,28 @@ void pwrite_all(int fd, const char* p, std::size_t n, std::uint64_t offset, cons
 
 }  // namespace
 
+FdSource::FdSource(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+
+FdSource::~FdSource() = default;
+
+std::optional<std::string_view> FdSource::view() {
+  off_t at = ::lseek(fd_, 0, SEEK_CUR);
+  if (at < 0) return std::nullopt;  // a pipe or a terminal
+  mapped_ = anonymize::MappedFile::map(fd_, static_cast<std::uint64_t>(at));
+  if (!mapped_) return std::nullopt;
+  // The input counts as read, as after read() to the end: a script that
+  // shares the descriptor goes on after it.
+  ::lseek(fd_, at + static_cast<off_t>(mapped_->bytes().size()), SEEK_SET);
+  return mapped_->bytes();
+}
+
+void FdSource::check_view() const {
+  if (mapped_ && mapped_->truncated()) {
+    throw InputError(fmt::format("{} shrank while it was read (another program truncated the file)",
+                                 name_));
+  }
+}
+
 std::size_t FdSource::read(char* buf, std::size_t n) {
   while (true) {
     ssize_t r = ::read(fd_, buf, n);

@@ -7,18 +7,27 @@
 #include <string>
 #include <vector>
 
+#include "anonymize/mapped_file.h"
 #include "anonymize/pseudonymizer.h"
 
 namespace dpa::cli {
 
+// Reads a file descriptor. When it is a regular file (`dpa anonymize <
+// file`), view() maps the rest of it instead, and the pseudonymizer works
+// on the file's pages in place (anonymize/mapped_file.h); pipes and
+// terminals are read.
 class FdSource final : public anonymize::ByteSource {
  public:
-  explicit FdSource(int fd, std::string name = "standard input") : fd_(fd), name_(std::move(name)) {}
+  explicit FdSource(int fd, std::string name = "standard input");
+  ~FdSource() override;
   std::size_t read(char* buf, std::size_t n) override;
+  std::optional<std::string_view> view() override;
+  void check_view() const override;
 
  private:
   int fd_;
   std::string name_;
+  std::unique_ptr<anonymize::MappedFile> mapped_;
 };
 
 // Holds the output until commit() copies it to the real destination, so

@@ -51,6 +51,26 @@ bool none(const std::string& text) { return persons(text).empty(); }
 
 }  // namespace
 
+// The form table is generated at build time: it must be the one the data
+// and the rules give now, slot for slot.
+TEST_CASE("the compiled-in form table is the one built from the data", "[person]") {
+  const names::NameTable* compiled = names::compiled_name_table();
+  REQUIRE(compiled != nullptr);
+  CHECK(&names::Dictionary::instance().table().slots[0] == &compiled->slots[0]);
+  auto built = names::Dictionary::build_from_data();
+  const names::NameTable& fresh = built->table();
+  CHECK(compiled->form_count == fresh.form_count);
+  CHECK(compiled->distinct_forms == fresh.distinct_forms);
+  CHECK(std::equal(compiled->filter.begin(), compiled->filter.end(), fresh.filter.begin(), fresh.filter.end()));
+  CHECK(std::equal(compiled->slots.begin(), compiled->slots.end(), fresh.slots.begin(), fresh.slots.end()));
+  auto same = [](const names::Analysis& a, const names::Analysis& b) {
+    return a.lemma == b.lemma && a.kind == b.kind && a.gender == b.gender && a.gcase == b.gcase &&
+           a.script == b.script && a.flags == b.flags;
+  };
+  CHECK(std::equal(compiled->analyses.begin(), compiled->analyses.end(), fresh.analyses.begin(),
+                   fresh.analyses.end(), same));
+}
+
 TEST_CASE("the name dictionary knows inflected forms of every part", "[person]") {
   const auto& d = names::Dictionary::instance();
   CHECK(d.lemma_count() > 3000);

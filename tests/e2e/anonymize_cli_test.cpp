@@ -102,6 +102,56 @@ TEST_CASE("anonymize gives the same output for any --jobs and chunk size", "[e2e
 // Output past the spool's memory goes to the spool file (direct I/O in
 // whole 4 KiB blocks where the file system allows it, the last one padded
 // and cut back): the bytes that come out must be the same as streamed.
+// `dpa anonymize < file` works on the file's pages in place (mapped): the
+// same output as through a pipe, for any --jobs and chunk size, and the
+// same errors.
+TEST_CASE("anonymize of a regular file on stdin gives what a pipe gives", "[e2e][anonymize]") {
+  Workspace w;
+  std::string input;
+  for (int i = 0; i < 300; ++i) input += kChat;
+  auto file = w.dir.path() / "chat.txt";
+  dpa::test::write_file(file, input);
+  auto on_file = [&](std::vector<std::string> args, const std::filesystem::path& in) {
+    args.insert(args.begin(), {"--home", w.dir.path().string()});
+    return dpa::test::run_dpa_on_file(args, in);
+  };
+  for (std::vector<std::string> extra : {std::vector<std::string>{"--jobs", "1"},
+                                         {"--jobs", "2"},
+                                         {"--jobs", "2", "--chunk-bytes", "333"},
+                                         {"--jobs", "1", "--chunk-bytes", "1000"}}) {
+    std::vector<std::string> args = {"anonymize", "--tenant", "acme", "--operator", "tag"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    INFO(extra[1] << " jobs " << (extra.size() > 2 ? extra[3] : "default") << " chunk");
+    auto piped = w.run(args, input);
+    auto mapped = on_file(args, file);
+    REQUIRE(mapped.status == 0);
+    CHECK(mapped.out == piped.out);
+  }
+
+  // Invalid UTF-8, in the middle and cut at the very end: the same error.
+  auto bad = w.dir.path() / "bad.txt";
+  dpa::test::write_file(bad, std::string(5000, 'a') + "\xFF" + "+7 701 123 45 67\n");
+  auto r = on_file({"anonymize", "--tenant", "acme", "--chunk-bytes", "1024"}, bad);
+  CHECK(r.status == 3);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("invalid UTF-8 at byte 5000"));
+  auto lossy = on_file({"anonymize", "--tenant", "acme", "--lossy"}, bad);
+  CHECK(lossy.status == 0);
+  CHECK(lossy.out == w.run({"anonymize", "--tenant", "acme", "--lossy"}, dpa::test::read_file(bad)).out);
+  auto cut = w.dir.path() / "cut.txt";
+  dpa::test::write_file(cut, input + "\xD0");
+  auto c = on_file({"anonymize", "--tenant", "acme"}, cut);
+  CHECK(c.status == 3);
+  CHECK(c.out.empty());
+  CHECK_THAT(c.err, Catch::Contains("invalid UTF-8 at byte " + std::to_string(input.size())));
+
+  // Scan reports the same offsets.
+  auto scanned = on_file({"scan"}, file);
+  REQUIRE(scanned.status == 0);
+  CHECK(scanned.out == w.run({"scan"}, input).out);
+  CHECK_FALSE(scanned.out.empty());
+}
+
 TEST_CASE("anonymize output through the spool file is the streamed output", "[e2e][anonymize]") {
   Workspace w;
   std::string input;

@@ -138,15 +138,23 @@ void write_file(const std::filesystem::path& p, const std::string& content) {
 
 std::filesystem::path source_dir() { return DPA_SOURCE_DIR; }
 
-RunResult run_dpa(const std::vector<std::string>& args, const std::string& input,
-                  const std::vector<std::string>& env) {
+namespace {
+
+// `stdin_file` set: the child's stdin is that file, opened (a regular file
+// the child may map); else a pipe fed with `input`.
+RunResult run_dpa_with(const std::vector<std::string>& args, const std::string& input,
+                       const std::vector<std::string>& env, const std::filesystem::path* stdin_file) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
     throw std::runtime_error("pipe failed");
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  if (stdin_file) {
+    posix_spawn_file_actions_addopen(&actions, 0, stdin_file->c_str(), O_RDONLY, 0);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  }
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
 
@@ -235,6 +243,18 @@ RunResult run_dpa(const std::vector<std::string>& args, const std::string& input
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+}  // namespace
+
+RunResult run_dpa(const std::vector<std::string>& args, const std::string& input,
+                  const std::vector<std::string>& env) {
+  return run_dpa_with(args, input, env, nullptr);
+}
+
+RunResult run_dpa_on_file(const std::vector<std::string>& args, const std::filesystem::path& stdin_file,
+                          const std::vector<std::string>& env) {
+  return run_dpa_with(args, "", env, &stdin_file);
 }
 
 }  // namespace dpa::test

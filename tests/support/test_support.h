@@ -35,6 +35,10 @@ struct RunResult {
 // stdin. `env` entries ("NAME=value") are added to the environment.
 RunResult run_dpa(const std::vector<std::string>& args, const std::string& input = "",
                   const std::vector<std::string>& env = {});
+// The same with stdin opened on `stdin_file` (a regular file, as `dpa ... <
+// file` gives it), not a pipe.
+RunResult run_dpa_on_file(const std::vector<std::string>& args, const std::filesystem::path& stdin_file,
+                          const std::vector<std::string>& env = {});
 
 std::string read_file(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& content);
