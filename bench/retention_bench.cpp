@@ -26,9 +26,9 @@
 // Each copy is flushed to disk before its phase starts: otherwise the
 // phase's first commit (an fsync of the file) also pays for writing back
 // whatever of the 2.4 GB copy the kernel had not written yet, a cost that
-// varied by seconds from run to run. With --repeat N the plain DELETE and
-// the sweep run N times in turn, each on a fresh copy, and the ratio's
-// median is the figure (each pair is printed: the machine's noise shows).
+// varied by seconds from run to run. The plain DELETE and the sweep run
+// --repeat times (3 unless told) in turn, each on a fresh copy, and the
+// ratio's median is the figure (each pair is printed: the noise shows).
 //
 // For each phase it prints wall time, CPU time (user + system) and peak RSS,
 // and for the sweep where its time went: scanning the store, step 1 (hashes,
@@ -81,7 +81,7 @@ struct Args {
   long long tenants = 1000;
   long long due = 1'000'000;
   long long batch = 0;  // 0: auto
-  long long repeat = 1;  // plain/sweep pairs
+  long long repeat = 3;  // plain/sweep pairs
   fs::path dir;
   bool keep = false;
   bool reuse = false;  // keep base.db and the workspace of an earlier --keep run in --dir
