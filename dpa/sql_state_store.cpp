@@ -931,13 +931,15 @@ class SqlStateStore final : public StateStore {
       throw WorkspaceError("the state holds a damaged tombstone pack (its blobs disagree on the record count)");
     }
     static const std::array<unsigned char, kSubjectHashBytes> none{};
+    // What the pack's records share, read from the row once.
+    TombstoneRecord shared;
+    shared.dataset = q.text(0);
+    shared.tenant_id = q.text(1);
+    shared.source = q.text(2);
+    if (!q.is_null(3)) shared.batch_id = q.int64(3);
+    shared.erased_at = q.text(4);
     for (std::size_t j = 0; j < n; ++j) {
-      TombstoneRecord t;
-      t.dataset = q.text(0);
-      t.tenant_id = q.text(1);
-      t.source = q.text(2);
-      if (!q.is_null(3)) t.batch_id = q.int64(3);
-      t.erased_at = q.text(4);
+      TombstoneRecord t = shared;
       t.key_hash = BatchTombstones::hex(&keys[j * kKeyHashBytes], kKeyHashBytes);
       const unsigned char* subject = &subjects[j * kSubjectHashBytes];
       if (!std::equal(none.begin(), none.end(), subject)) t.subject_hash = BatchTombstones::hex(subject, kSubjectHashBytes);
