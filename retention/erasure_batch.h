@@ -108,7 +108,7 @@ class BatchRunner {
  private:
   struct Completion {
     RetentionBatchRecord batch;
-    std::unordered_set<std::string> erased;  // key hashes (a resumed batch)
+    std::set<std::pair<std::string, std::string>> erased;  // (tenant, key hash) of a resumed batch
     bool resumed = false;
     // A batch this process ran: its tombstones as inserted (compact, tenant
     // by tenant) and which of them were erased, so that step 3 need not
