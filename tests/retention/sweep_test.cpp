@@ -1,4 +1,7 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "dpa/error.h"
@@ -181,6 +184,21 @@ TEST_CASE("sweeps in batches of every size, auto included, delete exactly what i
     });
     CHECK(tombstones == 60);
     CHECK(w.ws->audit().verify().ok());
+    // A batch's audit detail is written as text: exactly what nlohmann's
+    // dump() of the same value gives, every key hash once.
+    std::set<std::string> audited;
+    AuditQuery aq;
+    aq.action = "retention.delete";
+    w.ws->store().scan_audit(aq, [&](const AuditRecord& a) {
+      const auto details = nlohmann::json::parse(a.details);
+      CHECK(details.dump() == a.details);
+      for (const auto& t : details.at("tenants")) {
+        CHECK(t.at("rule").is_string());
+        for (const auto& h : t.at("key_hashes")) audited.insert(h.get<std::string>());
+      }
+      return true;
+    });
+    CHECK(audited.size() == 60);
   }
 }
 
