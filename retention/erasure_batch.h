@@ -13,7 +13,8 @@
 //     re-checks it at the moment of erasure), in one transaction where the
 //     store has them.
 //  3. State transaction: batch intent -> done (only if it was still an
-//     intent), drop the tombstones of records that were not erased, append
+//     intent), drop the tombstones of records that were not erased (named
+//     by tenant and key hash: two tenants' records may share a key), append
 //     the audit entry with the counts and the key hashes. To save a disk
 //     flush per batch, step 3 of one batch commits together with step 1 of
 //     the next (and alone after the last).
