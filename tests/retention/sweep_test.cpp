@@ -635,3 +635,48 @@ TEST_CASE("the ledger's raw key hashes: rows and packs of the group asked for", 
   q.tenant_id = "t1";
   CHECK_THROWS_AS(st.tombstone_key_hashes(q), WorkspaceError);
 }
+
+TEST_CASE("a SQLite store's scan sizes each record as the plan does, whatever its columns hold", "[retention][store]") {
+  test::TempDir dir;
+  const std::filesystem::path path = dir / "m.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE m(id INTEGER PRIMARY KEY, tenant_id TEXT, created_at TEXT, phone, amount REAL, data BLOB, "
+            "note TEXT, n INTEGER);"
+            "INSERT INTO m VALUES(1, 'x', '2020-01-01T00:00:00Z', '+77010000001', 12.5, x'0001ff', 'Қазақ тілі', -42),"
+            "(2, 'x', '2020-01-02T00:00:00Z', NULL, NULL, NULL, NULL, NULL),"
+            "(-3, 'x', '2020-01-03T00:00:00Z', 77011234567, 1e300, x'', '', 9223372036854775807),"
+            "(4, 'x', 1577836800, 8.25, 0.1, 'text in a blob column', 'ü', 'not a number')");
+  }
+  StoreSpec spec;
+  spec.name = "s";
+  spec.kind = StoreKind::kSqlite;
+  spec.path = path;
+  DatasetSpec d;
+  d.name = "m";
+  d.store = "s";
+  d.table = "m";
+  d.key = "id";
+  d.tenant = "tenant_id";
+  d.created = "created_at";
+  // The key again as a subject column, in another case: counted once.
+  d.subject = {SubjectColumn{"phone", "phone"}, SubjectColumn{"iin", "ID"}};
+  auto store = open_data_store(spec, false);
+  std::vector<DataRecord> records = store->scan(d, "x", CreatedRange::all(), nullptr, 10);
+  REQUIRE(records.size() == 4);
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  std::int64_t total = 0;
+  for (const auto& r : records) {
+    SQLite::Statement q(db, "SELECT coalesce(length(CAST(id AS BLOB)), 0) + coalesce(length(CAST(tenant_id AS BLOB)), 0) "
+                            "+ coalesce(length(CAST(created_at AS BLOB)), 0) + coalesce(length(CAST(phone AS BLOB)), 0) "
+                            "+ coalesce(length(CAST(amount AS BLOB)), 0) + coalesce(length(CAST(data AS BLOB)), 0) "
+                            "+ coalesce(length(CAST(note AS BLOB)), 0) + coalesce(length(CAST(n AS BLOB)), 0) "
+                            "FROM m WHERE id = ?");
+    q.bind(1, static_cast<int64_t>(std::get<std::int64_t>(r.key)));
+    REQUIRE(q.executeStep());
+    INFO("record " << std::get<std::int64_t>(r.key));
+    CHECK(r.bytes == q.getColumn(0).getInt64());
+    total += r.bytes;
+  }
+  CHECK(store->stats(d, "x", CreatedRange::all(), true).bytes == total);
+}
