@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <future>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 
 #include <fmt/format.h>
 
@@ -307,9 +307,10 @@ BatchOutcome BatchRunner::resume(const RetentionBatchRecord& b, DataStore& store
 
 namespace {
 
-// Appends `"hash",` for each key hash: the audit entry's key_hashes array
-// is written as text, not built as a JSON value of up to kMaxAutoBatch
-// strings and then serialised (that took about a second per million).
+// Appends a key hash to the elements of a JSON array of strings, with a
+// comma if it is not the first: the audit entry's key_hashes array is
+// written as text, not built as a JSON value of up to kMaxAutoBatch strings
+// and then serialised (that took about a second per million).
 void append_json_hash(std::string& out, const unsigned char* raw, std::size_t n) {
   static const char* digits = "0123456789abcdef";
   if (out.size() > 0) out += ',';
@@ -321,11 +322,11 @@ void append_json_hash(std::string& out, const unsigned char* raw, std::size_t n)
   out += '"';
 }
 
+// A hash as the state stores it (a resumed batch's, read back): escaped
+// like any string, whatever the state holds.
 void append_json_hash(std::string& out, const std::string& hex) {
   if (out.size() > 0) out += ',';
-  out += '"';
-  out += hex;  // lowercase hex digits: nothing to escape
-  out += '"';
+  out += nlohmann::json(hex).dump();
 }
 
 }  // namespace
