@@ -141,6 +141,11 @@ ParsedCheckpoint AuditLog::parse_checkpoint(const std::string& note) {
 
 AuditRecord AuditLog::append(std::string_view action, std::string_view object,
                              const nlohmann::json& details) {
+  // nlohmann's object keys are sorted, so dump() is canonical.
+  return append_text(action, object, details.is_null() ? "{}" : details.dump());
+}
+
+AuditRecord AuditLog::append_text(std::string_view action, std::string_view object, std::string details) {
   AuditRecord r;
   store_.transaction([&] {
     auto head = store_.audit_head();
@@ -150,8 +155,7 @@ AuditRecord AuditLog::append(std::string_view action, std::string_view object,
     r.actor = actor_;
     r.action = std::string(action);
     r.object = std::string(object);
-    // nlohmann's object keys are sorted, so dump() is canonical.
-    r.details = details.is_null() ? "{}" : details.dump();
+    r.details = std::move(details);
     r.hash = compute_hash(r);
     store_.insert_audit(r);
     store_.insert_checkpoint({r.seq, r.hash, make_checkpoint(r.seq, r.hash)});

@@ -61,6 +61,11 @@ class AuditLog {
   // caller's, so the state change and its record commit together).
   AuditRecord append(std::string_view action, std::string_view object,
                      const nlohmann::json& details);
+  // The same with the details already as text, exactly as
+  // nlohmann::json::dump() writes them (a JSON object, keys sorted, no
+  // spaces): for an entry too large to build as a JSON value first, such
+  // as a retention batch's million key hashes.
+  AuditRecord append_text(std::string_view action, std::string_view object, std::string details);
 
   // Walks the whole chain and every stored checkpoint; with `anchored`, also
   // checks the log against a checkpoint kept outside the workspace, and with

@@ -513,31 +513,39 @@ class SqlStateStore final : public StateStore {
     return out;
   }
 
-  void drop_batch_tombstones(std::int64_t batch_id, const std::vector<std::string>& key_hashes) override {
-    if (key_hashes.empty()) return;
-    const std::set<std::string> drop(key_hashes.begin(), key_hashes.end());
+  void drop_batch_tombstones(std::int64_t batch_id,
+                             const std::vector<std::pair<std::string, std::string>>& records) override {
+    if (records.empty()) return;
+    // (tenant, key hash): two tenants' records may share a key, and one
+    // may be erased while the other is not.
+    const std::set<std::pair<std::string, std::string>> drop(records.begin(), records.end());
     std::vector<std::int64_t> rows;
     for (const auto& t : db_->query_all<TombstoneRecord>(std::string(kTombstoneSelect) + " WHERE batch_id = ?",
                                                          {batch_id}, read_tombstone)) {
-      if (drop.count(t.key_hash)) rows.push_back(t.id);
+      if (drop.count({t.tenant_id, t.key_hash})) rows.push_back(t.id);
     }
     for (auto id : rows) db_->exec("DELETE FROM erasure_tombstones WHERE id = ?", {id});
     // A pack is rewritten without the dropped records (deleted if none is left).
     struct Pack {
       std::int64_t id = 0;
+      std::string tenant;
       std::vector<unsigned char> keys, subjects, bytes;
     };
     std::vector<Pack> packs;
-    db_->query("SELECT id, key_hashes, subject_hashes, bytes FROM erasure_tombstone_packs WHERE batch_id = ? ORDER BY id",
+    db_->query("SELECT id, tenant_id, key_hashes, subject_hashes, bytes FROM erasure_tombstone_packs "
+               "WHERE batch_id = ? ORDER BY id",
                {batch_id}, [&](const SqlRow& q) {
-                 packs.push_back({q.int64(0), q.blob(1), q.blob(2), q.blob(3)});
+                 packs.push_back({q.int64(0), q.text(1), q.blob(2), q.blob(3), q.blob(4)});
                  return true;
                });
+    std::pair<std::string, std::string> name;
     for (auto& p : packs) {
       const std::size_t n = p.keys.size() / kKeyHashBytes;
-      Pack kept{p.id, {}, {}, {}};
+      Pack kept{p.id, p.tenant, {}, {}, {}};
+      name.first = p.tenant;
       for (std::size_t j = 0; j < n; ++j) {
-        if (drop.count(BatchTombstones::hex(&p.keys[j * kKeyHashBytes], kKeyHashBytes))) continue;
+        name.second = BatchTombstones::hex(&p.keys[j * kKeyHashBytes], kKeyHashBytes);
+        if (drop.count(name)) continue;
         kept.keys.insert(kept.keys.end(), p.keys.begin() + j * kKeyHashBytes, p.keys.begin() + (j + 1) * kKeyHashBytes);
         kept.subjects.insert(kept.subjects.end(), p.subjects.begin() + j * kSubjectHashBytes,
                              p.subjects.begin() + (j + 1) * kSubjectHashBytes);
@@ -558,20 +566,8 @@ class SqlStateStore final : public StateStore {
 
   void scan_tombstones(const TombstoneQuery& query,
                        const std::function<bool(const TombstoneRecord&)>& visit) override {
-    std::string where = " WHERE 1 = 1";
     std::vector<SqlValue> params;
-    if (query.dataset) {
-      where += " AND dataset = ?";
-      params.emplace_back(*query.dataset);
-    }
-    if (query.tenant_id) {
-      where += " AND tenant_id = ?";
-      params.emplace_back(*query.tenant_id);
-    }
-    if (query.source) {
-      where += " AND source = ?";
-      params.emplace_back(*query.source);
-    }
+    const std::string where = tombstone_where(query, params);
     bool more = true;
     db_->query(std::string(kTombstoneSelect) + where + " ORDER BY id", params, [&](const SqlRow& q) {
       return more = visit(read_tombstone(q));
@@ -588,6 +584,38 @@ class SqlStateStore final : public StateStore {
     add_tombstone_groups("erasure_tombstones", source, groups);
     if (source != "request") add_tombstone_groups("erasure_tombstone_packs", source, groups);
     return {groups.begin(), groups.end()};
+  }
+
+  std::vector<std::array<unsigned char, 16>> tombstone_key_hashes(const TombstoneQuery& query) override {
+    std::vector<SqlValue> params;
+    const std::string where = tombstone_where(query, params);
+    std::vector<std::array<unsigned char, 16>> out;
+    // Rows (subject requests' tombstones) hold the hash as hex text.
+    db_->query("SELECT key_hash FROM erasure_tombstones" + where, params, [&](const SqlRow& q) {
+      std::array<unsigned char, 16> raw{};
+      if (!unhex(q.text(0), raw.data(), raw.size())) {
+        throw WorkspaceError("the state holds a damaged tombstone (its key hash is not 32 hex digits)");
+      }
+      out.push_back(raw);
+      return true;
+    });
+    if (query.source == "request") return out;  // packs hold sweeps' and reapplies' only
+    // Packs: the key hash blob alone, copied as it is.
+    db_->query("SELECT key_hashes FROM erasure_tombstone_packs" + where, params, [&](const SqlRow& q) {
+      const std::vector<unsigned char> keys = q.blob(0);
+      if (keys.size() % kKeyHashBytes != 0) {
+        throw WorkspaceError("the state holds a damaged tombstone pack (its key hashes are cut short)");
+      }
+      out.reserve(out.size() + keys.size() / kKeyHashBytes);
+      for (std::size_t j = 0; j < keys.size(); j += kKeyHashBytes) {
+        std::array<unsigned char, 16> raw{};
+        std::copy(keys.begin() + static_cast<std::ptrdiff_t>(j),
+                  keys.begin() + static_cast<std::ptrdiff_t>(j + kKeyHashBytes), raw.begin());
+        out.push_back(raw);
+      }
+      return true;
+    });
+    return out;
   }
 
   std::int64_t insert_destruction_request(const DestructionRequestRecord& r) override {
@@ -920,6 +948,42 @@ class SqlStateStore final : public StateStore {
   static constexpr std::size_t kPackRecords = 16384;  // a pack's blobs: under 1 MB
   static constexpr std::size_t kKeyHashBytes = 16;
   static constexpr std::size_t kSubjectHashBytes = 32;
+
+  // The WHERE clause of a TombstoneQuery, on either tombstone table.
+  static std::string tombstone_where(const TombstoneQuery& query, std::vector<SqlValue>& params) {
+    std::string where = " WHERE 1 = 1";
+    if (query.dataset) {
+      where += " AND dataset = ?";
+      params.emplace_back(*query.dataset);
+    }
+    if (query.tenant_id) {
+      where += " AND tenant_id = ?";
+      params.emplace_back(*query.tenant_id);
+    }
+    if (query.source) {
+      where += " AND source = ?";
+      params.emplace_back(*query.source);
+    }
+    return where;
+  }
+
+  // The inverse of BatchTombstones::hex: false unless `hex` is exactly 2n
+  // hex digits.
+  static bool unhex(const std::string& hex, unsigned char* out, std::size_t n) {
+    if (hex.size() != 2 * n) return false;
+    auto digit = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      const int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
+      if (hi < 0 || lo < 0) return false;
+      out[i] = static_cast<unsigned char>(hi * 16 + lo);
+    }
+    return true;
+  }
 
   // The records of a pack (a row of kPackSelect), in order, as tombstones
   // with id 0; false if `visit` stopped.

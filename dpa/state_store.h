@@ -543,15 +543,22 @@ class StateStore {
   virtual void insert_batch_tombstones(const BatchTombstones& t) = 0;
   // The batch's tombstones, tenant by tenant as inserted.
   virtual std::vector<TombstoneRecord> batch_tombstones(std::int64_t batch_id) = 0;
-  // Drops the tombstones of the batch whose key hash is one of `key_hashes`
-  // (records the batch did not erase after all).
-  virtual void drop_batch_tombstones(std::int64_t batch_id, const std::vector<std::string>& key_hashes) = 0;
+  // Drops the tombstones of the batch named by one of `records`, as
+  // (tenant_id, key_hash) pairs: records the batch did not erase after all.
+  // The tenant is part of the name: two tenants' records may share a key.
+  virtual void drop_batch_tombstones(std::int64_t batch_id,
+                                     const std::vector<std::pair<std::string, std::string>>& records) = 0;
   // Rows first, then packs, each in id order; stops when `visit` returns false.
   virtual void scan_tombstones(const TombstoneQuery& q,
                                const std::function<bool(const TombstoneRecord&)>& visit) = 0;
   // Distinct (dataset, tenant) pairs with tombstones of `source` (any if nullopt).
   virtual std::vector<std::pair<std::string, std::string>> tombstone_groups(
       const std::optional<std::string>& source) = 0;
+  // The raw key hashes (16 bytes each, as RecordHasher::key_hash_raw) of
+  // the tombstones `q` selects, rows and packs, in no particular order and
+  // possibly repeated: what re-applying the ledger compares record keys
+  // with, without a TombstoneRecord and two hex strings per record.
+  virtual std::vector<std::array<unsigned char, 16>> tombstone_key_hashes(const TombstoneQuery& q) = 0;
   virtual std::int64_t insert_destruction_request(const DestructionRequestRecord& r) = 0;
   virtual std::vector<DestructionRequestRecord> destruction_requests(const std::optional<std::string>& tenant_id) = 0;
   // Crypto-shredding: wipes the wrapped key material of every key of the

@@ -13,7 +13,8 @@
 //     re-checks it at the moment of erasure), in one transaction where the
 //     store has them.
 //  3. State transaction: batch intent -> done (only if it was still an
-//     intent), drop the tombstones of records that were not erased, append
+//     intent), drop the tombstones of records that were not erased (named
+//     by tenant and key hash: two tenants' records may share a key), append
 //     the audit entry with the counts and the key hashes. To save a disk
 //     flush per batch, step 3 of one batch commits together with step 1 of
 //     the next (and alone after the last).
@@ -35,7 +36,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "dpa/data_store.h"
@@ -108,7 +108,7 @@ class BatchRunner {
  private:
   struct Completion {
     RetentionBatchRecord batch;
-    std::unordered_set<std::string> erased;  // key hashes (a resumed batch)
+    std::set<std::pair<std::string, std::string>> erased;  // (tenant, key hash) of a resumed batch
     bool resumed = false;
     // A batch this process ran: its tombstones as inserted (compact, tenant
     // by tenant) and which of them were erased, so that step 3 need not

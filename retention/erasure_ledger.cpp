@@ -55,15 +55,11 @@ ReapplyResult reapply_ledger(Workspace& ws, const DataMap& map, RetentionRun& ru
     pending_dataset = dataset;
     pending_store = store;
     ++result.groups;
-    std::vector<std::array<unsigned char, 16>> erased;
     TombstoneQuery q;
     q.dataset = dataset;
     q.tenant_id = tenant;
     q.source = source;
-    ws.store().scan_tombstones(q, [&](const TombstoneRecord& t) {
-      erased.push_back(RecordHasher::raw(t.key_hash));
-      return true;
-    });
+    std::vector<std::array<unsigned char, 16>> erased = ws.store().tombstone_key_hashes(q);
     std::sort(erased.begin(), erased.end());
     erased.erase(std::unique(erased.begin(), erased.end()), erased.end());
     if (erased.empty()) continue;
@@ -73,7 +69,7 @@ ReapplyResult reapply_ledger(Workspace& ws, const DataMap& map, RetentionRun& ru
     do {
       page = store->scan(*d, tenant, CreatedRange::all(), after ? &*after : nullptr, options.batch);
       for (auto& r : page) {
-        auto h = RecordHasher::raw(runner.hasher().key_hash(d->name, field_text(r.key)));
+        const auto h = runner.hasher().key_hash_raw(d->name, field_text(r.key));
         if (!std::binary_search(erased.begin(), erased.end(), h)) continue;
         if (pending.empty() || pending.back().tenant != tenant) pending.push_back({tenant, CreatedRange::all(), why, {}});
         pending.back().records.push_back(r);

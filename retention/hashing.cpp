@@ -44,13 +44,6 @@ std::string RecordHasher::key_hash(std::string_view dataset, std::string_view ke
   return BatchTombstones::hex(raw.data(), raw.size());
 }
 
-std::array<unsigned char, 16> RecordHasher::raw(std::string_view hex) {
-  std::array<unsigned char, 16> out{};
-  std::size_t len = 0;
-  sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr);
-  return out;
-}
-
 std::string normalize_subject(std::string_view kind, std::string_view value) {
   // One normalization for holds, requests, suppression lists and exports.
   return anonymize::normalize_subject_value(kind, value);

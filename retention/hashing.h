@@ -31,7 +31,6 @@ class RecordHasher {
   std::string key_hash(std::string_view dataset, std::string_view key) const;
   // The same hash as raw bytes (key_hash is their lowercase hex).
   std::array<unsigned char, 16> key_hash_raw(std::string_view dataset, std::string_view key) const;
-  static std::array<unsigned char, 16> raw(std::string_view hex);
 
  private:
   SecretKey key_;

@@ -49,6 +49,7 @@ void check_finished(const fs::path& home, const fx::Expected& e, const std::stri
   q.action = "retention.delete";
   ws.store().scan_audit(q, [&](const dpa::AuditRecord& r) {
     auto details = nlohmann::json::parse(r.details);
+    CHECK(details.dump() == r.details);  // written as text, in nlohmann's canonical form
     counted += details["records"].get<long long>();
     long long per_tenant = 0;
     for (const auto& t : details["tenants"]) {

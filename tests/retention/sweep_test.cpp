@@ -1,4 +1,7 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "dpa/error.h"
@@ -181,6 +184,21 @@ TEST_CASE("sweeps in batches of every size, auto included, delete exactly what i
     });
     CHECK(tombstones == 60);
     CHECK(w.ws->audit().verify().ok());
+    // A batch's audit detail is written as text: exactly what nlohmann's
+    // dump() of the same value gives, every key hash once.
+    std::set<std::string> audited;
+    AuditQuery aq;
+    aq.action = "retention.delete";
+    w.ws->store().scan_audit(aq, [&](const AuditRecord& a) {
+      const auto details = nlohmann::json::parse(a.details);
+      CHECK(details.dump() == a.details);
+      for (const auto& t : details.at("tenants")) {
+        CHECK(t.at("rule").is_string());
+        for (const auto& h : t.at("key_hashes")) audited.insert(h.get<std::string>());
+      }
+      return true;
+    });
+    CHECK(audited.size() == 60);
   }
 }
 
@@ -351,7 +369,7 @@ TEST_CASE("tombstone groups: each (dataset, tenant) once, in order, of the sourc
   CHECK(w.ws->store().tombstone_groups(std::string("reapply")).empty());
 }
 
-TEST_CASE("batch tombstones: packed per tenant, read back record by record, dropped by key hash",
+TEST_CASE("batch tombstones: packed per tenant, read back record by record, dropped by tenant and key hash",
           "[retention][ledger]") {
   test::RetentionWorld w;
   StateStore& st = w.ws->store();
@@ -451,8 +469,11 @@ TEST_CASE("batch tombstones: packed per tenant, read back record by record, drop
 
   // Records 1 and 19999 of t1 and both of t2 were not erased after all.
   st.transaction([&] {
-    st.drop_batch_tombstones(batch_id, {all[1].key_hash, all[19999].key_hash, all[20000].key_hash,
-                                        all[20001].key_hash, std::string(32, 'f')});
+    st.drop_batch_tombstones(batch_id, {{"t1", all[1].key_hash},
+                                        {"t1", all[19999].key_hash},
+                                        {"t2", all[20000].key_hash},
+                                        {"t2", all[20001].key_hash},
+                                        {"t0", std::string(32, 'f')}});
   });
   auto left = st.batch_tombstones(batch_id);
   REQUIRE(left.size() == 19998);
@@ -462,4 +483,200 @@ TEST_CASE("batch tombstones: packed per tenant, read back record by record, drop
   CHECK(left[1].subject_hash == all[2].subject_hash);
   CHECK(left.back().key_hash == all[19998].key_hash);
   CHECK(st.tombstone_groups(std::nullopt) == Groups{{"docs", "t1"}});
+}
+
+TEST_CASE("batch tombstones are dropped by tenant and key hash: another tenant's record under the key keeps its own",
+          "[retention][ledger]") {
+  test::RetentionWorld w;
+  StateStore& st = w.ws->store();
+  std::array<unsigned char, 16> shared{}, other{};
+  shared.fill(0x5a);
+  other.fill(0x3c);
+  const std::string shared_hex = BatchTombstones::hex(shared.data(), shared.size());
+  BatchTombstones tb;
+  tb.dataset = "docs";
+  tb.source = "sweep";
+  tb.erased_at = "2026-01-01T00:00:00Z";
+  auto add = [&](const std::string& tenant, const std::vector<std::array<unsigned char, 16>>& keys) {
+    const std::size_t begin = tb.size();
+    for (const auto& k : keys) {
+      tb.key_hashes.push_back(k);
+      tb.subject_hashes.emplace_back();
+      tb.has_subject.push_back(false);
+      tb.bytes.push_back(10);
+    }
+    tb.tenants.push_back({tenant, begin, tb.size()});
+  };
+  add("t1", {shared});
+  add("t2", {shared, other});
+  std::int64_t batch_id = 0;
+  st.transaction([&] {
+    RetentionRunRecord run;
+    run.started_at = run.at = "2026-01-01T00:00:00Z";
+    run.actor = run.host = "test";
+    run.status = "running";
+    RetentionBatchRecord b;
+    b.run_id = st.insert_retention_run(run);
+    b.seq = 1;
+    b.kind = "sweep";
+    b.dataset = "docs";
+    b.tenant_id = "*";
+    b.rule = "r";
+    b.state = "intent";
+    b.planned = 3;
+    b.recheck = "{}";
+    b.created_at = tb.erased_at;
+    batch_id = st.insert_retention_batch(b);
+    tb.batch_id = batch_id;
+    st.insert_batch_tombstones(tb);
+    // And a tombstone row (as before the packs) of a third tenant, same key.
+    TombstoneRecord old;
+    old.dataset = "docs";
+    old.tenant_id = "t3";
+    old.key_hash = shared_hex;
+    old.source = "sweep";
+    old.batch_id = batch_id;
+    old.erased_at = tb.erased_at;
+    st.insert_tombstones({old, [&] {
+                            TombstoneRecord t4 = old;
+                            t4.tenant_id = "t4";
+                            return t4;
+                          }()});
+  });
+  // t2's record under the shared key was not erased after all; nor was t4's.
+  st.transaction([&] { st.drop_batch_tombstones(batch_id, {{"t2", shared_hex}, {"t4", shared_hex}}); });
+  std::vector<std::pair<std::string, std::string>> left;
+  for (const auto& t : st.batch_tombstones(batch_id)) left.emplace_back(t.tenant_id, t.key_hash);
+  CHECK(left == std::vector<std::pair<std::string, std::string>>{
+                    {"t3", shared_hex}, {"t1", shared_hex}, {"t2", BatchTombstones::hex(other.data(), other.size())}});
+}
+
+TEST_CASE("a key two tenants share: a sweep keeps the tombstone of the record it erased", "[retention][ledger]") {
+  test::RetentionWorld w;
+  // A table keyed by a reference that each tenant numbers on its own.
+  w.app->exec("CREATE TABLE calls(ref TEXT NOT NULL, tenant_id TEXT NOT NULL, created_at TEXT, phone TEXT)");
+  std::ofstream(w.home / "dpa.toml", std::ios::app) << R"toml(
+[[dataset]]
+name     = "calls"
+store    = "app"
+table    = "calls"
+key      = "ref"
+category = "documents.signed"
+tenant   = "tenant_id"
+created  = "created_at"
+subject  = { phone = "phone" }
+)toml";
+  for (const std::string id : {"x", "y"}) {
+    w.tenant(id, "upstat");
+    terminate_tenant(*w.ws, id, now() - days{45});
+    SQLite::Statement q(*w.app, "INSERT INTO calls VALUES('R-1', ?, ?, '+77010000001')");
+    q.bind(1, id);
+    q.bind(2, format_utc(now() - days{50}));
+    q.exec();
+  }
+  SweepOptions o = sweep_now();
+  o.batch = 0;  // one batch for both
+  // Between the intent and the erasure, the application renumbers y's
+  // record: the batch does not find it, and drops its tombstone, not x's.
+  o.kill_point = [&](std::string_view point) {
+    if (point == "intent-committed") w.app->exec("UPDATE calls SET ref = 'R-2' WHERE tenant_id = 'y'");
+  };
+  SweepResult r = run_sweep(*w.ws, w.map(), o);
+  CHECK(r.records == 1);
+  CHECK(w.app->execAndGet("SELECT group_concat(tenant_id) FROM calls").getString() == "y");
+  std::vector<std::string> tombstones;
+  TombstoneQuery q;
+  q.dataset = "calls";
+  w.ws->store().scan_tombstones(q, [&](const TombstoneRecord& t) {
+    tombstones.push_back(t.tenant_id);
+    return true;
+  });
+  CHECK(tombstones == std::vector<std::string>{"x"});
+  CHECK(w.ws->audit().verify().ok());
+}
+
+TEST_CASE("the ledger's raw key hashes: rows and packs of the group asked for", "[retention][ledger]") {
+  test::RetentionWorld w;
+  StateStore& st = w.ws->store();
+  RecordHasher hasher(w.ws->keys());
+  // A subject request's tombstone (a row, hex) ...
+  TombstoneRecord t;
+  t.dataset = "docs";
+  t.tenant_id = "t1";
+  t.key_hash = hasher.key_hash("docs", "7");
+  record_erasures(*w.ws, {t}, "request 2026-1");
+  // ... and a sweep's (a pack, raw).
+  w.tenant("t1", "upstat");
+  terminate_tenant(*w.ws, "t1", now() - days{45});
+  const long long swept = w.row("docs", "t1", 50);
+  w.row("journal", "t1", 50);
+  REQUIRE(run_sweep(*w.ws, w.map(), sweep_now()).records >= 1);
+
+  using Raw = std::array<unsigned char, 16>;
+  auto sorted = [](std::vector<Raw> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  TombstoneQuery q;
+  q.dataset = "docs";
+  q.tenant_id = "t1";
+  CHECK(sorted(st.tombstone_key_hashes(q)) ==
+        sorted({hasher.key_hash_raw("docs", "7"), hasher.key_hash_raw("docs", std::to_string(swept))}));
+  q.source = "request";
+  CHECK(st.tombstone_key_hashes(q) == std::vector<Raw>{hasher.key_hash_raw("docs", "7")});
+  q.source = "sweep";
+  CHECK(st.tombstone_key_hashes(q) == std::vector<Raw>{hasher.key_hash_raw("docs", std::to_string(swept))});
+  q.tenant_id = "t2";
+  q.source.reset();
+  CHECK(st.tombstone_key_hashes(q).empty());
+
+  // A damaged row is refused, not read as some other hash.
+  test::open_raw_state(w.home)->exec("UPDATE erasure_tombstones SET key_hash = 'xyz'");
+  q.tenant_id = "t1";
+  CHECK_THROWS_AS(st.tombstone_key_hashes(q), WorkspaceError);
+}
+
+TEST_CASE("a SQLite store's scan sizes each record as the plan does, whatever its columns hold", "[retention][store]") {
+  test::TempDir dir;
+  const std::filesystem::path path = dir / "m.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE m(id INTEGER PRIMARY KEY, tenant_id TEXT, created_at TEXT, phone, amount REAL, data BLOB, "
+            "note TEXT, n INTEGER);"
+            "INSERT INTO m VALUES(1, 'x', '2020-01-01T00:00:00Z', '+77010000001', 12.5, x'0001ff', 'Қазақ тілі', -42),"
+            "(2, 'x', '2020-01-02T00:00:00Z', NULL, NULL, NULL, NULL, NULL),"
+            "(-3, 'x', '2020-01-03T00:00:00Z', 77011234567, 1e300, x'', '', 9223372036854775807),"
+            "(4, 'x', 1577836800, 8.25, 0.1, 'text in a blob column', 'ü', 'not a number')");
+  }
+  StoreSpec spec;
+  spec.name = "s";
+  spec.kind = StoreKind::kSqlite;
+  spec.path = path;
+  DatasetSpec d;
+  d.name = "m";
+  d.store = "s";
+  d.table = "m";
+  d.key = "id";
+  d.tenant = "tenant_id";
+  d.created = "created_at";
+  // The key again as a subject column, in another case: counted once.
+  d.subject = {SubjectColumn{"phone", "phone"}, SubjectColumn{"iin", "ID"}};
+  auto store = open_data_store(spec, false);
+  std::vector<DataRecord> records = store->scan(d, "x", CreatedRange::all(), nullptr, 10);
+  REQUIRE(records.size() == 4);
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  std::int64_t total = 0;
+  for (const auto& r : records) {
+    SQLite::Statement q(db, "SELECT coalesce(length(CAST(id AS BLOB)), 0) + coalesce(length(CAST(tenant_id AS BLOB)), 0) "
+                            "+ coalesce(length(CAST(created_at AS BLOB)), 0) + coalesce(length(CAST(phone AS BLOB)), 0) "
+                            "+ coalesce(length(CAST(amount AS BLOB)), 0) + coalesce(length(CAST(data AS BLOB)), 0) "
+                            "+ coalesce(length(CAST(note AS BLOB)), 0) + coalesce(length(CAST(n AS BLOB)), 0) "
+                            "FROM m WHERE id = ?");
+    q.bind(1, static_cast<int64_t>(std::get<std::int64_t>(r.key)));
+    REQUIRE(q.executeStep());
+    INFO("record " << std::get<std::int64_t>(r.key));
+    CHECK(r.bytes == q.getColumn(0).getInt64());
+    total += r.bytes;
+  }
+  CHECK(store->stats(d, "x", CreatedRange::all(), true).bytes == total);
 }
