@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <new>
+#include <type_traits>
 #include <functional>
 #include <vector>
 
@@ -151,10 +153,10 @@ std::uint64_t TagNumbering::key_hash(const Finding& f) {
 }
 
 std::uint32_t TagNumbering::number(const Finding& f, std::uint64_t hash) {
-  if (used_ * 2 >= slots_.size()) grow();
+  if (used_ * 2 >= slot_count_) grow();
   const auto type = static_cast<std::uint8_t>(f.type);
   const std::string_view value = f.normalized;
-  const std::size_t mask = slots_.size() - 1;
+  const std::size_t mask = slot_count_ - 1;
   for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
     if (s.number() == 0) {
@@ -183,20 +185,26 @@ std::uint32_t TagNumbering::number(const Finding& f, std::uint64_t hash) {
 }
 
 void TagNumbering::grow() {
-  std::vector<Slot> old = std::move(slots_);
   // Four times larger each time: a long document's table grows to
   // megabytes, and rehashing every key at each doubling cost more than the
   // numbering itself.
-  slots_.assign(old.empty() ? 1024 : old.size() * 4, Slot{});
-  const std::size_t mask = slots_.size() - 1;
+  const std::size_t count = slot_count_ == 0 ? 1024 : slot_count_ * 4;
+  ZeroedPages pages(count * sizeof(Slot));
+  static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 16);
+  auto* slots = std::launder(reinterpret_cast<Slot*>(pages.data()));
+  const std::size_t mask = count - 1;
   filled_.clear();
-  for (const Slot& s : old) {
+  for (std::size_t k = 0; k < slot_count_; ++k) {
+    const Slot& s = slots_[k];
     if (s.number() == 0) continue;
     std::size_t i = static_cast<std::size_t>(s.hash) & mask;
-    while (slots_[i].number() != 0) i = (i + 1) & mask;
-    slots_[i] = s;
+    while (slots[i].number() != 0) i = (i + 1) & mask;
+    slots[i] = s;
     filled_.push_back(static_cast<std::uint32_t>(i));
   }
+  slot_pages_ = std::move(pages);
+  slots_ = slots;
+  slot_count_ = count;
 }
 
 void TagNumbering::reset() {

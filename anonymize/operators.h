@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "anonymize/entity.h"
+#include "anonymize/zeroed_pages.h"
 
 namespace dpa::anonymize {
 
@@ -67,7 +68,7 @@ class TagNumbering {
   // long document's table outgrows the caches, and a renderer that asks a
   // few findings ahead hides the misses.
   void prefetch(std::uint64_t hash) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)]);
+    if (slot_count_) __builtin_prefetch(&slots_[static_cast<std::size_t>(hash) & (slot_count_ - 1)]);
   }
   void reset();
 
@@ -85,7 +86,13 @@ class TagNumbering {
   std::uint32_t number(const Finding& f, std::uint64_t hash);
   void grow();
 
-  std::vector<Slot> slots_;
+  // The table lives in pages the kernel zeroes (an all-zero slot is
+  // empty): it grows to tens of megabytes for a long document, and taking
+  // it as huge pages, unwritten, saved most of its page faults and all of
+  // its zeroing.
+  ZeroedPages slot_pages_;
+  Slot* slots_ = nullptr;
+  std::size_t slot_count_ = 0;  // a power of two
   std::vector<std::uint32_t> filled_;  // indexes of the used slots, for reset()
   std::size_t used_ = 0;
   std::string keys_;

@@ -221,25 +221,45 @@ Plus7Verdict judge_with_libphonenumber(std::string_view national, bool kazakhsta
 
 namespace {
 
+// libphonenumber's compiled-in metadata (a PhoneMetadataCollection), empty
+// when the library does not export it.
+std::string_view metadata_blob() {
+  void* get_sym = dlsym(RTLD_DEFAULT, "_ZN4i18n12phonenumbers12metadata_getEv");
+  void* size_sym = dlsym(RTLD_DEFAULT, "_ZN4i18n12phonenumbers13metadata_sizeEv");
+  if (!get_sym || !size_sym) return {};
+  using Get = const void* (*)();
+  using Size = int (*)();
+  Get metadata_get;
+  Size metadata_size;
+  std::memcpy(&metadata_get, &get_sym, sizeof metadata_get);
+  std::memcpy(&metadata_size, &size_sym, sizeof metadata_size);
+  int n = metadata_size();
+  const void* data = metadata_get();
+  if (!data || n <= 0) return {};
+  return {static_cast<const char*>(data), static_cast<std::size_t>(n)};
+}
+
+std::uint64_t fingerprint(std::string_view blob) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : blob) {
+    h ^= static_cast<std::uint8_t>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
 class FastPlus7 final : public Plus7Metadata {
  public:
-  bool load() {
-    void* get_sym = dlsym(RTLD_DEFAULT, "_ZN4i18n12phonenumbers12metadata_getEv");
-    void* size_sym = dlsym(RTLD_DEFAULT, "_ZN4i18n12phonenumbers13metadata_sizeEv");
-    if (!get_sym || !size_sym) return false;
-    using Get = const void* (*)();
-    using Size = int (*)();
-    Get metadata_get;
-    Size metadata_size;
-    std::memcpy(&metadata_get, &get_sym, sizeof metadata_get);
-    std::memcpy(&metadata_size, &size_sym, sizeof metadata_size);
-    int n = metadata_size();
-    const void* data = metadata_get();
-    if (!data || n <= 0) return false;
-    std::string_view blob(static_cast<const char*>(data), static_cast<std::size_t>(n));
+  // `trust_fingerprint`: skip the check against PhoneNumberUtil for the
+  // blob the build verified.
+  bool load(bool trust_fingerprint) {
+    const std::string_view blob = metadata_blob();
+    if (blob.empty()) return false;
     std::array<DescData, kDescCount> kz{}, ru{};
     if (!read_region(blob, "KZ", kz) || !read_region(blob, "RU", ru)) return false;
-    return kz_.build(kz) && ru_.build(ru) && agrees_with_libphonenumber();
+    if (!kz_.build(kz) || !ru_.build(ru)) return false;
+    if (trust_fingerprint && kVerifiedPhoneMetadata != 0 && fingerprint(blob) == kVerifiedPhoneMetadata) return true;
+    return agrees_with_libphonenumber();
   }
 
   Plus7Verdict judge(std::string_view national, bool kazakhstan) const override {
@@ -282,11 +302,22 @@ class FastPlus7 final : public Plus7Metadata {
 const Plus7Metadata* Plus7Metadata::get() {
   static const FastPlus7* instance = [] {
     auto* fast = new FastPlus7();
-    if (fast->load()) return fast;
+    if (fast->load(/*trust_fingerprint=*/true)) return fast;
     delete fast;
     return static_cast<FastPlus7*>(nullptr);
   }();
   return instance;
+}
+
+std::uint64_t phone_metadata_fingerprint() {
+  const std::string_view blob = metadata_blob();
+  return blob.empty() ? 0 : fingerprint(blob);
+}
+
+std::uint64_t verify_plus7_metadata() {
+  FastPlus7 fast;
+  if (!fast.load(/*trust_fingerprint=*/false)) return 0;
+  return phone_metadata_fingerprint();
 }
 
 }  // namespace dpa::anonymize

@@ -1,5 +1,6 @@
 #include "anonymize/utf8.h"
 
+#include <bit>
 #include <cstdint>
 
 #if defined(__SSE2__)
@@ -36,35 +37,60 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+#if defined(__SSE2__)
+namespace {
+
+// The high bytes (80..FF), continuation bytes (80..BF) and two-byte leads
+// (C2..DF) of the 64 bytes at u, as bit masks.
+inline void high_masks(const unsigned char* u, std::uint64_t& high, std::uint64_t& cont, std::uint64_t& lead) {
+  high = cont = lead = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + 16 * k));
+    // As signed bytes: continuation 80..BF is -128..-65, lead C2..DF is -62..-33.
+    const auto h = static_cast<unsigned>(_mm_movemask_epi8(v));
+    const auto c = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64))));
+    const auto l = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-63)), _mm_cmplt_epi8(v, _mm_set1_epi8(-32)))));
+    high |= static_cast<std::uint64_t>(h) << (16 * k);
+    cont |= static_cast<std::uint64_t>(c) << (16 * k);
+    lead |= static_cast<std::uint64_t>(l) << (16 * k);
+  }
+}
+
+}  // namespace
+#endif
+
 std::size_t valid_utf8_prefix(std::string_view s) {
   const auto* u = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
 #if defined(__SSE2__)
-    // Sixteen bytes at a time while they are ASCII and whole two-byte
+    // Sixty-four bytes at a time while they are ASCII and whole two-byte
     // sequences (Cyrillic, Kazakh, Latin-1): every continuation byte right
-    // after a lead byte C2..DF, and no sequence cut at the block's end.
-    // Anything else (three- and four-byte sequences, errors) goes to the
-    // exact check below, one code point, then back here.
-    while (i + 16 <= n) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + i));
-      auto high = static_cast<unsigned>(_mm_movemask_epi8(v));
-      if (high == 0) {
-        i += 16;
-        continue;
+    // after a lead byte C2..DF. A lead in a block's last byte is finished by
+    // the next block's first (`carry`). Anything else (three- and four-byte
+    // sequences, errors) goes to the exact check below, one code point from
+    // the start of its sequence, then back here. Sixteen bytes a step, with
+    // a pair cut at every other step's end, cost four times as many steps.
+    std::uint64_t carry = 0;  // the block before ended with a lead
+    while (i + 64 <= n) {
+      std::uint64_t high, cont, lead;
+      high_masks(u + i, high, cont, lead);
+      const std::uint64_t expected = (lead << 1) | carry;  // where continuation bytes belong
+      const std::uint64_t other = (high & ~(cont | lead)) | (cont ^ expected);
+      if (other) {
+        // The exact check starts at the first such byte, or at the lead
+        // before it whose sequence it breaks; what comes before is valid.
+        const auto at = static_cast<unsigned>(std::countr_zero(other));
+        i += at;
+        carry = at == 0 ? carry : (lead >> (at - 1)) & 1;
+        break;
       }
-      // As signed bytes: continuation 80..BF is -128..-65, lead C2..DF is -62..-33.
-      auto cont = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64))));
-      auto lead = static_cast<unsigned>(_mm_movemask_epi8(
-          _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-63)), _mm_cmplt_epi8(v, _mm_set1_epi8(-32)))));
-      if ((cont | lead) != high || cont != ((lead << 1) & 0xFFFFu)) break;
-      // A lead byte in the last place starts a sequence the next block
-      // finishes: take the fifteen bytes before it. In Cyrillic text every
-      // other block ends so, and leaving for the exact check cost more
-      // than the vector loop.
-      i += (lead & 0x8000u) ? 15 : 16;
+      carry = lead >> 63;
+      i += 64;
     }
+    i -= carry;  // back to the lead whose sequence the exact check reads
     if (i >= n) break;
 #endif
     unsigned char c = u[i];

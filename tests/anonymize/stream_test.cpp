@@ -153,6 +153,60 @@ TEST_CASE("UTF-8 errors are found at every position of long mixed text", "[strea
   }
 }
 
+namespace {
+
+// RFC 3629 byte by byte: the length of the valid prefix of `s`.
+std::size_t reference_valid_prefix(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    std::uint32_t cp = 0, min = 0;
+    if (c < 0x80) len = 1, cp = c;
+    else if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07, min = 0x10000;
+    else return i;
+    if (i + len > s.size()) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return s.size();
+}
+
+}  // namespace
+
+TEST_CASE("utf8 validation agrees with a byte by byte reference on random text", "[utf8]") {
+  // Runs of ASCII and Cyrillic long enough for the 64-byte blocks, mixed
+  // with three- and four-byte characters and every kind of bad sequence,
+  // at random offsets (a lead cut by a block's end among them).
+  const std::vector<std::string> pieces = {
+      "abcdefgh ", "0123456789", "ж", "Қ", "слово ", "é", "\xE2\x80\x94", "\xF0\x9F\x98\x80", "\n",
+      "\xFF", "\x80", "\xC0\xAF", "\xD0", "\xE2\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC2", "\xBF\xBF"};
+  std::uint64_t x = 12345;
+  auto next = [&](std::uint64_t bound) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return (x >> 33) % bound;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string s;
+    const std::size_t target = 1 + next(400);
+    const bool clean = next(3) == 0;  // a third valid all through
+    while (s.size() < target) {
+      const std::size_t k = next(clean ? 9 : pieces.size());
+      // Mostly long valid runs, so that blocks pass before the first surprise.
+      s += next(8) ? pieces[next(5)] : pieces[k];
+    }
+    INFO("round " << round << ", " << s.size() << " bytes");
+    REQUIRE(valid_utf8_prefix(s) == reference_valid_prefix(s));
+  }
+}
+
 TEST_CASE("jsonl touches only the named fields and keeps every line valid", "[stream][jsonl]") {
   std::string input =
       R"({"id": 1, "body": "call secret-42 now", "meta": {"note": "secret-7", "n": 1.50}})" "\n"

@@ -1,0 +1,62 @@
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "anonymize/zeroed_pages.h"
+
+using dpa::anonymize::ZeroedPages;
+
+namespace {
+
+bool all_zero(const char* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("zeroed pages: small and huge buffers come zeroed, whole pages, writable", "[operators]") {
+  for (bool populate : {false, true}) {
+    for (std::size_t bytes : {std::size_t{1}, std::size_t{4096}, std::size_t{70000}, std::size_t{2} << 20,
+                              (std::size_t{5} << 20) + 3}) {
+      INFO(bytes << " bytes, populate " << populate);
+      ZeroedPages pages(bytes, populate);
+      REQUIRE(pages.data() != nullptr);
+      CHECK(pages.size() >= bytes);
+      CHECK(pages.size() % 4096 == 0);
+      if (bytes >= (std::size_t{2} << 20)) {
+        // Large enough for huge pages: aligned to them, and a whole number of them.
+        CHECK(reinterpret_cast<std::uintptr_t>(pages.data()) % (std::size_t{2} << 20) == 0);
+        CHECK(pages.size() % (std::size_t{2} << 20) == 0);
+      }
+      CHECK(all_zero(pages.data(), pages.size()));
+      std::memset(pages.data(), 0x5A, pages.size());
+      CHECK(pages.data()[pages.size() - 1] == 0x5A);
+    }
+  }
+  ZeroedPages none(0);
+  CHECK(none.data() == nullptr);
+  CHECK(none.size() == 0);
+}
+
+TEST_CASE("zeroed pages move: the mapping changes owner and is unmapped once", "[operators]") {
+  ZeroedPages a(std::size_t{3} << 20);
+  a.data()[100] = 7;
+  char* at = a.data();
+  ZeroedPages b(std::move(a));
+  CHECK(a.data() == nullptr);
+  CHECK(a.size() == 0);
+  CHECK(b.data() == at);
+  CHECK(b.data()[100] == 7);
+  ZeroedPages c(4096);
+  c = std::move(b);
+  CHECK(c.data() == at);
+  CHECK(c.data()[100] == 7);
+  c = ZeroedPages(8192);
+  CHECK(c.size() == 8192);
+  CHECK(all_zero(c.data(), c.size()));
+}
