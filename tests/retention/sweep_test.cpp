@@ -26,6 +26,25 @@ SweepOptions sweep_now() {
   o.actor = "test@host";
   return o;
 }
+
+// A SQLite store at `path` and its dataset `table`, keyed by `key`, with
+// the usual tenant_id and created_at columns.
+std::pair<StoreSpec, DatasetSpec> sqlite_table(const std::filesystem::path& path, const std::string& table,
+                                               const std::string& key) {
+  StoreSpec spec;
+  spec.name = "s";
+  spec.kind = StoreKind::kSqlite;
+  spec.path = path;
+  DatasetSpec d;
+  d.name = table;
+  d.store = "s";
+  d.table = table;
+  d.key = key;
+  d.tenant = "tenant_id";
+  d.created = "created_at";
+  return {spec, d};
+}
+
 }  // namespace
 
 TEST_CASE("minimum retention: ADR journals and young documents survive every sweep", "[retention][sweep]") {
@@ -293,17 +312,9 @@ TEST_CASE("a SQLite store erases exactly the records asked for, a key under two 
             "('b', 'x', '2020-01-02T00:00:00Z'), ('c', 'x', '2020-01-03T00:00:00Z'), "
             "('d', 'x', '2030-01-01T00:00:00Z')");
   }
-  StoreSpec spec;
-  spec.name = "s";
-  spec.kind = StoreKind::kSqlite;
-  spec.path = path;
-  DatasetSpec d;
-  d.name = "t";
-  d.store = "s";
-  d.table = "t";
-  d.key = "k";
-  d.tenant = "tenant_id";
-  d.created = "created_at";
+  auto table = sqlite_table(path, "t", "k");
+  StoreSpec& spec = table.first;
+  DatasetSpec& d = table.second;
   auto store = open_data_store(spec, true);
   const CreatedRange due = CreatedRange::created_before(parse_timestamp("2025-01-01T00:00:00Z", TimeZone::utc()));
   auto count = [&] {
@@ -648,17 +659,9 @@ TEST_CASE("a SQLite store's scan sizes each record as the plan does, whatever it
             "(-3, 'x', '2020-01-03T00:00:00Z', 77011234567, 1e300, x'', '', 9223372036854775807),"
             "(4, 'x', 1577836800, 8.25, 0.1, 'text in a blob column', 'ü', 'not a number')");
   }
-  StoreSpec spec;
-  spec.name = "s";
-  spec.kind = StoreKind::kSqlite;
-  spec.path = path;
-  DatasetSpec d;
-  d.name = "m";
-  d.store = "s";
-  d.table = "m";
-  d.key = "id";
-  d.tenant = "tenant_id";
-  d.created = "created_at";
+  auto table = sqlite_table(path, "m", "id");
+  StoreSpec& spec = table.first;
+  DatasetSpec& d = table.second;
   // The key again as a subject column, in another case: counted once.
   d.subject = {SubjectColumn{"phone", "phone"}, SubjectColumn{"iin", "ID"}};
   auto store = open_data_store(spec, false);
