@@ -5,6 +5,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include "dpa/error.h"
 #include "dpa/sql_state_store_incidents.h"
@@ -14,13 +15,27 @@
 namespace dpa {
 
 std::string BatchTombstones::hex(const unsigned char* p, std::size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out(2 * n, '0');
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = digits[p[i] >> 4];
-    out[2 * i + 1] = digits[p[i] & 15];
-  }
+  std::string out;
+  append_hex(out, p, n);
   return out;
+}
+
+void BatchTombstones::append_hex(std::string& out, const unsigned char* p, std::size_t n) {
+  static const char* digits = "0123456789abcdef";
+  const std::size_t at = out.size();
+  out.resize(at + 2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out[at + 2 * i] = digits[p[i] >> 4];
+    out[at + 2 * i + 1] = digits[p[i] & 15];
+  }
+}
+
+bool BatchTombstones::unhex(std::string_view hex, unsigned char* out, std::size_t n) {
+  std::size_t len = 0;
+  const char* end = nullptr;
+  return hex.size() == 2 * n &&
+         sodium_hex2bin(out, n, hex.data(), hex.size(), nullptr, &len, &end) == 0 && len == n &&
+         end == hex.data() + hex.size();
 }
 
 namespace {
@@ -540,6 +555,9 @@ class SqlStateStore final : public StateStore {
                });
     std::pair<std::string, std::string> name;
     for (auto& p : packs) {
+      // Only the packs of tenants with a record to drop are read through.
+      const auto first = drop.lower_bound({p.tenant, std::string()});
+      if (first == drop.end() || first->first != p.tenant) continue;
       const std::size_t n = p.keys.size() / kKeyHashBytes;
       Pack kept{p.id, p.tenant, {}, {}, {}};
       name.first = p.tenant;
@@ -593,7 +611,7 @@ class SqlStateStore final : public StateStore {
     // Rows (subject requests' tombstones) hold the hash as hex text.
     db_->query("SELECT key_hash FROM erasure_tombstones" + where, params, [&](const SqlRow& q) {
       std::array<unsigned char, 16> raw{};
-      if (!unhex(q.text(0), raw.data(), raw.size())) {
+      if (!BatchTombstones::unhex(q.text(0), raw.data(), raw.size())) {
         throw WorkspaceError("the state holds a damaged tombstone (its key hash is not 32 hex digits)");
       }
       out.push_back(raw);
@@ -965,24 +983,6 @@ class SqlStateStore final : public StateStore {
       params.emplace_back(*query.source);
     }
     return where;
-  }
-
-  // The inverse of BatchTombstones::hex: false unless `hex` is exactly 2n
-  // hex digits.
-  static bool unhex(const std::string& hex, unsigned char* out, std::size_t n) {
-    if (hex.size() != 2 * n) return false;
-    auto digit = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    for (std::size_t i = 0; i < n; ++i) {
-      const int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
-      if (hi < 0 || lo < 0) return false;
-      out[i] = static_cast<unsigned char>(hi * 16 + lo);
-    }
-    return true;
   }
 
   // The records of a pack (a row of kPackSelect), in order, as tombstones

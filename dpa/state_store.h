@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dpa {
@@ -235,7 +236,12 @@ struct BatchTombstones {
   std::vector<std::int64_t> bytes;
 
   std::size_t size() const { return key_hashes.size(); }
+  // Lowercase hex of n bytes, as the tombstone rows and the audit log hold
+  // hashes; append_hex adds it to `out` without a temporary.
   static std::string hex(const unsigned char* p, std::size_t n);
+  static void append_hex(std::string& out, const unsigned char* p, std::size_t n);
+  // The inverse: false unless `hex` is exactly 2n hex digits.
+  static bool unhex(std::string_view hex, unsigned char* out, std::size_t n);
 };
 
 // A controller's request to destroy its data before the rules would (adr

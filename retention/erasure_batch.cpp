@@ -313,13 +313,9 @@ namespace {
 // written as text, not built as a JSON value of up to kMaxAutoBatch strings
 // and then serialised (that took about a second per million).
 void append_json_hash(std::string& out, const unsigned char* raw, std::size_t n) {
-  static const char* digits = "0123456789abcdef";
   if (out.size() > 0) out += ',';
   out += '"';
-  for (std::size_t i = 0; i < n; ++i) {
-    out += digits[raw[i] >> 4];
-    out += digits[raw[i] & 15];
-  }
+  BatchTombstones::append_hex(out, raw, n);
   out += '"';
 }
 

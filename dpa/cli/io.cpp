@@ -1,7 +1,6 @@
 #include "dpa/cli/io.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
 
