@@ -27,10 +27,11 @@ SweepOptions sweep_now() {
   return o;
 }
 
-// A SQLite store at `path` and its dataset `table`, keyed by `key`, with
-// the usual tenant_id and created_at columns.
+// A SQLite store at `path`, made by `setup` (SQL), and its dataset `table`,
+// keyed by `key`, with the usual tenant_id and created_at columns.
 std::pair<StoreSpec, DatasetSpec> sqlite_table(const std::filesystem::path& path, const std::string& table,
-                                               const std::string& key) {
+                                               const std::string& key, const std::string& setup) {
+  SQLite::Database(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE).exec(setup);
   StoreSpec spec;
   spec.name = "s";
   spec.kind = StoreKind::kSqlite;
@@ -43,6 +44,31 @@ std::pair<StoreSpec, DatasetSpec> sqlite_table(const std::filesystem::path& path
   d.tenant = "tenant_id";
   d.created = "created_at";
   return {spec, d};
+}
+
+
+// In the caller's transaction: a running sweep with one batch at its
+// intent, holding `tb` as its tombstones; the batch's id.
+std::int64_t record_intent(StateStore& st, BatchTombstones& tb) {
+  RetentionRunRecord run;
+  run.started_at = run.at = "2026-01-01T00:00:00Z";
+  run.actor = run.host = "test";
+  run.status = "running";
+  RetentionBatchRecord b;
+  b.run_id = st.insert_retention_run(run);
+  b.seq = 1;
+  b.kind = "sweep";
+  b.dataset = tb.dataset;
+  b.tenant_id = "*";
+  b.rule = "r";
+  b.state = "intent";
+  b.planned = static_cast<std::int64_t>(tb.size());
+  b.recheck = "{}";
+  b.created_at = tb.erased_at;
+  const std::int64_t id = st.insert_retention_batch(b);
+  tb.batch_id = id;
+  st.insert_batch_tombstones(tb);
+  return id;
 }
 
 }  // namespace
@@ -305,14 +331,11 @@ TEST_CASE("a record's key hash is the same whatever was hashed before", "[retent
 TEST_CASE("a SQLite store erases exactly the records asked for, a key under two tenants included", "[retention][store]") {
   test::TempDir dir;
   const std::filesystem::path path = dir / "s.db";
-  {
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE t(k TEXT, tenant_id TEXT, created_at TEXT);"
-            "INSERT INTO t VALUES('a', 'x', '2020-01-01T00:00:00Z'), ('a', 'y', '2020-01-01T00:00:00Z'), "
-            "('b', 'x', '2020-01-02T00:00:00Z'), ('c', 'x', '2020-01-03T00:00:00Z'), "
-            "('d', 'x', '2030-01-01T00:00:00Z')");
-  }
-  auto table = sqlite_table(path, "t", "k");
+  auto table = sqlite_table(path, "t", "k",
+                            "CREATE TABLE t(k TEXT, tenant_id TEXT, created_at TEXT);"
+                            "INSERT INTO t VALUES('a', 'x', '2020-01-01T00:00:00Z'), ('a', 'y', '2020-01-01T00:00:00Z'), "
+                            "('b', 'x', '2020-01-02T00:00:00Z'), ('c', 'x', '2020-01-03T00:00:00Z'), "
+                            "('d', 'x', '2030-01-01T00:00:00Z')");
   StoreSpec& spec = table.first;
   DatasetSpec& d = table.second;
   auto store = open_data_store(spec, true);
@@ -408,24 +431,7 @@ TEST_CASE("batch tombstones: packed per tenant, read back record by record, drop
   add("t1", 20000);
   add("t2", 2);
   st.transaction([&] {
-    RetentionRunRecord run;
-    run.started_at = run.at = "2026-01-01T00:00:00Z";
-    run.actor = run.host = "test";
-    run.status = "running";
-    RetentionBatchRecord b;
-    b.run_id = st.insert_retention_run(run);
-    b.seq = 1;
-    b.kind = "sweep";
-    b.dataset = "docs";
-    b.tenant_id = "*";
-    b.rule = "r";
-    b.state = "intent";
-    b.planned = static_cast<std::int64_t>(tb.size());
-    b.recheck = "{}";
-    b.created_at = tb.erased_at;
-    batch_id = st.insert_retention_batch(b);
-    tb.batch_id = batch_id;
-    st.insert_batch_tombstones(tb);
+    batch_id = record_intent(st, tb);
     // A tombstone of the batch as written before the packs (schema 10): a row.
     TombstoneRecord old;
     old.dataset = "docs";
@@ -522,24 +528,7 @@ TEST_CASE("batch tombstones are dropped by tenant and key hash: another tenant's
   add("t2", {shared, other});
   std::int64_t batch_id = 0;
   st.transaction([&] {
-    RetentionRunRecord run;
-    run.started_at = run.at = "2026-01-01T00:00:00Z";
-    run.actor = run.host = "test";
-    run.status = "running";
-    RetentionBatchRecord b;
-    b.run_id = st.insert_retention_run(run);
-    b.seq = 1;
-    b.kind = "sweep";
-    b.dataset = "docs";
-    b.tenant_id = "*";
-    b.rule = "r";
-    b.state = "intent";
-    b.planned = 3;
-    b.recheck = "{}";
-    b.created_at = tb.erased_at;
-    batch_id = st.insert_retention_batch(b);
-    tb.batch_id = batch_id;
-    st.insert_batch_tombstones(tb);
+    batch_id = record_intent(st, tb);
     // And a tombstone row (as before the packs) of a third tenant, same key.
     TombstoneRecord old;
     old.dataset = "docs";
@@ -650,16 +639,14 @@ TEST_CASE("the ledger's raw key hashes: rows and packs of the group asked for", 
 TEST_CASE("a SQLite store's scan sizes each record as the plan does, whatever its columns hold", "[retention][store]") {
   test::TempDir dir;
   const std::filesystem::path path = dir / "m.db";
-  {
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE m(id INTEGER PRIMARY KEY, tenant_id TEXT, created_at TEXT, phone, amount REAL, data BLOB, "
-            "note TEXT, n INTEGER);"
-            "INSERT INTO m VALUES(1, 'x', '2020-01-01T00:00:00Z', '+77010000001', 12.5, x'0001ff', 'Қазақ тілі', -42),"
-            "(2, 'x', '2020-01-02T00:00:00Z', NULL, NULL, NULL, NULL, NULL),"
-            "(-3, 'x', '2020-01-03T00:00:00Z', 77011234567, 1e300, x'', '', 9223372036854775807),"
-            "(4, 'x', 1577836800, 8.25, 0.1, 'text in a blob column', 'ü', 'not a number')");
-  }
-  auto table = sqlite_table(path, "m", "id");
+  auto table = sqlite_table(
+      path, "m", "id",
+      "CREATE TABLE m(id INTEGER PRIMARY KEY, tenant_id TEXT, created_at TEXT, phone, amount REAL, data BLOB, "
+      "note TEXT, n INTEGER);"
+      "INSERT INTO m VALUES(1, 'x', '2020-01-01T00:00:00Z', '+77010000001', 12.5, x'0001ff', 'Қазақ тілі', -42),"
+      "(2, 'x', '2020-01-02T00:00:00Z', NULL, NULL, NULL, NULL, NULL),"
+      "(-3, 'x', '2020-01-03T00:00:00Z', 77011234567, 1e300, x'', '', 9223372036854775807),"
+      "(4, 'x', 1577836800, 8.25, 0.1, 'text in a blob column', 'ü', 'not a number')");
   StoreSpec& spec = table.first;
   DatasetSpec& d = table.second;
   // The key again as a subject column, in another case: counted once.
