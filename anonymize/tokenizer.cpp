@@ -371,15 +371,52 @@ inline bool starts_word2(std::uint32_t cp) {
   return cp < kTwoByteEnd && (kCp.flags[cp] & kCpLetter) != 0;
 }
 
+// The tokens are written in place into the vector, sized ahead for a token
+// per six bytes and grown by doubling when a text has more: no capacity
+// check and no copy of a Token per push_back. The slots are value-initialized
+// (a Token{}: a punctuation token with nothing set), so each kind stores only
+// the fields that differ.
+class TokenSink {
+ public:
+  TokenSink(std::vector<Token>& out, std::size_t text_size) : out_(out), base_(out.size()) {
+    // Doubling, not the exact need: each chunk a little longer than the
+    // last made the buffer move (and fault in fresh pages) again and again.
+    const std::size_t need = base_ + text_size / 6 + 16;
+    if (out_.capacity() < need) out_.reserve(std::max(need, 2 * out_.capacity()));
+    out_.resize(need);
+    next_ = out_.data() + base_;
+    end_ = out_.data() + out_.size();
+  }
+  TokenSink(const TokenSink&) = delete;
+  TokenSink& operator=(const TokenSink&) = delete;
+  ~TokenSink() { out_.resize(static_cast<std::size_t>(next_ - out_.data())); }
+
+  // The next slot, to fill in and then commit().
+  Token& slot() {
+    if (next_ == end_) [[unlikely]] grow();
+    return *next_;
+  }
+  void commit() { ++next_; }
+
+ private:
+  void grow() {
+    const auto used = static_cast<std::size_t>(next_ - out_.data());
+    out_.resize(2 * out_.size());
+    next_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+
+  std::vector<Token>& out_;
+  std::size_t base_;
+  Token* next_ = nullptr;
+  Token* end_ = nullptr;
+};
+
 template <bool kPopcnt>
 inline __attribute__((always_inline)) void tokenize_text(std::string_view text, std::vector<Token>& out) {
   const std::size_t n = text.size();
   const char* p = text.data();
-  // Room for a token per six bytes, growing by doubling: reserved to the
-  // exact need, each chunk a little longer than the last made the buffer
-  // move (and fault in megabytes of fresh pages) again and again.
-  const std::size_t need = out.size() + n / 6 + 16;
-  if (out.capacity() < need) out.reserve(std::max(need, 2 * out.capacity()));
+  TokenSink sink(out, n);
   std::size_t i = 0;
   while (i < n) {
     std::uint8_t c = static_cast<std::uint8_t>(p[i]);
@@ -388,7 +425,7 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
       continue;
     }
     std::uint8_t cls = kBytes.cls[c];
-    Token tok;
+    Token& tok = sink.slot();
     tok.begin = static_cast<std::uint32_t>(i);
     if (cls == kLetterByte) {
       i = read_word<kPopcnt>(text, i, tok);
@@ -400,7 +437,6 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
         i += 2;
         continue;
       } else {
-        tok.kind = TokenKind::kPunct;
         i += (cp < kTwoByteEnd) ? 2 : 1;
       }
     } else if (cls == kDigitByte) {
@@ -421,15 +457,13 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
         i += 3;
         continue;
       }
-      tok.kind = TokenKind::kPunct;
       i = (i + 3 <= n) ? i + 3 : n;
     } else {
-      tok.kind = TokenKind::kPunct;
       std::size_t len = sequence_length(cls);
       i = (i + len <= n) ? i + len : n;
     }
     tok.end = static_cast<std::uint32_t>(i);
-    out.push_back(tok);
+    sink.commit();
   }
 }
 
