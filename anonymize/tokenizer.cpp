@@ -42,12 +42,11 @@ inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
 // With 8 readable bytes at `p` (`readable_end` tells) one load and a mask,
 // not a variable-length memcpy, which cost a fifth of the tokenizer.
 inline std::uint64_t tail_word(const char* p, std::size_t len, const char* readable_end) {
-  if (len == 0) return 0;
   if constexpr (std::endian::native == std::endian::little) {
     if (readable_end - p >= 8) {
       std::uint64_t w;
       std::memcpy(&w, p, 8);
-      return w & (~std::uint64_t{0} >> (64 - 8 * len));
+      return w & ((std::uint64_t{1} << (8 * len)) - 1);  // len < 8: no shift by 64
     }
   }
   std::uint64_t acc = 0;
@@ -55,7 +54,12 @@ inline std::uint64_t tail_word(const char* p, std::size_t len, const char* reada
   return acc;
 }
 
-inline std::uint64_t hash_bytes(const char* p, std::size_t len, const char* readable_end) {
+// `first_patch` is XOR-ed into the first 8-byte word (the tail of a shorter
+// word): a capitalized word is hashed from the text with its first letter's
+// bytes swapped for the lower-case ones in the register, not copied and
+// folded into a buffer. It must touch only bytes inside the word.
+inline std::uint64_t hash_bytes(const char* p, std::size_t len, const char* readable_end,
+                                std::uint64_t first_patch = 0) {
   std::uint64_t h = kSeed;
   std::size_t i = 0;
   for (; i + 8 <= len; i += 8) {
@@ -65,9 +69,10 @@ inline std::uint64_t hash_bytes(const char* p, std::size_t len, const char* read
     } else {
       w = tail_word(p + i, 8, p + i);  // byte order independent of the machine
     }
-    h = mix(w ^ kP0, h ^ kP1);
+    h = mix(w ^ first_patch ^ kP0, h ^ kP1);
+    first_patch = 0;
   }
-  std::uint64_t acc = tail_word(p + i, len - i, readable_end);
+  std::uint64_t acc = tail_word(p + i, len - i, readable_end) ^ first_patch;
   return mix(h ^ acc ^ kP2, len ^ kP0) ^ len;
 }
 
@@ -282,9 +287,11 @@ inline PlainRun plain_letters(const char* p) {
 }
 
 
-// Reads the word starting at `i` (which is a letter); returns its end.
+// Reads the word starting at `i` (which is a letter, whose CodePointFlags
+// the caller looked up: `first`); returns its end.
 template <bool kPopcnt>
-inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, Token& tok) {
+inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, std::uint8_t first,
+                                                            Token& tok) {
   const char* p = s.data();
   const std::size_t n = s.size();
   std::uint32_t letters = 0, upper = 0, refolds = 0;
@@ -325,44 +332,50 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     ++letters;
     j += 2;
   }
-  std::uint8_t first = kAsciiInfo[static_cast<std::uint8_t>(p[i])];
-  if (!first) {
-    std::uint32_t cp = decode2(s, i);
-    first = cp < kTwoByteEnd ? kCp.flags[cp] : 0;
-  }
   std::uint8_t flags = info & (kCyrillic | kLatin);
   if (first & kCpUpper) flags |= kCapitalized;
   if (letters > 1 && upper == letters) flags |= kAllCaps;
   tok.kind = TokenKind::kWord;
   tok.flags = flags;
   tok.letters = static_cast<std::uint16_t>(letters > 0xFFFF ? 0xFFFF : letters);
-  bool refold = (info & kCpRefold) != 0;
-  if (!refold) {
+  if (!(info & kCpRefold)) {
     tok.fold_hash = hash_bytes(p + i, j - i, p + n);
-  } else {
-    char local[256 + 8];
-    std::string heap;
-    char* buf = local;
-    std::size_t capacity = sizeof local;
-    if (j - i + 8 > capacity) {
-      heap.resize(j - i + 8);
-      buf = heap.data();
-      capacity = heap.size();
-    }
-    std::size_t len = 0;
-    auto put = [&](std::uint8_t b) { buf[len++] = static_cast<char>(b); };
-    if (refolds == 1 && (first & kCpRefold)) {
-      // A capitalized word, the usual case: only the first letter changes,
-      // the rest is copied as it stands.
-      std::size_t head = kAsciiInfo[static_cast<std::uint8_t>(p[i])] ? 1 : 2;
-      fold_bytes(s.substr(i, head), put);
-      std::memcpy(buf + len, p + i + head, j - i - head);
-      len += j - i - head;
-    } else {
-      fold_bytes(s.substr(i, j - i), put);
-    }
-    tok.fold_hash = hash_bytes(buf, len, buf + capacity);
+    return j;
   }
+  if constexpr (std::endian::native == std::endian::little) {
+    if (refolds == 1 && (first & kCpRefold)) {
+      // A capitalized word, the usual case: only the first letter changes.
+      // When it keeps its length (A..Z, and two-byte letters that fold to
+      // two-byte ones: not İ), the word is hashed from the text with the
+      // letter's bytes patched in the first 8-byte word.
+      std::uint32_t patch = 0;
+      const auto c = static_cast<std::uint8_t>(p[i]);
+      if (c < 0x80) {
+        patch = 0x20;  // A..Z → a..z
+      } else {
+        const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
+        const std::uint32_t f = kCp.fold[(static_cast<std::uint32_t>(c & 0x1F) << 6) | (c1 & 0x3F)];
+        if (f >= 0x80) patch = (c ^ (0xC0 | (f >> 6))) | ((c1 ^ (0x80 | (f & 0x3F))) << 8);
+      }
+      if (patch) {
+        tok.fold_hash = hash_bytes(p + i, j - i, p + n, patch);
+        return j;
+      }
+    }
+  }
+  // Other words with letters that fold are folded into a buffer first.
+  char local[256 + 8];
+  std::string heap;
+  char* buf = local;
+  std::size_t capacity = sizeof local;
+  if (j - i + 8 > capacity) {
+    heap.resize(j - i + 8);
+    buf = heap.data();
+    capacity = heap.size();
+  }
+  std::size_t len = 0;
+  fold_bytes(s.substr(i, j - i), [&](std::uint8_t b) { buf[len++] = static_cast<char>(b); });
+  tok.fold_hash = hash_bytes(buf, len, buf + capacity);
   return j;
 }
 
@@ -428,11 +441,11 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
     Token& tok = sink.slot();
     tok.begin = static_cast<std::uint32_t>(i);
     if (cls == kLetterByte) {
-      i = read_word<kPopcnt>(text, i, tok);
+      i = read_word<kPopcnt>(text, i, kAsciiInfo[c], tok);
     } else if (cls == kLead2Byte) {
       std::uint32_t cp = decode2(text, i);
       if (starts_word2(cp)) {
-        i = read_word<kPopcnt>(text, i, tok);
+        i = read_word<kPopcnt>(text, i, kCp.flags[cp], tok);
       } else if (cp < kTwoByteEnd && (kCp.flags[cp] & kCpGap)) {
         i += 2;
         continue;
