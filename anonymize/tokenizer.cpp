@@ -379,57 +379,51 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
   return j;
 }
 
-// Whether the two-byte sequence at s[i] starts a word.
-inline bool starts_word2(std::uint32_t cp) {
-  return cp < kTwoByteEnd && (kCp.flags[cp] & kCpLetter) != 0;
-}
-
 // The tokens are written in place into the vector, sized ahead for a token
 // per six bytes and grown by doubling when a text has more: no capacity
 // check and no copy of a Token per push_back. The slots are value-initialized
 // (a Token{}: a punctuation token with nothing set), so each kind stores only
-// the fields that differ.
-class TokenSink {
+// the fields that differ. The write position is the caller's local (kept in
+// a register); finish() trims the vector to it.
+class TokenSlots {
  public:
-  TokenSink(std::vector<Token>& out, std::size_t text_size) : out_(out), base_(out.size()) {
+  struct Span {
+    Token* next;
+    Token* end;
+  };
+
+  TokenSlots(std::vector<Token>& out, std::size_t text_size) : out_(out) {
     // Doubling, not the exact need: each chunk a little longer than the
     // last made the buffer move (and fault in fresh pages) again and again.
-    const std::size_t need = base_ + text_size / 6 + 16;
+    const std::size_t need = out_.size() + text_size / 6 + 16;
     if (out_.capacity() < need) out_.reserve(std::max(need, 2 * out_.capacity()));
+    const std::size_t used = out_.size();
     out_.resize(need);
-    next_ = out_.data() + base_;
-    end_ = out_.data() + out_.size();
+    span_ = {out_.data() + used, out_.data() + out_.size()};
   }
-  TokenSink(const TokenSink&) = delete;
-  TokenSink& operator=(const TokenSink&) = delete;
-  ~TokenSink() { out_.resize(static_cast<std::size_t>(next_ - out_.data())); }
 
-  // The next slot, to fill in and then commit().
-  Token& slot() {
-    if (next_ == end_) [[unlikely]] grow();
-    return *next_;
+  Span span() const { return span_; }
+
+  // All slots up to `next` are taken: room for more.
+  Span grow(Token* next) {
+    const auto used = static_cast<std::size_t>(next - out_.data());
+    out_.resize(2 * out_.size());
+    return {out_.data() + used, out_.data() + out_.size()};
   }
-  void commit() { ++next_; }
+
+  void finish(Token* next) { out_.resize(static_cast<std::size_t>(next - out_.data())); }
 
  private:
-  void grow() {
-    const auto used = static_cast<std::size_t>(next_ - out_.data());
-    out_.resize(2 * out_.size());
-    next_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
-  }
-
   std::vector<Token>& out_;
-  std::size_t base_;
-  Token* next_ = nullptr;
-  Token* end_ = nullptr;
+  Span span_{};
 };
 
 template <bool kPopcnt>
 inline __attribute__((always_inline)) void tokenize_text(std::string_view text, std::vector<Token>& out) {
   const std::size_t n = text.size();
   const char* p = text.data();
-  TokenSink sink(out, n);
+  TokenSlots slots(out, n);
+  TokenSlots::Span room = slots.span();
   std::size_t i = 0;
   while (i < n) {
     std::uint8_t c = static_cast<std::uint8_t>(p[i]);
@@ -438,15 +432,20 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
       continue;
     }
     std::uint8_t cls = kBytes.cls[c];
-    Token& tok = sink.slot();
+    if (room.next == room.end) [[unlikely]] room = slots.grow(room.next);
+    Token& tok = *room.next;
     tok.begin = static_cast<std::uint32_t>(i);
-    if (cls == kLetterByte) {
-      i = read_word<kPopcnt>(text, i, kAsciiInfo[c], tok);
-    } else if (cls == kLead2Byte) {
-      std::uint32_t cp = decode2(text, i);
-      if (starts_word2(cp)) {
-        i = read_word<kPopcnt>(text, i, kCp.flags[cp], tok);
-      } else if (cp < kTwoByteEnd && (kCp.flags[cp] & kCpGap)) {
+    if (cls == kLetterByte || cls == kLead2Byte) {
+      // One call site for both: read_word is inlined once.
+      std::uint32_t cp = 0;
+      std::uint8_t first = kAsciiInfo[c];
+      if (cls == kLead2Byte) {
+        cp = decode2(text, i);
+        first = cp < kTwoByteEnd ? kCp.flags[cp] : 0;
+      }
+      if (first & kCpLetter) {
+        i = read_word<kPopcnt>(text, i, first, tok);
+      } else if (first & kCpGap) {
         i += 2;
         continue;
       } else {
@@ -476,8 +475,9 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
       i = (i + len <= n) ? i + len : n;
     }
     tok.end = static_cast<std::uint32_t>(i);
-    sink.commit();
+    ++room.next;
   }
+  slots.finish(room.next);
 }
 
 #if defined(__x86_64__) && !defined(__POPCNT__)
