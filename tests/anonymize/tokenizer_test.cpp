@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -176,4 +179,162 @@ TEST_CASE("tokenize reads a word the same at any offset and length", "[patterns]
       }
     }
   }
+}
+
+namespace {
+
+// The tokenizer's rules restated code point by code point, the plain way:
+// what the block path, the first-letter hash patch and the in-place output
+// must reproduce exactly.
+struct CodePoint {
+  std::uint32_t cp = 0;   // 0xFFFFFFFF: not a valid sequence here
+  std::size_t size = 1;
+};
+
+CodePoint decode(std::string_view s, std::size_t i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  auto cont = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]) & 0x3Fu; };
+  if (b >= 0xC2 && b <= 0xDF) {
+    if (i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80)
+      return {((b & 0x1Fu) << 6) | cont(1), 2};
+    return {0xFFFFFFFF, 1};
+  }
+  if (b >= 0xE0 && b <= 0xEF) {
+    // Three-byte sequences are only told apart as gaps or not (their
+    // continuation bytes are not checked), and a cut one runs to the end.
+    if (i + 3 <= s.size()) return {((b & 0x0Fu) << 12) | (cont(1) << 6) | cont(2), 3};
+    return {0xFFFFFFFF, s.size() - i};
+  }
+  if (b >= 0xF0 && b <= 0xF4) return {0xFFFFFFFF, std::min<std::size_t>(4, s.size() - i)};
+  return {b < 0x80 ? b : 0xFFFFFFFF, 1};
+}
+
+bool ref_letter(std::uint32_t cp) {
+  if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) return true;
+  if (cp >= 0xC0 && cp <= 0x24F) return cp != 0xD7 && cp != 0xF7;
+  return cp >= 0x400 && cp <= 0x52F && cp != 0x482 && !(cp >= 0x483 && cp <= 0x489);
+}
+bool ref_mark(std::uint32_t cp) { return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x483 && cp <= 0x489); }
+bool ref_gap(std::uint32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\v' || cp == '\f' || cp == 0xA0 ||
+         (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F || cp == 0x2060 || cp == 0x3000 ||
+         cp == 0xFEFF || cp == 0x1680;
+}
+
+std::vector<Token> reference_tokens(std::string_view s) {
+  std::vector<Token> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const CodePoint c = decode(s, i);
+    Token t;
+    t.begin = static_cast<std::uint32_t>(i);
+    if (ref_gap(c.cp)) {
+      i += c.size;
+      continue;
+    }
+    if (c.cp == '\n') {
+      t.kind = TokenKind::kNewline;
+      i += 1;
+    } else if (c.cp >= '0' && c.cp <= '9') {
+      t.kind = TokenKind::kNumber;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      t.letters = static_cast<std::uint16_t>(std::min<std::size_t>(i - t.begin, 0xFFFF));
+    } else if (c.cp < 0x800 && ref_letter(c.cp)) {
+      t.kind = TokenKind::kWord;
+      std::size_t letters = 0, upper = 0;
+      bool first = true;
+      for (CodePoint d = c; d.cp < 0x800 && (ref_letter(d.cp) || ref_mark(d.cp)); d = decode(s, i)) {
+        std::string_view ch = s.substr(i, d.size);
+        const bool is_upper = ref_letter(d.cp) && fold(ch) != ch && ch != "ё";
+        if (first && is_upper) t.flags |= kCapitalized;
+        if (ref_letter(d.cp)) t.flags |= d.cp >= 0x400 ? kCyrillic : kLatin;
+        first = false;
+        ++letters;
+        upper += is_upper;
+        i += d.size;
+        if (i == s.size()) break;
+      }
+      if (letters > 1 && upper == letters) t.flags |= kAllCaps;
+      t.letters = static_cast<std::uint16_t>(std::min<std::size_t>(letters, 0xFFFF));
+      t.fold_hash = fold_hash(s.substr(t.begin, i - t.begin));
+    } else {
+      t.kind = TokenKind::kPunct;
+      i += c.size;
+    }
+    t.end = static_cast<std::uint32_t>(i);
+    out.push_back(t);
+  }
+  return out;
+}
+
+void require_same_tokens(std::string_view text, const std::vector<Token>& got, std::size_t from) {
+  auto want = reference_tokens(text);
+  REQUIRE(got.size() - from == want.size());
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    const Token& g = got[from + k];
+    INFO("token " << k << ": " << std::string(want[k].view(text)));
+    REQUIRE(g.begin == want[k].begin);
+    REQUIRE(g.end == want[k].end);
+    REQUIRE(g.kind == want[k].kind);
+    REQUIRE(static_cast<int>(g.flags) == static_cast<int>(want[k].flags));
+    REQUIRE(g.letters == want[k].letters);
+    REQUIRE(g.fold_hash == want[k].fold_hash);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("tokenize matches a code-point-by-code-point reference on generated text", "[patterns]") {
+  // Lower and capital Russian (the block path), Ё/ё and Kazakh letters,
+  // Latin-1 and Latin Extended (İ folds to one byte), combining marks,
+  // digits, symbols, emoji, every kind of gap, and sequences that are cut
+  // or invalid.
+  const std::vector<std::string> pieces = {
+      "а", "п", "р", "я", "А", "П", "Р", "Я", "Ё", "ё", "ә", "Ә", "қ", "Қ", "і", "І", "ү", "ң", "a", "z",
+      "A", "Z", "é", "É", "ß", "ÿ", "Ÿ", "İ", "ĳ", "ǵ", "Ǵ", "\xCC\x81", "\xD2\x83", "\xD2\x82", "0", "7",
+      "42", " ", " ", "\t", "\r", "\n", "\xC2\xA0", "\xE2\x80\x89", "\xE3\x80\x80", "\xEF\xBB\xBF", "😀", "«",
+      "—", "₸", ",", "-", "'", ".", "\xD7\x90", "\x80", "\xC3", "\xD0", "\xE2\x80", "\xF0\x9F", "\xFF", "\xC0\xAF"};
+  const std::vector<std::string> words = {"оператор", "Достопримечательности", "ЖАНАР", "Customer", "EMILY",
+                                          "жұмабайұлы", "Ёлка", "İstanbul", "Straße", "Renée"};
+  std::mt19937 rng(20261122);
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  for (int round = 0; round < 600; ++round) {
+    std::string text;
+    const std::size_t parts = 1 + pick(40);
+    for (std::size_t k = 0; k < parts; ++k) {
+      const std::size_t what = pick(10);
+      if (what < 5) {
+        text += pieces[pick(pieces.size())];
+      } else if (what < 8) {
+        text += words[pick(words.size())];
+      } else {
+        // A long run of one letter: words past 16 and 32 bytes.
+        const std::string& p = pieces[pick(20)];
+        for (std::size_t r = 1 + pick(40); r > 0; --r) text += p;
+      }
+    }
+    // Every cut of the text, mid-sequence ones included: the end of a text
+    // takes the byte path, and a cut sequence there is punctuation.
+    for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+      std::string_view piece(text.data(), cut);
+      std::vector<Token> got;
+      tokenize(piece, got);
+      require_same_tokens(piece, got, 0);
+    }
+  }
+}
+
+TEST_CASE("tokenize grows its output past a token per six bytes and appends after earlier tokens", "[patterns]") {
+  // One-byte tokens, each its own token: the room made ahead runs out.
+  std::string dense;
+  for (int k = 0; k < 5000; ++k) dense += (k % 3 == 0) ? "," : (k % 3 == 1) ? "a" : "7";
+  std::vector<Token> out;
+  tokenize("начало", out);
+  REQUIRE(out.size() == 1);
+  const Token first = out[0];
+  tokenize(dense, out);
+  REQUIRE(out.size() == 1 + dense.size());
+  CHECK(out[0].begin == first.begin);
+  CHECK(out[0].fold_hash == first.fold_hash);
+  require_same_tokens(dense, out, 1);
 }
