@@ -245,8 +245,7 @@ void fold_bytes(std::string_view s, Sink&& sink);
 struct PlainRun {
   unsigned bytes = 0;
   unsigned letters = 0;   // code points in the run
-  bool latin = false;     // it has ASCII letters
-  bool cyrillic = false;  // it has two-byte letters
+  std::uint8_t scripts = 0;  // kLatin, kCyrillic: the scripts it has
 };
 
 // Bits set in a 16-bit mask. With kPopcnt (code built for CPUs with the
@@ -283,7 +282,11 @@ inline PlainRun plain_letters(const char* p) {
   if (run == 16 && (lead_bits & 0x8000u)) run = 15;  // the last pair straddles the block
   const unsigned in_run = (1u << run) - 1u;
   // Every letter is one byte or a lead and its continuation.
-  return {run, run - popcount16<kPopcnt>(lead_bits & in_run), (ascii_bits & in_run) != 0, (lead_bits & in_run) != 0};
+  // The scripts from two tests, without branches.
+  const auto scripts = static_cast<std::uint8_t>((unsigned{(ascii_bits & in_run) != 0} << 3) |
+                                                 (unsigned{(lead_bits & in_run) != 0} << 2));
+  static_assert(kLatin == 1 << 3 && kCyrillic == 1 << 2);
+  return {run, run - popcount16<kPopcnt>(lead_bits & in_run), scripts};
 }
 
 
@@ -294,25 +297,40 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
                                                             Token& tok) {
   const char* p = s.data();
   const std::size_t n = s.size();
-  std::uint32_t letters = 0, upper = 0, refolds = 0;
-  std::uint8_t info = 0;  // CodePointFlags of every letter, OR-ed
-  std::size_t j = i;
+  PlainRun run{};
+  if (n - i >= 17) {
+    run = plain_letters<kPopcnt>(p + i);
+    // The usual word: lower-case letters of the block path, ended by an
+    // ASCII byte that is not a letter. Neither capitalized nor all-caps, and
+    // hashed from the text.
+    const auto stop = static_cast<std::uint8_t>(p[i + run.bytes]);
+    if (run.bytes && stop < 0x80 && !kAsciiInfo[stop]) {
+      tok.kind = TokenKind::kWord;
+      tok.flags = run.scripts;
+      tok.letters = static_cast<std::uint16_t>(run.letters);
+      tok.fold_hash = hash_bytes(p + i, run.bytes, p + n);
+      return i + run.bytes;
+    }
+  }
+  std::uint32_t letters = run.letters, upper = 0, refolds = 0;
+  std::uint8_t info = run.scripts;  // CodePointFlags of every letter, OR-ed (kCpLatin is kLatin, and so on)
+  std::size_t j = i + run.bytes;
+  // Blocks while they are full, a letter byte by byte where one stops short
+  // (a capital, a mark, a pair cut by the block's end), until a byte that
+  // is not a letter.
+  bool block = run.bytes == 16;
   while (j < n) {
-    if (n - j >= 17) {
-      PlainRun run = plain_letters<kPopcnt>(p + j);
-      if (run.bytes) {
-        if (run.latin) info |= kCpLetter | kCpLatin;
-        if (run.cyrillic) info |= kCpLetter | kCpCyrillic;
-        letters += run.letters;
-        j += run.bytes;
-        // A full block may go on in the next one; otherwise the byte that
-        // ended the run (a capital, a mark, a pair cut by the block's end,
-        // the end of the word) takes the byte loop below.
-        if (run.bytes == 16) continue;
-      }
+    if (block && n - j >= 17) {
+      run = plain_letters<kPopcnt>(p + j);
+      info |= run.scripts;
+      letters += run.letters;
+      j += run.bytes;
+      block = run.bytes == 16;
+      continue;
     }
     std::uint8_t c = static_cast<std::uint8_t>(p[j]);
     std::uint8_t a = kAsciiInfo[c];
+    block = true;
     if (a) {
       info |= a;
       upper += a & kCpUpper;
