@@ -290,11 +290,12 @@ inline PlainRun plain_letters(const char* p) {
 }
 
 
-// Reads the word starting at `i` (which is a letter, whose CodePointFlags
-// the caller looked up: `first`); returns its end.
+// Reads the word starting at `i` (an ASCII letter or a two-byte lead);
+// returns its end, or `i` when the two-byte sequence there is not a letter.
+// The first letter is looked up only when the block path does not take
+// it: a plain lower-case letter is neither a capital nor folds.
 template <bool kPopcnt>
-inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, std::uint8_t first,
-                                                            Token& tok) {
+inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, Token& tok) {
   const char* p = s.data();
   const std::size_t n = s.size();
   PlainRun run{};
@@ -310,6 +311,15 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
       tok.letters = static_cast<std::uint16_t>(run.letters);
       tok.fold_hash = hash_bytes(p + i, run.bytes, p + n);
       return i + run.bytes;
+    }
+  }
+  std::uint8_t first = kCpLetter;  // its CodePointFlags
+  if (!run.bytes) {
+    first = kAsciiInfo[static_cast<std::uint8_t>(p[i])];
+    if (!first) {
+      const std::uint32_t cp = decode2(s, i);
+      first = cp < kTwoByteEnd ? kCp.flags[cp] : 0;
+      if (!(first & kCpLetter)) return i;
     }
   }
   std::uint32_t letters = run.letters, upper = 0, refolds = 0;
@@ -455,18 +465,15 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
     tok.begin = static_cast<std::uint32_t>(i);
     if (cls == kLetterByte || cls == kLead2Byte) {
       // One call site for both: read_word is inlined once.
-      std::uint32_t cp = 0;
-      std::uint8_t first = kAsciiInfo[c];
-      if (cls == kLead2Byte) {
-        cp = decode2(text, i);
-        first = cp < kTwoByteEnd ? kCp.flags[cp] : 0;
-      }
-      if (first & kCpLetter) {
-        i = read_word<kPopcnt>(text, i, first, tok);
-      } else if (first & kCpGap) {
-        i += 2;
-        continue;
-      } else {
+      const std::size_t end = read_word<kPopcnt>(text, i, tok);
+      if (end != i) {
+        i = end;
+      } else {  // a two-byte sequence that is not a letter
+        const std::uint32_t cp = decode2(text, i);
+        if (cp < kTwoByteEnd && (kCp.flags[cp] & kCpGap)) {
+          i += 2;
+          continue;
+        }
         i += (cp < kTwoByteEnd) ? 2 : 1;
       }
     } else if (cls == kDigitByte) {
