@@ -5,8 +5,10 @@
 // time. The fold hash mixes the folded bytes eight at a time (a wyhash-style
 // multiply). Most words of a transcript are lower case already: the scan
 // only notes that, and the hash reads the word straight from the text; a
-// word with capitals, ё or other letters that fold is folded into a small
-// buffer first. fold_hash() folds and hashes the same way.
+// capitalized word is read from the text too, its first letter's bytes
+// swapped in the register; a word with other capitals, ё or other letters
+// that fold is folded into a small buffer first. fold_hash() folds and
+// hashes the same way.
 #include <algorithm>
 #include <array>
 #include <bit>
