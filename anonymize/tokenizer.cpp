@@ -303,6 +303,12 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
   PlainRun run{};
   if (n - i >= 17) {
     run = plain_letters<kPopcnt>(p + i);
+    // A long word (most Russian ones of eight letters and more) goes on in
+    // a second block.
+    if (run.bytes == 16 && n - i >= 33) {
+      const PlainRun more = plain_letters<kPopcnt>(p + i + 16);
+      run = {16 + more.bytes, run.letters + more.letters, static_cast<std::uint8_t>(run.scripts | more.scripts)};
+    }
     // The usual word: lower-case letters of the block path, ended by an
     // ASCII byte that is not a letter. Neither capitalized nor all-caps, and
     // hashed from the text.
@@ -330,7 +336,7 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
   // Blocks while they are full, a letter byte by byte where one stops short
   // (a capital, a mark, a pair cut by the block's end), until a byte that
   // is not a letter.
-  bool block = run.bytes == 16;
+  bool block = run.bytes == 16 || run.bytes == 32;
   while (j < n) {
     if (block && n - j >= 17) {
       run = plain_letters<kPopcnt>(p + j);
