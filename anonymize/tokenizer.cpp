@@ -292,6 +292,17 @@ inline PlainRun plain_letters(const char* p) {
 }
 
 
+// What XOR-ed into the first bytes of a word turns its capital first
+// letter (c, and c1 after a two-byte lead) into the lower-case one, for
+// hash_bytes: A..Z, and two-byte letters that fold to two-byte ones; 0
+// when the letter changes length (İ folds to i).
+inline std::uint32_t capital_patch(std::uint8_t c, std::uint8_t c1) {
+  if (c < 0x80) return 0x20;  // A..Z → a..z
+  const std::uint32_t f = kCp.fold[(static_cast<std::uint32_t>(c & 0x1F) << 6) | (c1 & 0x3F)];
+  if (f < 0x80) return 0;
+  return (c ^ (0xC0 | (f >> 6))) | ((c1 ^ (0x80 | (f & 0x3F))) << 8);
+}
+
 // Reads the word starting at `i` (an ASCII letter or a two-byte lead);
 // returns its end, or `i` when the two-byte sequence there is not a letter.
 // The first letter is looked up only when the block path does not take
@@ -319,6 +330,30 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
       tok.letters = static_cast<std::uint16_t>(run.letters);
       tok.fold_hash = hash_bytes(p + i, run.bytes, p + n);
       return i + run.bytes;
+    }
+    // The next most usual: a capital A..Z or А..Я, then such a run.
+    const auto c = static_cast<std::uint8_t>(p[i]);
+    const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
+    unsigned head = 0;
+    std::uint8_t script = 0;
+    if (static_cast<unsigned>(c - 'A') < 26u) {
+      head = 1;
+      script = kLatin;
+    } else if (c == 0xD0 && static_cast<unsigned>(c1 - 0x90) < 0x20u) {
+      head = 2;
+      script = kCyrillic;
+    }
+    if (head && n - i >= 17 + head) {
+      const PlainRun tail = plain_letters<kPopcnt>(p + i + head);
+      const std::size_t end = i + head + tail.bytes;
+      const auto after = static_cast<std::uint8_t>(p[end]);
+      if (after < 0x80 && !kAsciiInfo[after]) {
+        tok.kind = TokenKind::kWord;
+        tok.flags = static_cast<std::uint8_t>(kCapitalized | script | tail.scripts);
+        tok.letters = static_cast<std::uint16_t>(1 + tail.letters);
+        tok.fold_hash = hash_bytes(p + i, end - i, p + n, capital_patch(c, c1));
+        return end;
+      }
     }
   }
   std::uint8_t first = kCpLetter;  // its CodePointFlags
@@ -384,15 +419,8 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
       // When it keeps its length (A..Z, and two-byte letters that fold to
       // two-byte ones: not İ), the word is hashed from the text with the
       // letter's bytes patched in the first 8-byte word.
-      std::uint32_t patch = 0;
-      const auto c = static_cast<std::uint8_t>(p[i]);
-      if (c < 0x80) {
-        patch = 0x20;  // A..Z → a..z
-      } else {
-        const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
-        const std::uint32_t f = kCp.fold[(static_cast<std::uint32_t>(c & 0x1F) << 6) | (c1 & 0x3F)];
-        if (f >= 0x80) patch = (c ^ (0xC0 | (f >> 6))) | ((c1 ^ (0x80 | (f & 0x3F))) << 8);
-      }
+      // (p[i + 1] is in the word when the capital has two bytes.)
+      const std::uint32_t patch = capital_patch(static_cast<std::uint8_t>(p[i]), static_cast<std::uint8_t>(p[i + 1]));
       if (patch) {
         tok.fold_hash = hash_bytes(p + i, j - i, p + n, patch);
         return j;
