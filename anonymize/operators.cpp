@@ -217,22 +217,21 @@ void TagNumbering::reset() {
   next_.fill(0);
 }
 
-void TagNumbering::append_tag(const Finding& f, std::uint64_t hash, std::string& out) {
+char* TagNumbering::write_tag(const Finding& f, std::uint64_t hash, char* out) {
   std::uint32_t n = number(f, hash);
-  char digits[16];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  (void)ec;
-  out.push_back('[');
-  out.append(entity_type_name(f.type));
-  out.push_back('_');
-  out.append(digits, end);
-  out.push_back(']');
+  std::string_view name = entity_type_name(f.type);
+  *out++ = '[';
+  std::memcpy(out, name.data(), name.size());
+  out += name.size();
+  *out++ = '_';
+  out = std::to_chars(out, out + 10, n).ptr;
+  *out++ = ']';
+  return out;
 }
 
 std::string TagNumbering::tag(const Finding& f) {
-  std::string out;
-  append_tag(f, out);
-  return out;
+  char buf[kMaxTagBytes];
+  return std::string(buf, write_tag(f, key_hash(f), buf));
 }
 
 std::string mask(const Finding& f, std::string_view surface) {

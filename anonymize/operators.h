@@ -59,10 +59,12 @@ class OperatorPlan {
 class TagNumbering {
  public:
   std::string tag(const Finding& f);
-  // Appends the tag to `out` (what tag() returns, without a temporary).
-  void append_tag(const Finding& f, std::string& out) { append_tag(f, key_hash(f), out); }
-  // The same with `hash` = key_hash(f), computed ahead for prefetch().
-  void append_tag(const Finding& f, std::uint64_t hash, std::string& out);
+  // The longest tag: "[PASSPORT_268435455]" (type names have at most 8
+  // letters, numbers at most 28 bits).
+  static constexpr std::size_t kMaxTagBytes = 20;
+  // Writes the tag at `out` (room for kMaxTagBytes) and returns its end;
+  // `hash` = key_hash(f), computed ahead for prefetch().
+  char* write_tag(const Finding& f, std::uint64_t hash, char* out);
   static std::uint64_t key_hash(const Finding& f);
   // Starts loading the table slot of a key whose tag is wanted soon: a
   // long document's table outgrows the caches, and a renderer that asks a

@@ -1,5 +1,8 @@
 #include "anonymize/pseudonymizer.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "anonymize/vault.h"
 #include "dpa/error.h"
 
@@ -30,6 +33,56 @@ class Renderer {
   // Replaces `findings` in `text`, appending to `out`; after collect() and
   // prepare() of them.
   void render(std::string_view text, const std::vector<Finding>& findings, std::string& out) {
+    StringOut o{out};
+    render_to(text, findings, o);
+  }
+
+  // Whether every finding takes an operator with a bounded output (tag or
+  // redact): then a chunk's output is at most its text plus a tag per
+  // finding, and render_in_place() can write it into memory lent ahead.
+  bool bounded(const std::vector<Finding>& findings) const {
+    return std::all_of(findings.begin(), findings.end(), [&](const Finding& f) {
+      OperatorKind k = plan_.for_type(f.type);
+      return k == OperatorKind::kTag || k == OperatorKind::kRedact;
+    });
+  }
+  static std::size_t in_place_bound(std::string_view text, const std::vector<Finding>& findings) {
+    return text.size() + findings.size() * TagNumbering::kMaxTagBytes;
+  }
+  // render() for bounded() findings, into `out` (room for in_place_bound()
+  // bytes); returns the bytes written.
+  std::size_t render_in_place(std::string_view text, const std::vector<Finding>& findings, char* out) {
+    RawOut o{out};
+    render_to(text, findings, o);
+    return static_cast<std::size_t>(o.end - out);
+  }
+
+  void new_document() { tags_.reset(); }
+
+ private:
+  // Where render_to() writes: a growing string (any operator), or raw
+  // memory with room enough (tag and redact only).
+  struct StringOut {
+    static constexpr bool kAnyOperator = true;
+    std::string& s;
+    void append(std::string_view v) { s.append(v); }
+    void tag(TagNumbering& tags, const Finding& f, std::uint64_t hash) {
+      char buf[TagNumbering::kMaxTagBytes];
+      s.append(buf, tags.write_tag(f, hash, buf));
+    }
+  };
+  struct RawOut {
+    static constexpr bool kAnyOperator = false;
+    char* end;
+    void append(std::string_view v) {
+      std::memcpy(end, v.data(), v.size());
+      end += v.size();
+    }
+    void tag(TagNumbering& tags, const Finding& f, std::uint64_t hash) { end = tags.write_tag(f, hash, end); }
+  };
+
+  template <class Out>
+  void render_to(std::string_view text, const std::vector<Finding>& findings, Out& out) {
     // Tag numbers: hash every key first and ask for each table slot a few
     // findings ahead, so the look-ups do not wait on memory one by one.
     hashes_.clear();
@@ -43,13 +96,18 @@ class Renderer {
       const Finding& f = findings[k];
       if (k + kAhead < findings.size()) tags_.prefetch(hashes_[k + kAhead]);
       out.append(text.substr(cursor, f.begin - cursor));
-      std::string_view surface = text.substr(f.begin, f.length());
-      switch (plan_.for_type(f.type)) {
-        case OperatorKind::kTag: tags_.append_tag(f, hashes_[k], out); break;
-        case OperatorKind::kToken: out += vault_->token(f, surface); break;
-        case OperatorKind::kSurrogate: out += vault_->surrogate(f, surface); break;
-        case OperatorKind::kMask: out += mask(f, surface); break;
-        case OperatorKind::kRedact: break;
+      const OperatorKind kind = plan_.for_type(f.type);
+      if (kind == OperatorKind::kTag) {
+        out.tag(tags_, f, hashes_[k]);
+      } else if constexpr (Out::kAnyOperator) {
+        std::string_view surface = text.substr(f.begin, f.length());
+        switch (kind) {
+          case OperatorKind::kToken: out.append(vault_->token(f, surface)); break;
+          case OperatorKind::kSurrogate: out.append(vault_->surrogate(f, surface)); break;
+          case OperatorKind::kMask: out.append(mask(f, surface)); break;
+          case OperatorKind::kTag:
+          case OperatorKind::kRedact: break;
+        }
       }
       ++stats_.counts[static_cast<std::size_t>(f.type)];
       cursor = f.end;
@@ -57,9 +115,6 @@ class Renderer {
     out.append(text.substr(cursor));
   }
 
-  void new_document() { tags_.reset(); }
-
- private:
   const OperatorPlan& plan_;
   Vault* vault_;
   PseudonymizeStats& stats_;
@@ -69,6 +124,16 @@ class Renderer {
 };
 
 }  // namespace
+
+char* ByteSink::reserve(std::size_t n) {
+  if (lent_size_ < n) {
+    lent_size_ = std::max(n, 2 * lent_size_);
+    lent_ = std::make_unique_for_overwrite<char[]>(lent_size_);
+  }
+  return lent_.get();
+}
+
+void ByteSink::append_reserved(std::size_t k) { write(std::string_view(lent_.get(), k)); }
 
 PseudonymizeStats pseudonymize(ByteSource& in, ByteSink& out, const Detector& detector, Vault* vault,
                                const PseudonymizeOptions& options) {
@@ -84,10 +149,19 @@ PseudonymizeStats pseudonymize(ByteSource& in, ByteSink& out, const Detector& de
   detect_stream(in, detector, options.stream, [&](StreamChunk& chunk) {
     buffer.clear();
     if (!jsonl) {
-      stats.bytes_in += chunk.piece.text.size();
-      renderer.collect(chunk.piece.text, chunk.piece.findings);
+      const std::string_view text = chunk.piece.text;
+      const auto& findings = chunk.piece.findings;
+      stats.bytes_in += text.size();
+      if (renderer.bounded(findings)) {
+        char* room = out.reserve(Renderer::in_place_bound(text, findings));
+        std::size_t written = renderer.render_in_place(text, findings, room);
+        out.append_reserved(written);
+        stats.bytes_out += written;
+        return;
+      }
+      renderer.collect(text, findings);
       renderer.prepare();
-      renderer.render(chunk.piece.text, chunk.piece.findings, buffer);
+      renderer.render(text, findings, buffer);
     } else {
       for (const auto& line : chunk.lines) {
         for (std::size_t i = 0; i < line.spans.size(); ++i) renderer.collect(line.values[i], line.findings[i]);

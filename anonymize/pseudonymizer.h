@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,18 @@ class ByteSink {
  public:
   virtual ~ByteSink() = default;
   virtual void write(std::string_view bytes) = 0;
+
+  // Room for up to `n` bytes at the end of the output: the caller fills a
+  // prefix of it in place and keeps that with append_reserved(k), k <= n,
+  // before any other call. A sink that holds its output in memory lends
+  // the memory itself, which saves the renderer a copy of every chunk;
+  // this default lends a buffer and write()s what is kept.
+  virtual char* reserve(std::size_t n);
+  virtual void append_reserved(std::size_t k);
+
+ private:
+  std::unique_ptr<char[]> lent_;  // the default's buffer, never zero-filled
+  std::size_t lent_size_ = 0;
 };
 
 class StringSink final : public ByteSink {

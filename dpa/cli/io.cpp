@@ -120,19 +120,37 @@ void SpoolSink::write(std::string_view bytes) {
   // to the file, in order after it.
   if (size_ == 0 && held_ < memory_bytes_) {
     std::string_view head = bytes.substr(0, memory_bytes_ - held_);
-    // Blocks filled in place (no copy on growth), each as large as what
-    // came before it up to 4 MiB: a short output maps little.
-    if (blocks_.empty() || blocks_.back().capacity - blocks_.back().size < head.size()) {
-      std::size_t block = std::clamp(held_, std::size_t{64} << 10, std::size_t{4} << 20);
-      blocks_.emplace_back(std::max(block, head.size()));
-    }
-    Block& b = blocks_.back();
+    Block& b = block_with_room(head.size());
     std::memcpy(b.data() + b.size, head.data(), head.size());
     b.size += head.size();
     held_ += head.size();
     bytes.remove_prefix(head.size());
   }
   if (!bytes.empty()) spill(bytes);
+}
+
+// Blocks are filled in place (no copy on growth), each as large as what
+// came before it up to 4 MiB: a short output maps little.
+SpoolSink::Block& SpoolSink::block_with_room(std::size_t n) {
+  if (blocks_.empty() || blocks_.back().capacity - blocks_.back().size < n) {
+    std::size_t block = std::clamp(held_, std::size_t{64} << 10, std::size_t{4} << 20);
+    blocks_.emplace_back(std::max(block, n));
+  }
+  return blocks_.back();
+}
+
+char* SpoolSink::reserve(std::size_t n) {
+  lent_block_ = spool_fd_ >= 0 && size_ == 0 && n <= memory_bytes_ - held_;
+  if (!lent_block_) return ByteSink::reserve(n);
+  Block& b = block_with_room(n);
+  return b.data() + b.size;
+}
+
+void SpoolSink::append_reserved(std::size_t k) {
+  if (!lent_block_) return ByteSink::append_reserved(k);
+  blocks_.back().size += k;
+  held_ += k;
+  lent_block_ = false;
 }
 
 void SpoolSink::spill(std::string_view bytes) {

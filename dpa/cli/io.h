@@ -60,9 +60,15 @@ class SpoolSink final : public anonymize::ByteSink {
   static constexpr std::size_t kDirectAlign = 4096;  // offsets, sizes and the buffer's address
 
   void write(std::string_view bytes) override;
+  // Lends the end of the in-memory head while it has room; past it, the
+  // default's buffer.
+  char* reserve(std::size_t n) override;
+  void append_reserved(std::size_t k) override;
   void commit();
 
  private:
+  struct Block;
+  Block& block_with_room(std::size_t n);
   void spill(std::string_view bytes);
   void flush_staging();
   void stop_direct();
@@ -89,6 +95,7 @@ class SpoolSink final : public anonymize::ByteSink {
   std::uint64_t written_ = 0;        // bytes in the spool file
   std::unique_ptr<char, FreeDeleter> staging_;  // direct_io_: what waits for a full write
   std::size_t staged_ = 0;
+  bool lent_block_ = false;          // the last reserve() lent blocks_.back()
 };
 
 // Opens a file for reading; InputError naming it if it cannot be.

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <string>
 
 #include "anonymize/operators.h"
@@ -54,14 +55,26 @@ TEST_CASE("tag numbers hold across table growth and restart after a reset", "[op
   }
   CHECK(tags.tag(finding(EntityType::kEmail, "")) == "[EMAIL_5001]");
   CHECK(tags.tag(finding(EntityType::kEmail, "")) == "[EMAIL_5001]");
-  std::string out = "x ";
-  tags.append_tag(finding(EntityType::kUrl, "value-42"), out);
-  CHECK(out == "x [URL_43]");
+  // write_tag writes in place and gives the end: nothing past it.
+  const Finding url42 = finding(EntityType::kUrl, "value-42");
+  char buf[TagNumbering::kMaxTagBytes + 1];
+  std::memset(buf, '#', sizeof buf);
+  char* end = tags.write_tag(url42, TagNumbering::key_hash(url42), buf);
+  CHECK(std::string(buf, end) == "[URL_43]");
+  CHECK(buf[8] == '#');
   // A JSON line is a document: after a reset, numbering starts again.
   tags.reset();
   CHECK(tags.tag(finding(EntityType::kUrl, "value-4999")) == "[URL_1]");
   CHECK(tags.tag(finding(EntityType::kEmail, "value-4999")) == "[EMAIL_1]");
   CHECK(tags.tag(finding(EntityType::kUrl, "value-0")) == "[URL_2]");
+}
+
+TEST_CASE("the longest tag of every type fits kMaxTagBytes", "[operators]") {
+  // Renderers lend kMaxTagBytes per finding; numbers stop at 2^28 - 1.
+  for (int t = 0; t < kEntityTypeCount; ++t) {
+    std::string longest = "[" + std::string(entity_type_name(static_cast<EntityType>(t))) + "_268435455]";
+    CHECK(longest.size() <= TagNumbering::kMaxTagBytes);
+  }
 }
 
 TEST_CASE("tag numbers hold when the table grows past the size of huge pages", "[operators]") {
