@@ -330,11 +330,10 @@ std::size_t scan_url(PatternScan& s, std::size_t i) {
 }
 
 std::size_t scan_colon(PatternScan& s, std::size_t i) {
-  // Cheap rejections first: "клиент:", "10:30".
+  // Cheap rejections first: "клиент: ", "итого:5".
+  if (!s.touches(i)) return i + 1;
   bool before = i > 0 && s.tok[i - 1].end == s.tok[i].begin && (s.is_number(i - 1) || s.is_latin_word(i - 1));
-  bool double_colon = s.touches(i) && s.is_punct(i + 1, ':');
-  if (!before && !double_colon) return i + 1;
-  if (!s.touches(i) && !double_colon) return i + 1;
+  if (!before && !s.is_punct(i + 1, ':')) return i + 1;
   const std::string_view t = s.text;
   std::size_t b = s.tok[i].begin, e = s.tok[i].end;
   while (b > 0 && (hex_char(t[b - 1]) || t[b - 1] == ':' || t[b - 1] == '.')) --b;

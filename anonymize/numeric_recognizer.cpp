@@ -63,9 +63,13 @@ struct Group {
 struct Sequence {
   std::array<Group, kMaxGroups> g;
   std::size_t count = 0;
+  std::size_t digits = 0;      // of all groups
   bool plus = false;           // '+' before the first group
+  bool open = false;           // '(' glued before the first group
   bool left_blocked = false;   // the first group touches a letter or a decimal point
   bool right_blocked = false;
+  bool ends_at_text = false;   // the last group ends where the next token is
+                               // not a separator: blocked_after() decides
   std::size_t next = 0;        // the token after the last group
 };
 
@@ -116,9 +120,7 @@ Sequence read_sequence(const PatternScan& s, std::size_t i) {
     q.plus = true;
     --begin_tok;
   }
-  // "ИИН880101300123", "тел87011234567": a cue glued on is still a cue.
-  bool cue_glued = i > 0 && (s.roles(i - 1) & (kRoleIinCue | kRolePhoneCue)) != 0;
-  q.left_blocked = !q.plus && !open && !cue_glued && blocked_before(s, i);
+  q.open = open;
   for (;;) {
     Group& g = q.g[q.count++];
     g.tok = static_cast<std::uint32_t>(j);
@@ -127,6 +129,7 @@ Sequence read_sequence(const PatternScan& s, std::size_t i) {
     g.digits = s.tok[j].letters;
     g.dash_before = dash;
     g.paren = open;
+    q.digits += g.digits;
     q.next = j + 1;
     if (g.digits > kMaxDigits) {
       q.right_blocked = true;
@@ -154,13 +157,22 @@ Sequence read_sequence(const PatternScan& s, std::size_t i) {
     if (close && g.paren && s.is_punct(j + 1, ')')) g.end_tok = static_cast<std::uint32_t>(j + 1);
     if (close && !g.paren) break;  // ")" closing nothing of ours
     if (!(k < s.n && s.is_number(k)) || q.count == kMaxGroups) {
-      q.right_blocked = blocked_after(s, j);
+      q.ends_at_text = true;
       break;
     }
     j = k;
     begin_tok = open ? open_tok : k;
   }
   return q;
+}
+
+// What glues the sequence starting at number token i to the text around
+// it; only a sequence long enough to hold an identifier needs to know.
+void read_blocks(const PatternScan& s, std::size_t i, Sequence& q) {
+  // "ИИН880101300123", "тел87011234567": a cue glued on is still a cue.
+  bool cue_glued = i > 0 && (s.roles(i - 1) & (kRoleIinCue | kRolePhoneCue)) != 0;
+  q.left_blocked = !q.plus && !q.open && !cue_glued && blocked_before(s, i);
+  if (q.ends_at_text) q.right_blocked = blocked_after(s, q.g[q.count - 1].tok);
 }
 
 bool amount_after(const PatternScan& s, std::size_t i) {
@@ -574,9 +586,10 @@ std::size_t scan_number(PatternScan& s, std::size_t i) {
     if (j != i) return j;
   }
   Sequence q = read_sequence(s, i);
-  std::size_t digits = 0;
-  for (std::size_t k = 0; k < q.count; ++k) digits += q.g[k].digits;
-  if (digits >= 9) SequenceMatcher(s, q).run();
+  if (q.digits >= 9) {
+    read_blocks(s, i, q);
+    SequenceMatcher(s, q).run();
+  }
   return q.next;
 }
 
