@@ -193,15 +193,22 @@ class SequenceMatcher {
   SequenceMatcher(PatternScan& s, const Sequence& q) : s_(s), q_(q) {}
 
   void run() {
+    // The groups from `a` on, joined once: the candidate a..b is a prefix of
+    // them, `joined[b - a]` digits long.
+    std::uint8_t joined[kMaxGroups];
     for (std::size_t a = 0; a < q_.count; ++a) {
       std::size_t total = 0, last = a;
       for (std::size_t b = a; b < q_.count && total + q_.g[b].digits <= kMaxDigits; ++b) {
+        std::memcpy(digits_ + total, s_.text.data() + s_.tok[q_.g[b].tok].begin, q_.g[b].digits);
         total += q_.g[b].digits;
+        joined[b - a] = static_cast<std::uint8_t>(total);
         last = b;
       }
       if (total < 9) continue;
       for (std::size_t b = last + 1; b-- > a;) {
-        if (try_candidate(a, b)) {
+        std::size_t len = joined[b - a];
+        if (len < 9) break;
+        if (try_candidate(a, b, std::string_view(digits_, len))) {
           a = b;
           break;
         }
@@ -210,19 +217,11 @@ class SequenceMatcher {
   }
 
  private:
-  bool try_candidate(std::size_t a, std::size_t b) {
+  bool try_candidate(std::size_t a, std::size_t b, std::string_view d) {
     if (a == 0 && q_.left_blocked) return false;
     if (b + 1 == q_.count && q_.right_blocked) return false;
-    std::size_t len = 0;
-    for (std::size_t k = a; k <= b; ++k) {
-      std::string_view v = s_.view(q_.g[k].tok);
-      if (len + v.size() > kMaxDigits) return false;
-      std::memcpy(digits_ + len, v.data(), v.size());
-      len += v.size();
-    }
-    if (len < 9) return false;
-    std::string_view d(digits_, len);
     bool plus = a == 0 && q_.plus;
+    std::size_t len = d.size();
     if (amount_after(s_, q_.g[b].end_tok)) return false;
     if (plus) return try_phone(a, b, d, true);
     if (len >= 13) return try_card(a, b, d);
