@@ -336,8 +336,12 @@ std::size_t scan_colon(PatternScan& s, std::size_t i) {
   if (!before && !s.is_punct(i + 1, ':')) return i + 1;
   const std::string_view t = s.text;
   std::size_t b = s.tok[i].begin, e = s.tok[i].end;
-  while (b > 0 && (hex_char(t[b - 1]) || t[b - 1] == ':' || t[b - 1] == '.')) --b;
-  while (e < t.size() && (hex_char(t[e]) || t[e] == ':' || t[e] == '.')) ++e;
+  std::size_t run_colons = 1;
+  for (; b > 0 && (hex_char(t[b - 1]) || t[b - 1] == ':' || t[b - 1] == '.'); --b) run_colons += t[b - 1] == ':';
+  for (; e < t.size() && (hex_char(t[e]) || t[e] == ':' || t[e] == '.'); ++e) run_colons += t[e] == ':';
+  // A time ("12:03"): one colon in the run, no address; and no other ':'
+  // token the cursor could skip.
+  if (run_colons < 2) return i + 1;
   while (e > b && t[e - 1] == '.') --e;
   if (e > b + 1 && t[e - 1] == ':' && t[e - 2] != ':') --e;
   // Letters (two-byte sequences: Latin-1, Cyrillic) glue; emoji and other
