@@ -18,9 +18,14 @@ class PatternRecognizer final : public Recognizer {
   void find(const ScanContext& ctx, std::vector<Finding>& out) const override {
     PatternScan s(ctx, out);
     const Lexicon& lex = s.lex;
+    // Locals, not members of `s`: the scanners take `s` by reference, so
+    // its members would be read again from memory after every call.
+    const Token* const tok = ctx.tokens.data();
+    const std::size_t n = ctx.tokens.size();
+    const char* const text = ctx.text.data();
     std::size_t numeric = 0, spoken = 0, url = 0, email = 0, street = 0, month = 0, colon = 0;
-    for (std::size_t i = 0; i < s.n; ++i) {
-      const Token& t = s.tok[i];
+    for (std::size_t i = 0; i < n; ++i) {
+      const Token& t = tok[i];
       switch (t.kind) {
         case TokenKind::kNumber:
           if (i >= numeric) numeric = scan_number(s, i);
@@ -38,12 +43,12 @@ class PatternRecognizer final : public Recognizer {
         }
         case TokenKind::kPunct:
           if (t.end - t.begin == 1) {
-            char c = ctx.text[t.begin];
+            char c = text[t.begin];
             if (c == '@' && i >= email) email = scan_at_sign(s, i);
             // An IPv6 address runs on past its colons: a ':' with a space
             // after ("клиент: ...", a quarter of a million in a chat log) is
             // turned away here, without the call.
-            else if (c == ':' && i >= colon && s.touches(i)) colon = scan_colon(s, i);
+            else if (c == ':' && i >= colon && i + 1 < n && tok[i + 1].begin == t.end) colon = scan_colon(s, i);
           }
           break;
         case TokenKind::kNewline:
