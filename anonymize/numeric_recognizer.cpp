@@ -568,7 +568,10 @@ std::size_t scan_number(PatternScan& s, std::size_t i) {
     std::size_t j = try_passport(s, i);
     if (j != i) return j;
   }
-  if (s.touches(i) && s.tok[i].letters <= 4) {
+  // Dates (12.03.1985, 12/03/1985, 1985-03-12) and IPv4 addresses go on
+  // with a '.', '/' or '-' glued on; a time (12:03) does not.
+  const char glued = s.touches(i) ? s.punct(i + 1) : '\0';
+  if ((glued == '.' || glued == '/' || glued == '-') && s.tok[i].letters <= 4) {
     std::size_t j = scan_numeric_date(s, i);
     if (j != i) return j;
     if (s.tok[i].letters <= 3) {

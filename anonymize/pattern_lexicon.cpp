@@ -112,7 +112,7 @@ void Lexicon::load(std::string_view file, std::uint32_t role) {
   });
 }
 
-Lexicon::Lexicon() : filter_(65536 / 64), tags_(kSlots), slots_(kSlots), words_(kSlots) {
+Lexicon::Lexicon() : tags_(kSlots), slots_(kSlots), words_(kSlots) {
   load("patterns/number_words.txt", kRoleNumber);
   load("patterns/street_types.txt", kRoleStreetPrefix);
   load("patterns/house_marks.txt", kRoleHouseMark);

@@ -4,6 +4,7 @@
 // token tells every recognizer what the word is.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -93,7 +94,9 @@ class Lexicon {
   LexEntry& slot(std::uint64_t key, std::string_view word);
   void load(std::string_view file, std::uint32_t role);
 
-  std::vector<std::uint64_t> filter_;  // 65536 bits: filter_bit() of every key
+  // 65536 bits: filter_bit() of every key. In the object, not behind a
+  // pointer: the filter is read for every word of every text.
+  std::array<std::uint64_t, 65536 / 64> filter_{};
   std::vector<std::uint16_t> tags_;  // 0: empty slot; else tag_of(key)
   std::vector<LexEntry> slots_;  // open addressing, power-of-two size
   std::vector<std::string_view> words_;  // parallel to slots_
