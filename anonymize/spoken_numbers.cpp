@@ -215,6 +215,7 @@ class PhoneCache {
     entries_.push_back({std::string(d), plus, check_phone(d, plus)});
     return entries_.back().result;
   }
+  void clear() { entries_.clear(); }
 
  private:
   struct Entry {
@@ -329,14 +330,17 @@ constexpr std::size_t kMaxItemsToReread = 24;
 
 void best_reading(const Item* items, std::size_t n, bool order, std::vector<Hit>& best, Chunk* best_chunks,
                   std::size_t& best_count) {
+  // Scratch kept from run to run, emptied for each: most runs would
+  // otherwise allocate for their phone checks and hits.
   static thread_local std::vector<Chunk> scratch(kMaxItems);
-  PhoneCache phones;
+  static thread_local PhoneCache phones;
+  static thread_local std::vector<Hit> hits;
+  phones.clear();
   std::size_t decisions = parse(items, n, 0, best_chunks, best_count);
   search(best_chunks, best_count, phones, order, best);
   std::size_t best_missing = unexplained_words(best_chunks, best_count, best);
   if ((best_missing == 0 && all_validated(best)) || decisions == 0 || n > kMaxItemsToReread) return;
   long best_score = score(best, 0, best_missing);
-  std::vector<Hit> hits;
   std::size_t parses = 1;
   std::size_t d = decisions < 16 ? decisions : 16;
   auto consider = [&](std::uint64_t flips) {
@@ -461,7 +465,7 @@ std::size_t scan_spoken_number(PatternScan& s, std::size_t i) {
 
   Chunk chunks[kMaxItems];
   std::size_t count = 0;
-  std::vector<Hit> hits;
+  static thread_local std::vector<Hit> hits;  // emptied by best_reading
   bool order = s.find_role_before(start, 3, kRoleNotPhoneCue) < s.n;
   best_reading(items, n, order, hits, chunks, count);
   for (auto& h : hits) {
