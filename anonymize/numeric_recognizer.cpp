@@ -587,6 +587,13 @@ std::size_t scan_number(PatternScan& s, std::size_t i) {
     std::size_t j = scan_spaced_date(s, i);
     if (j != i) return j;
   }
+  // Most numbers stand alone (a time, an amount, a house number): nothing
+  // after them read_sequence() would join, and too few digits for an
+  // identifier. They need no Sequence.
+  if (s.tok[i].letters < 9 && !s.is_number(i + 1) && !is_dash(s, i + 1) && s.punct(i + 1) != '(' &&
+      s.punct(i + 1) != ')') {
+    return i + 1;
+  }
   Sequence q = read_sequence(s, i);
   if (q.digits >= 9) {
     read_blocks(s, i, q);
