@@ -74,12 +74,13 @@ struct Sequence {
 };
 
 bool is_dash(const PatternScan& s, std::size_t i) {
-  if (s.punct(i) == '-') return true;
-  if (i < s.n && s.kind(i) == TokenKind::kPunct) {
-    std::string_view v = s.view(i);
-    return v == "\xE2\x80\x93" || v == "\xE2\x80\x90" || v == "\xE2\x80\x91" || v == "\xE2\x88\x92";  // – ‐ ‑ −
-  }
-  return false;
+  if (i >= s.n || s.kind(i) != TokenKind::kPunct) return false;
+  // A punctuation token is one code point: '-' alone, or three bytes from 0xE2.
+  const char first = s.text[s.tok[i].begin];
+  if (first == '-') return true;
+  if (first != '\xE2') return false;
+  std::string_view v = s.view(i);
+  return v == "\xE2\x80\x93" || v == "\xE2\x80\x90" || v == "\xE2\x80\x91" || v == "\xE2\x88\x92";  // – ‐ ‑ −
 }
 
 // Whether the token before number token i glues it to something that is
