@@ -28,7 +28,7 @@ class PatternRecognizer final : public Recognizer {
       const Token& t = tok[i];
       // Words first: they are most of the tokens.
       if (t.kind == TokenKind::kWord) {
-        const LexEntry* e = lex.find(t.fold_hash);
+        const LexEntry* e = lex.find_trigger(t.fold_hash);
         if (!e) continue;
         std::uint32_t r = e->roles;
         if ((r & kRoleNumber) && i >= spoken) spoken = scan_spoken_number(s, i);

@@ -1,6 +1,7 @@
 // The cheap rejections in front of the pattern scanners (a ':' with a space
 // after, a run with one colon, a digit sequence too short to hold an
-// identifier, candidates read as prefixes of one joined run) must turn
+// identifier, candidates read as prefixes of one joined run, the walk's
+// filter of trigger words) must turn
 // away only what the full checks would turn away.
 #include <catch2/catch.hpp>
 
@@ -8,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "anonymize/data_files.h"
+#include "anonymize/pattern_lexicon.h"
 #include "anonymize/pattern_scan.h"
 #include "anonymize/recognizer.h"
 #include "anonymize/token.h"
@@ -158,4 +161,46 @@ TEST_CASE("a sequence longer than its identifier: every start, longest end first
             "восемь семьсот один сто двадцать три сорок пять шестьдесят семь"));
   CHECK(has("номер два восемь семьсот один сто двадцать три сорок пять шестьдесят семь", EntityType::kPhone,
             "восемь семьсот один сто двадцать три сорок пять шестьдесят семь"));
+}
+
+TEST_CASE("the walk's trigger filter passes every word with a trigger role", "[patterns]") {
+  const Lexicon& lex = Lexicon::get();
+  std::size_t triggers = 0, others = 0;
+  for (const char* file : {"patterns/number_words.txt", "patterns/street_types.txt", "patterns/months.txt",
+                           "patterns/url_words.txt", "patterns/email_words.txt", "patterns/house_marks.txt",
+                           "patterns/dob_cues.txt", "patterns/id_cues.txt", "patterns/phone_cues.txt",
+                           "patterns/address_stopwords.txt", "patterns/tlds.txt"}) {
+    auto data = find_data_file(file);
+    REQUIRE(data);
+    std::string_view rest = *data;
+    while (!rest.empty()) {
+      std::size_t nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      std::string_view word = line.substr(0, line.find_first_of(" \t\r"));
+      if (word.empty() || word.front() == '#') continue;
+      std::uint64_t h = fold_hash(word);
+      const LexEntry* e = lex.find(h);
+      INFO(file << ": " << word);
+      REQUIRE(e != nullptr);
+      if (e->roles & kTriggerRoles) {
+        CHECK(lex.find_trigger(h) == e);
+        ++triggers;
+      } else {
+        CHECK((lex.find_trigger(h) == nullptr || lex.find_trigger(h) == e));
+        others += lex.find_trigger(h) == nullptr;
+      }
+    }
+  }
+  CHECK(triggers > 100);
+  CHECK(others > 100);  // the filter does turn the other lexicon words away
+  // Any hash: the trigger look-up finds nothing find() would not.
+  std::mt19937_64 rng(7);
+  std::size_t wrong = 0;
+  for (int k = 0; k < 100000; ++k) {
+    std::uint64_t h = rng();
+    const LexEntry* t = lex.find_trigger(h);
+    wrong += t != nullptr && t != lex.find(h);
+  }
+  CHECK(wrong == 0);
 }
