@@ -129,19 +129,22 @@ Tail read_tail(const PatternScan& s, std::size_t j) {
 }
 
 std::string normalize(std::string_view surface) {
-  std::string folded = fold(surface);
-  std::string out;
-  out.reserve(folded.size());
+  // Runs of whitespace become one space, in the folded copy itself: the
+  // write position never passes the read position.
+  std::string out = fold(surface);
+  std::size_t w = 0;
   bool space = false;
-  for (char c : folded) {
+  for (std::size_t r = 0; r < out.size(); ++r) {
+    char c = out[r];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       space = true;
       continue;
     }
-    if (space && !out.empty()) out += ' ';
+    if (space && w > 0) out[w++] = ' ';
     space = false;
-    out += c;
+    out[w++] = c;
   }
+  out.resize(w);
   return out;
 }
 

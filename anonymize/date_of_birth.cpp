@@ -122,6 +122,9 @@ std::size_t scan_numeric_date(PatternScan& s, std::size_t i) {
     return i;
   }
   if (!plausible(year, month, day)) return i;
+  // A chat's time stamp (most dates in a chat log) is no birth date: that
+  // test is cheaper than the look for a version cue.
+  if (time_stamp(s, i, i + 4)) return i + 5;
   if (s.find_role_before(i, 4, kRoleVersionCue) < s.n) return i + 5;  // "до версии 1.5.31"
   emit_if_birth(s, i, i + 4, year, month, day, "dob");
   return i + 5;

@@ -330,15 +330,18 @@ std::size_t scan_url(PatternScan& s, std::size_t i) {
 }
 
 std::size_t scan_colon(PatternScan& s, std::size_t i) {
-  // Cheap rejections first: "клиент:", "10:30".
+  // Cheap rejections first: "клиент: ", "итого:5".
+  if (!s.touches(i)) return i + 1;
   bool before = i > 0 && s.tok[i - 1].end == s.tok[i].begin && (s.is_number(i - 1) || s.is_latin_word(i - 1));
-  bool double_colon = s.touches(i) && s.is_punct(i + 1, ':');
-  if (!before && !double_colon) return i + 1;
-  if (!s.touches(i) && !double_colon) return i + 1;
+  if (!before && !s.is_punct(i + 1, ':')) return i + 1;
   const std::string_view t = s.text;
   std::size_t b = s.tok[i].begin, e = s.tok[i].end;
-  while (b > 0 && (hex_char(t[b - 1]) || t[b - 1] == ':' || t[b - 1] == '.')) --b;
-  while (e < t.size() && (hex_char(t[e]) || t[e] == ':' || t[e] == '.')) ++e;
+  std::size_t run_colons = 1;
+  for (; b > 0 && (hex_char(t[b - 1]) || t[b - 1] == ':' || t[b - 1] == '.'); --b) run_colons += t[b - 1] == ':';
+  for (; e < t.size() && (hex_char(t[e]) || t[e] == ':' || t[e] == '.'); ++e) run_colons += t[e] == ':';
+  // A time ("12:03"): one colon in the run, no address; and no other ':'
+  // token the cursor could skip.
+  if (run_colons < 2) return i + 1;
   while (e > b && t[e - 1] == '.') --e;
   if (e > b + 1 && t[e - 1] == ':' && t[e - 2] != ':') --e;
   // Letters (two-byte sequences: Latin-1, Cyrillic) glue; emoji and other

@@ -63,19 +63,24 @@ struct Group {
 struct Sequence {
   std::array<Group, kMaxGroups> g;
   std::size_t count = 0;
+  std::size_t digits = 0;      // of all groups
   bool plus = false;           // '+' before the first group
+  bool open = false;           // '(' glued before the first group
   bool left_blocked = false;   // the first group touches a letter or a decimal point
   bool right_blocked = false;
+  bool ends_at_text = false;   // the last group ends where the next token is
+                               // not a separator: blocked_after() decides
   std::size_t next = 0;        // the token after the last group
 };
 
 bool is_dash(const PatternScan& s, std::size_t i) {
-  if (s.punct(i) == '-') return true;
-  if (i < s.n && s.kind(i) == TokenKind::kPunct) {
-    std::string_view v = s.view(i);
-    return v == "\xE2\x80\x93" || v == "\xE2\x80\x90" || v == "\xE2\x80\x91" || v == "\xE2\x88\x92";  // – ‐ ‑ −
-  }
-  return false;
+  if (i >= s.n || s.kind(i) != TokenKind::kPunct) return false;
+  // A punctuation token is one code point: '-' alone, or three bytes from 0xE2.
+  const char first = s.text[s.tok[i].begin];
+  if (first == '-') return true;
+  if (first != '\xE2') return false;
+  std::string_view v = s.view(i);
+  return v == "\xE2\x80\x93" || v == "\xE2\x80\x90" || v == "\xE2\x80\x91" || v == "\xE2\x88\x92";  // – ‐ ‑ −
 }
 
 // Whether the token before number token i glues it to something that is
@@ -116,9 +121,7 @@ Sequence read_sequence(const PatternScan& s, std::size_t i) {
     q.plus = true;
     --begin_tok;
   }
-  // "ИИН880101300123", "тел87011234567": a cue glued on is still a cue.
-  bool cue_glued = i > 0 && (s.roles(i - 1) & (kRoleIinCue | kRolePhoneCue)) != 0;
-  q.left_blocked = !q.plus && !open && !cue_glued && blocked_before(s, i);
+  q.open = open;
   for (;;) {
     Group& g = q.g[q.count++];
     g.tok = static_cast<std::uint32_t>(j);
@@ -127,6 +130,7 @@ Sequence read_sequence(const PatternScan& s, std::size_t i) {
     g.digits = s.tok[j].letters;
     g.dash_before = dash;
     g.paren = open;
+    q.digits += g.digits;
     q.next = j + 1;
     if (g.digits > kMaxDigits) {
       q.right_blocked = true;
@@ -154,13 +158,22 @@ Sequence read_sequence(const PatternScan& s, std::size_t i) {
     if (close && g.paren && s.is_punct(j + 1, ')')) g.end_tok = static_cast<std::uint32_t>(j + 1);
     if (close && !g.paren) break;  // ")" closing nothing of ours
     if (!(k < s.n && s.is_number(k)) || q.count == kMaxGroups) {
-      q.right_blocked = blocked_after(s, j);
+      q.ends_at_text = true;
       break;
     }
     j = k;
     begin_tok = open ? open_tok : k;
   }
   return q;
+}
+
+// What glues the sequence starting at number token i to the text around
+// it; only a sequence long enough to hold an identifier needs to know.
+void read_blocks(const PatternScan& s, std::size_t i, Sequence& q) {
+  // "ИИН880101300123", "тел87011234567": a cue glued on is still a cue.
+  bool cue_glued = i > 0 && (s.roles(i - 1) & (kRoleIinCue | kRolePhoneCue)) != 0;
+  q.left_blocked = !q.plus && !q.open && !cue_glued && blocked_before(s, i);
+  if (q.ends_at_text) q.right_blocked = blocked_after(s, q.g[q.count - 1].tok);
 }
 
 bool amount_after(const PatternScan& s, std::size_t i) {
@@ -181,15 +194,22 @@ class SequenceMatcher {
   SequenceMatcher(PatternScan& s, const Sequence& q) : s_(s), q_(q) {}
 
   void run() {
+    // The groups from `a` on, joined once: the candidate a..b is a prefix of
+    // them, `joined[b - a]` digits long.
+    std::uint8_t joined[kMaxGroups];
     for (std::size_t a = 0; a < q_.count; ++a) {
       std::size_t total = 0, last = a;
       for (std::size_t b = a; b < q_.count && total + q_.g[b].digits <= kMaxDigits; ++b) {
+        std::memcpy(digits_ + total, s_.text.data() + s_.tok[q_.g[b].tok].begin, q_.g[b].digits);
         total += q_.g[b].digits;
+        joined[b - a] = static_cast<std::uint8_t>(total);
         last = b;
       }
       if (total < 9) continue;
       for (std::size_t b = last + 1; b-- > a;) {
-        if (try_candidate(a, b)) {
+        std::size_t len = joined[b - a];
+        if (len < 9) break;
+        if (try_candidate(a, b, std::string_view(digits_, len))) {
           a = b;
           break;
         }
@@ -198,19 +218,11 @@ class SequenceMatcher {
   }
 
  private:
-  bool try_candidate(std::size_t a, std::size_t b) {
+  bool try_candidate(std::size_t a, std::size_t b, std::string_view d) {
     if (a == 0 && q_.left_blocked) return false;
     if (b + 1 == q_.count && q_.right_blocked) return false;
-    std::size_t len = 0;
-    for (std::size_t k = a; k <= b; ++k) {
-      std::string_view v = s_.view(q_.g[k].tok);
-      if (len + v.size() > kMaxDigits) return false;
-      std::memcpy(digits_ + len, v.data(), v.size());
-      len += v.size();
-    }
-    if (len < 9) return false;
-    std::string_view d(digits_, len);
     bool plus = a == 0 && q_.plus;
+    std::size_t len = d.size();
     if (amount_after(s_, q_.g[b].end_tok)) return false;
     if (plus) return try_phone(a, b, d, true);
     if (len >= 13) return try_card(a, b, d);
@@ -557,7 +569,10 @@ std::size_t scan_number(PatternScan& s, std::size_t i) {
     std::size_t j = try_passport(s, i);
     if (j != i) return j;
   }
-  if (s.touches(i) && s.tok[i].letters <= 4) {
+  // Dates (12.03.1985, 12/03/1985, 1985-03-12) and IPv4 addresses go on
+  // with a '.', '/' or '-' glued on; a time (12:03) does not.
+  const char glued = s.touches(i) ? s.punct(i + 1) : '\0';
+  if ((glued == '.' || glued == '/' || glued == '-') && s.tok[i].letters <= 4) {
     std::size_t j = scan_numeric_date(s, i);
     if (j != i) return j;
     if (s.tok[i].letters <= 3) {
@@ -573,10 +588,18 @@ std::size_t scan_number(PatternScan& s, std::size_t i) {
     std::size_t j = scan_spaced_date(s, i);
     if (j != i) return j;
   }
+  // Most numbers stand alone (a time, an amount, a house number): nothing
+  // after them read_sequence() would join, and too few digits for an
+  // identifier. They need no Sequence.
+  if (s.tok[i].letters < 9 && !s.is_number(i + 1) && !is_dash(s, i + 1) && s.punct(i + 1) != '(' &&
+      s.punct(i + 1) != ')') {
+    return i + 1;
+  }
   Sequence q = read_sequence(s, i);
-  std::size_t digits = 0;
-  for (std::size_t k = 0; k < q.count; ++k) digits += q.g[k].digits;
-  if (digits >= 9) SequenceMatcher(s, q).run();
+  if (q.digits >= 9) {
+    read_blocks(s, i, q);
+    SequenceMatcher(s, q).run();
+  }
   return q.next;
 }
 

@@ -56,8 +56,7 @@ LexEntry& Lexicon::slot(std::uint64_t key, std::string_view word) {
       if (++used_ * 2 > slots_.size()) throw std::logic_error("pattern lexicon: too many words");
       slots_[i].key = key;
       tags_[i] = tag_of(key);
-      std::uint32_t bit = filter_bit(key);
-      filter_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+      set_bit(filter_, key);
       words_[i] = word;
       return slots_[i];
     }
@@ -112,7 +111,7 @@ void Lexicon::load(std::string_view file, std::uint32_t role) {
   });
 }
 
-Lexicon::Lexicon() : filter_(65536 / 64), tags_(kSlots), slots_(kSlots), words_(kSlots) {
+Lexicon::Lexicon() : tags_(kSlots), slots_(kSlots), words_(kSlots) {
   load("patterns/number_words.txt", kRoleNumber);
   load("patterns/street_types.txt", kRoleStreetPrefix);
   load("patterns/house_marks.txt", kRoleHouseMark);
@@ -130,6 +129,9 @@ Lexicon::Lexicon() : filter_(65536 / 64), tags_(kSlots), slots_(kSlots), words_(
   load("patterns/iin_cues.txt", kRoleIinCue);
   load("patterns/vehicle_cues.txt", kRoleVehicleCue);
   load("patterns/version_cues.txt", kRoleVersionCue);
+  for (const LexEntry& e : slots_) {
+    if (e.roles & kTriggerRoles) set_bit(trigger_filter_, e.key);
+  }
 }
 
 }  // namespace dpa::anonymize

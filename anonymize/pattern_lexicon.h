@@ -4,6 +4,7 @@
 // token tells every recognizer what the word is.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,10 @@ enum LexRole : std::uint32_t {
   kRoleStreetInflected = 1u << 25,  // улице, проспекте: with kRoleStreetPrefix
 };
 
+// The roles that start a scanner in the pattern walk (pattern_recognizers.cpp).
+constexpr std::uint32_t kTriggerRoles = kRoleNumber | kRoleUrlStart | kRoleSocialHost | kRoleEmailAt |
+                                        kRoleStreetPrefix | kRoleStreetSuffix | kRoleMonth;
+
 enum class NumberWord : std::uint8_t {
   kNone,
   kUnit,        // 0-9
@@ -66,15 +71,16 @@ class Lexicon {
   // Most words are in no list: one bit of `filter_` (8 KiB) turns 99 of
   // 100 of them away before the probe.
   const LexEntry* find(std::uint64_t fold_hash) const {
-    std::uint32_t bit = filter_bit(fold_hash);
-    if (!(filter_[bit >> 6] & (std::uint64_t{1} << (bit & 63)))) return nullptr;
-    std::size_t mask = slots_.size() - 1;
-    std::uint16_t tag = tag_of(fold_hash);
-    for (std::size_t i = static_cast<std::size_t>(fold_hash ^ (fold_hash >> 29)) & mask;; i = (i + 1) & mask) {
-      std::uint16_t t = tags_[i];
-      if (t == 0) return nullptr;
-      if (t == tag && slots_[i].key == fold_hash) return &slots_[i];
-    }
+    if (!has_bit(filter_, fold_hash)) return nullptr;
+    return probe(fold_hash);
+  }
+  // find() for the pattern walk, which reacts only to kTriggerRoles: a
+  // second filter of just those words turns away the many other lexicon
+  // words ("я", "на", "the", "номер") before the probe. May still return an
+  // entry without a trigger role.
+  const LexEntry* find_trigger(std::uint64_t fold_hash) const {
+    if (!has_bit(trigger_filter_, fold_hash)) return nullptr;
+    return probe(fold_hash);
   }
   std::uint32_t roles(std::uint64_t fold_hash) const {
     const LexEntry* e = find(fold_hash);
@@ -90,10 +96,31 @@ class Lexicon {
  private:
   static std::uint16_t tag_of(std::uint64_t key) { return static_cast<std::uint16_t>((key >> 48) | 1); }
   static std::uint32_t filter_bit(std::uint64_t key) { return static_cast<std::uint32_t>(key >> 32) & 0xFFFF; }
+  using Filter = std::array<std::uint64_t, 65536 / 64>;  // filter_bit() of every key in it
+  static bool has_bit(const Filter& filter, std::uint64_t key) {
+    std::uint32_t bit = filter_bit(key);
+    return (filter[bit >> 6] & (std::uint64_t{1} << (bit & 63))) != 0;
+  }
+  static void set_bit(Filter& filter, std::uint64_t key) {
+    std::uint32_t bit = filter_bit(key);
+    filter[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  }
+  const LexEntry* probe(std::uint64_t fold_hash) const {
+    std::size_t mask = slots_.size() - 1;
+    std::uint16_t tag = tag_of(fold_hash);
+    for (std::size_t i = static_cast<std::size_t>(fold_hash ^ (fold_hash >> 29)) & mask;; i = (i + 1) & mask) {
+      std::uint16_t t = tags_[i];
+      if (t == 0) return nullptr;
+      if (t == tag && slots_[i].key == fold_hash) return &slots_[i];
+    }
+  }
   LexEntry& slot(std::uint64_t key, std::string_view word);
   void load(std::string_view file, std::uint32_t role);
 
-  std::vector<std::uint64_t> filter_;  // 65536 bits: filter_bit() of every key
+  // In the object, not behind a pointer: a filter is read for every word
+  // of every text.
+  Filter filter_{};          // every word
+  Filter trigger_filter_{};  // the words with one of kTriggerRoles
   std::vector<std::uint16_t> tags_;  // 0: empty slot; else tag_of(key)
   std::vector<LexEntry> slots_;  // open addressing, power-of-two size
   std::vector<std::string_view> words_;  // parallel to slots_

@@ -78,7 +78,8 @@ struct PatternScan {
 
   void emit(std::size_t begin, std::size_t end, EntityType type, float confidence, std::string normalized,
             std::string_view recognizer, std::string_view validator, std::string_view context = {}) {
-    Finding f;
+    // Built in place: no Finding to move from and destroy.
+    Finding& f = out.emplace_back();
     f.begin = begin;
     f.end = end;
     f.type = type;
@@ -87,7 +88,6 @@ struct PatternScan {
     f.recognizer = recognizer;
     f.validator = validator;
     f.context = context;
-    out.push_back(std::move(f));
   }
 };
 

@@ -24,8 +24,19 @@ struct Item {
   ItemKind kind;
   std::int16_t value;
   std::uint32_t tok;
-  std::string_view digits;  // kDigits
+  // kDigits: the token's digits in the text. A pointer and a length, not a
+  // string_view: its constructor would zero every item of the array.
+  const char* digit_data;
+  std::uint32_t digit_count;
+
+  std::string_view digits() const { return {digit_data, digit_count}; }
 };
+
+Item digits_item(std::string_view digits, std::size_t tok) {
+  return Item{ItemKind::kDigits, 0, static_cast<std::uint32_t>(tok), digits.data(),
+              static_cast<std::uint32_t>(digits.size())};
+}
+Item plus_item(std::size_t tok) { return Item{ItemKind::kPlus, 0, static_cast<std::uint32_t>(tok), nullptr, 0}; }
 
 struct Chunk {
   char d[kMaxDigits + 1];
@@ -99,15 +110,15 @@ std::size_t parse(const Item* items, std::size_t n, std::uint64_t flips, Chunk* 
         ++k;
         continue;
       case ItemKind::kDigits:
-        for (char ch : it.digits) {
+        for (char ch : it.digits()) {
           if (c.len < kMaxDigits) c.d[c.len++] = ch;
         }
         ++k;
         break;
       case ItemKind::kRepeat: {
         const Item* next = k + 1 < n ? &items[k + 1] : nullptr;
-        if (next && (next->kind == ItemKind::kUnit || (next->kind == ItemKind::kDigits && next->digits.size() == 1))) {
-          int digit = next->kind == ItemKind::kUnit ? next->value : next->digits[0] - '0';
+        if (next && (next->kind == ItemKind::kUnit || (next->kind == ItemKind::kDigits && next->digit_count == 1))) {
+          int digit = next->kind == ItemKind::kUnit ? next->value : next->digit_data[0] - '0';
           for (int r = 0; r < it.value; ++r) put(c, digit, 1);
           k += 2;
         } else {
@@ -171,7 +182,7 @@ std::size_t parse(const Item* items, std::size_t n, std::uint64_t flips, Chunk* 
 
 std::size_t max_digits(const Item& it) {
   switch (it.kind) {
-    case ItemKind::kDigits: return it.digits.size();
+    case ItemKind::kDigits: return it.digit_count;
     case ItemKind::kUnit: return 1;
     case ItemKind::kTeen:
     case ItemKind::kTens: return 2;
@@ -204,6 +215,7 @@ class PhoneCache {
     entries_.push_back({std::string(d), plus, check_phone(d, plus)});
     return entries_.back().result;
   }
+  void clear() { entries_.clear(); }
 
  private:
   struct Entry {
@@ -226,23 +238,26 @@ bool phone_candidate(std::string_view d, bool plus) {
 void search(const Chunk* chunks, std::size_t count, PhoneCache& phones, bool order, std::vector<Hit>& hits) {
   hits.clear();
   char buf[kMaxDigits + 1];
+  // The chunks from `a` on, joined once: the candidate a..b is a prefix of
+  // them, `joined[b - a]` digits long, with a word chunk if `worded[b - a]`.
+  std::uint8_t joined[kMaxItems];
+  bool worded[kMaxItems];
   for (std::size_t a = 0; a < count; ++a) {
     std::size_t total = 0, last = a;
+    bool word = false;
     for (std::size_t b = a; b < count && total + chunks[b].len <= kMaxDigits; ++b) {
+      std::memcpy(buf + total, chunks[b].d, chunks[b].len);
       total += chunks[b].len;
+      word = word || chunks[b].word;
+      joined[b - a] = static_cast<std::uint8_t>(total);
+      worded[b - a] = word;
       last = b;
     }
     if (total < 10) continue;
     for (std::size_t b = last + 1; b-- > a;) {
-      std::size_t len = 0;
-      bool word = false;
-      for (std::size_t k = a; k <= b; ++k) {
-        std::memcpy(buf + len, chunks[k].d, chunks[k].len);
-        len += chunks[k].len;
-        word = word || chunks[k].word;
-      }
+      std::size_t len = joined[b - a];
       if (len < 10) break;
-      if (!word) continue;
+      if (!worded[b - a]) continue;
       std::string_view d(buf, len);
       bool plus = chunks[a].plus;
       Hit h;
@@ -315,14 +330,17 @@ constexpr std::size_t kMaxItemsToReread = 24;
 
 void best_reading(const Item* items, std::size_t n, bool order, std::vector<Hit>& best, Chunk* best_chunks,
                   std::size_t& best_count) {
+  // Scratch kept from run to run, emptied for each: most runs would
+  // otherwise allocate for their phone checks and hits.
   static thread_local std::vector<Chunk> scratch(kMaxItems);
-  PhoneCache phones;
+  static thread_local PhoneCache phones;
+  static thread_local std::vector<Hit> hits;
+  phones.clear();
   std::size_t decisions = parse(items, n, 0, best_chunks, best_count);
   search(best_chunks, best_count, phones, order, best);
   std::size_t best_missing = unexplained_words(best_chunks, best_count, best);
   if ((best_missing == 0 && all_validated(best)) || decisions == 0 || n > kMaxItemsToReread) return;
   long best_score = score(best, 0, best_missing);
-  std::vector<Hit> hits;
   std::size_t parses = 1;
   std::size_t d = decisions < 16 ? decisions : 16;
   auto consider = [&](std::uint64_t flips) {
@@ -427,14 +445,14 @@ std::size_t scan_spoken_number(PatternScan& s, std::size_t i) {
   for (; j < s.n && n < kMaxItems; ++j) {
     if (s.is_number(j)) {
       if (!run_digits(s, j)) break;
-      items[n] = Item{ItemKind::kDigits, 0, static_cast<std::uint32_t>(j), s.view(j)};
+      items[n] = digits_item(s.view(j), j);
     } else if (s.is_word(j)) {
       const LexEntry* e = s.lex.find(s.tok[j].fold_hash);
       if (!e || !(e->roles & kRoleNumber)) break;
       items[n] = item_of(*e, static_cast<std::uint32_t>(j));
       ++words;
     } else if (s.is_punct(j, '+')) {
-      items[n] = Item{ItemKind::kPlus, 0, static_cast<std::uint32_t>(j), {}};
+      items[n] = plus_item(j);
     } else if (run_separator(s, j) && (s.is_number(j + 1) || (s.roles(j + 1) & kRoleNumber))) {
       continue;
     } else {
@@ -447,7 +465,7 @@ std::size_t scan_spoken_number(PatternScan& s, std::size_t i) {
 
   Chunk chunks[kMaxItems];
   std::size_t count = 0;
-  std::vector<Hit> hits;
+  static thread_local std::vector<Hit> hits;  // emptied by best_reading
   bool order = s.find_role_before(start, 3, kRoleNotPhoneCue) < s.n;
   best_reading(items, n, order, hits, chunks, count);
   for (auto& h : hits) {
@@ -465,18 +483,18 @@ std::optional<std::string> spoken_digits(std::string_view phrase) {
   std::vector<Token> tokens;
   tokenize(phrase, tokens);
   const Lexicon& lex = Lexicon::get();
-  Item items[kMaxItems];
+  Item items[kMaxItems]{};  // not a hot path: zeroed, which keeps GCC's flow analysis quiet
   std::size_t n = 0;
   for (std::size_t k = 0; k < tokens.size() && n < kMaxItems; ++k) {
     const Token& t = tokens[k];
     if (t.kind == TokenKind::kNumber) {
-      items[n] = Item{ItemKind::kDigits, 0, static_cast<std::uint32_t>(k), t.view(phrase)};
+      items[n] = digits_item(t.view(phrase), k);
     } else if (t.kind == TokenKind::kWord) {
       const LexEntry* e = lex.find(t.fold_hash);
       if (!e || !(e->roles & kRoleNumber)) return std::nullopt;
       items[n] = item_of(*e, static_cast<std::uint32_t>(k));
     } else if (t.view(phrase) == "+") {
-      items[n] = Item{ItemKind::kPlus, 0, static_cast<std::uint32_t>(k), {}};
+      items[n] = plus_item(k);
     } else {
       continue;
     }
