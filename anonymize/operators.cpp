@@ -147,8 +147,10 @@ std::uint64_t TagNumbering::key_hash(const Finding& f) {
     std::memcpy(&w, p + i, 8);
     h = mix(w ^ kP0, h ^ kP1);
   }
+  // The last bytes, little-endian, one by one: a memcpy of a variable
+  // length is a call into the C library.
   std::uint64_t tail = 0;
-  std::memcpy(&tail, p + i, len - i);
+  for (std::size_t k = 0; i + k < len; ++k) tail |= std::uint64_t{static_cast<std::uint8_t>(p[i + k])} << (8 * k);
   return mix(h ^ tail ^ kP1, len ^ kP0);
 }
 
@@ -217,13 +219,37 @@ void TagNumbering::reset() {
   next_.fill(0);
 }
 
+namespace {
+
+// "[PHONE_" and the like, padded to 16 bytes: a tag's head is copied with
+// one fixed-size store, not a call into the C library per tag.
+struct TagHead {
+  std::array<char, 16> bytes{};
+  std::uint8_t size = 0;
+};
+
+const std::array<TagHead, kEntityTypeCount>& tag_heads() {
+  static const std::array<TagHead, kEntityTypeCount> heads = [] {
+    std::array<TagHead, kEntityTypeCount> h{};
+    for (int t = 0; t < kEntityTypeCount; ++t) {
+      std::string head = "[" + std::string(entity_type_name(static_cast<EntityType>(t))) + "_";
+      auto& th = h[static_cast<std::size_t>(t)];
+      std::memcpy(th.bytes.data(), head.data(), head.size());  // at most 10 bytes: a name has at most 8
+      th.size = static_cast<std::uint8_t>(head.size());
+    }
+    return h;
+  }();
+  return heads;
+}
+
+}  // namespace
+
 char* TagNumbering::write_tag(const Finding& f, std::uint64_t hash, char* out) {
-  std::uint32_t n = number(f, hash);
-  std::string_view name = entity_type_name(f.type);
-  *out++ = '[';
-  std::memcpy(out, name.data(), name.size());
-  out += name.size();
-  *out++ = '_';
+  static_assert(kMaxTagBytes >= 16, "the head is stored as 16 bytes");
+  const std::uint32_t n = number(f, hash);
+  const TagHead& head = tag_heads()[static_cast<std::size_t>(f.type)];
+  std::memcpy(out, head.bytes.data(), head.bytes.size());
+  out += head.size;
   out = std::to_chars(out, out + 10, n).ptr;
   *out++ = ']';
   return out;

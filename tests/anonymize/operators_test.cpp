@@ -75,6 +75,15 @@ TEST_CASE("the longest tag of every type fits kMaxTagBytes", "[operators]") {
     std::string longest = "[" + std::string(entity_type_name(static_cast<EntityType>(t))) + "_268435455]";
     CHECK(longest.size() <= TagNumbering::kMaxTagBytes);
   }
+  // And every type's tag is written whole, in a buffer of that size.
+  TagNumbering tags;
+  for (int t = 0; t < kEntityTypeCount; ++t) {
+    const auto type = static_cast<EntityType>(t);
+    const Finding f = finding(type, "value");
+    char buf[TagNumbering::kMaxTagBytes];
+    CHECK(std::string(buf, tags.write_tag(f, TagNumbering::key_hash(f), buf)) ==
+          "[" + std::string(entity_type_name(type)) + "_1]");
+  }
 }
 
 TEST_CASE("tag numbers hold when the table grows past the size of huge pages", "[operators]") {
