@@ -62,8 +62,9 @@ class TagNumbering {
   // The longest tag: "[PASSPORT_268435455]" (type names have at most 8
   // letters, numbers at most 28 bits).
   static constexpr std::size_t kMaxTagBytes = 20;
-  // Writes the tag at `out` (room for kMaxTagBytes) and returns its end;
-  // `hash` = key_hash(f), computed ahead for prefetch().
+  // Writes the tag at `out` and returns its end. `out` must have room for
+  // kMaxTagBytes, which may be written past the tag's end. `hash` =
+  // key_hash(f), computed ahead for prefetch().
   char* write_tag(const Finding& f, std::uint64_t hash, char* out);
   static std::uint64_t key_hash(const Finding& f);
   // Starts loading the table slot of a key whose tag is wanted soon: a
