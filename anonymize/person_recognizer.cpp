@@ -510,10 +510,17 @@ std::size_t words_before(std::string_view text, std::span<const Token> tokens, s
 
 void match_cues_before(const Dictionary& dict, std::string_view text, std::span<const Token> tokens, std::uint32_t s,
                        CueMatch& m) {
+  // Every cue before a name ends in the word right before it: when no cue
+  // has that word (the usual case), the words further back are not read.
+  std::uint32_t k = s;
+  while (k > 0 && tokens[k - 1].kind == TokenKind::kPunct) --k;
+  if (k == 0 || tokens[k - 1].kind != TokenKind::kWord) return;  // words_before() would stop there too
+  const auto ids = dict.cues_with_word(tokens[k - 1].fold_hash);
+  if (ids.empty()) return;
   std::array<WordBefore, 5> before{};
   std::size_t count = words_before(text, tokens, s, before);
   if (count == 0) return;
-  for (std::uint32_t id : dict.cues_with_word(before[0].hash)) {
+  for (std::uint32_t id : ids) {
     const Cue& c = dict.cue(id);
     if (c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter) continue;
     std::size_t len = c.words.size();
