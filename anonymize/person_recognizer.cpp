@@ -615,7 +615,12 @@ bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, s
     a.gcase = r.gcase;
     a.script = script;
     readings.push_back(a);
-    lemmas.push_back(std::string(folded.substr(0, folded.size() - r.ending.size())) + std::string(r.nominative));
+    // One allocation at most: the stem and the nominative ending appended
+    // to a string of the final size.
+    const std::string_view stem = folded.substr(0, folded.size() - r.ending.size());
+    std::string& lemma = lemmas.emplace_back();
+    lemma.reserve(stem.size() + r.nominative.size());
+    lemma.append(stem).append(r.nominative);
     any = true;
   }
   return any;
@@ -1201,7 +1206,8 @@ class PersonRecognizer final : public Recognizer {
   void emit(const ScanContext& ctx, const NameReading& r, const Cue* capture_cue, std::vector<Finding>& out,
             std::string_view capture_context = {}, const CueMatch* before = nullptr) const {
     const auto tokens = ctx.tokens;
-    Finding f;
+    // Built in place rather than moved into `out` at the end.
+    Finding& f = out.emplace_back();
     f.begin = tokens[r.first].begin;
     f.end = r.end_byte;
     f.type = EntityType::kPerson;
@@ -1211,7 +1217,10 @@ class PersonRecognizer final : public Recognizer {
     f.recognizer = captured ? "person.cue" : "person.dictionary";
     if (capture_cue) f.context = capture_cue->text;
     if (!capture_context.empty()) f.context = capture_context;
-    if (f.normalized.empty()) return;
+    if (f.normalized.empty()) {
+      out.pop_back();
+      return;
+    }
 
     CueMatch cues;
     if (before) cues = *before;
@@ -1301,7 +1310,6 @@ class PersonRecognizer final : public Recognizer {
     if (cues.negative_hard || names_an_organisation(ctx, r)) conf = std::min(conf, 0.2);
     if (cues.negative_soft && !cues.before && ambiguous == parts) conf = std::min(conf, 0.2);
     f.confidence = static_cast<float>(std::clamp(conf, 0.0, 0.99));
-    out.push_back(std::move(f));
   }
 
   const Dictionary& dict_;
