@@ -914,7 +914,7 @@ class PersonRecognizer final : public Recognizer {
       const Token& t = tokens[i];
       if (analyses.empty()) {
         std::uint32_t next = 0;
-        if (may_start_label(tokens, i) && label_start(ctx.text, tokens, i, true))
+        if (may_start_label(tokens.data(), &t) && label_start(ctx.text, tokens, i, true))
           next = speaker_label(ctx, i, reading, out);
         if (!next && may_stand_alone(t, ctx.text)) next = standalone(ctx, i, floor, reading, out);
         if (next) {
@@ -964,9 +964,8 @@ class PersonRecognizer final : public Recognizer {
   // A word no dictionary knows that may begin a time-stamped speaker
   // label: a number, then "]" or a dash, come before it (label_start says
   // which); the token kinds rule out most words cheaply.
-  static bool may_start_label(std::span<const Token> tokens, std::uint32_t i) {
-    return i >= 2 && tokens[i - 1].kind == TokenKind::kPunct && tokens[i - 2].kind == TokenKind::kNumber &&
-           tokens[i].letters >= 2;
+  static bool may_start_label(const Token* first, const Token* t) {
+    return t - first >= 2 && t[-1].kind == TokenKind::kPunct && t[-2].kind == TokenKind::kNumber && t->letters >= 2;
   }
 
   // A word no dictionary knows that standalone() reads.
@@ -983,18 +982,25 @@ class PersonRecognizer final : public Recognizer {
   // instructions).
   [[gnu::noinline]] static std::uint32_t next_candidate(const ScanContext& ctx, const FormIndex& dictionary,
                                                          std::uint32_t i, std::span<const Analysis>& analyses) {
+    // Locals, and `analyses` written only on the way out: a store through
+    // it may alias the context, which the loop would then load again.
     const FormIndex index = dictionary;
-    const Token* tokens = ctx.tokens.data();
-    const auto n = static_cast<std::uint32_t>(ctx.tokens.size());
-    constexpr std::uint32_t kAhead = 8;  // tokens: the look-ups' misses overlap
-    for (; i < n; ++i) {
-      if (i + kAhead < n) index.prefetch(tokens[i + kAhead].fold_hash);
-      const Token& t = tokens[i];
-      if (t.kind != TokenKind::kWord) continue;
-      analyses = index.lookup(t.fold_hash);
-      if (!analyses.empty() || may_start_label(ctx.tokens, i) || may_stand_alone(t, ctx.text)) return i;
+    const std::string_view text = ctx.text;
+    const Token* const first = ctx.tokens.data();
+    const Token* const end = first + ctx.tokens.size();
+    constexpr std::size_t kAhead = 8;  // tokens: the look-ups' misses overlap
+    const Token* const prefetch_end = end - std::min(ctx.tokens.size(), kAhead);
+    for (const Token* t = first + i; t < end; ++t) {
+      if (t < prefetch_end) index.prefetch(t[kAhead].fold_hash);
+      if (t->kind != TokenKind::kWord) continue;
+      const auto found = index.lookup(t->fold_hash);
+      if (!found.empty() || may_start_label(first, t) || may_stand_alone(*t, text)) {
+        analyses = found;
+        return static_cast<std::uint32_t>(t - first);
+      }
     }
-    return n;
+    analyses = {};
+    return static_cast<std::uint32_t>(end - first);
   }
 
   // A capitalized word no dictionary knows, with a patronymic or surname
