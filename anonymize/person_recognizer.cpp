@@ -33,8 +33,6 @@ std::size_t utf8_letters(std::string_view s) {
   return n;
 }
 
-inline bool ends_with(std::string_view s, std::string_view suffix) { return EndingSet::ends_with(s, suffix); }
-
 // The word folded like the tokenizer folds it (lower case, ё as е), into a
 // buffer reused by the thread: valid until the next call.
 std::string_view fold_word(std::string_view word) {
@@ -511,7 +509,7 @@ std::size_t words_before(std::string_view text, std::span<const Token> tokens, s
 void match_cues_before(const Dictionary& dict, std::string_view text, std::span<const Token> tokens, std::uint32_t s,
                        CueMatch& m) {
   // Every cue before a name ends in the word right before it: when no cue
-  // has that word (the usual case), the words further back are not read.
+  // has that word, the words further back are not read.
   std::uint32_t k = s;
   while (k > 0 && tokens[k - 1].kind == TokenKind::kPunct) --k;
   if (k == 0 || tokens[k - 1].kind != TokenKind::kWord) return;  // words_before() would stop there too
@@ -594,7 +592,7 @@ bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, s
   std::size_t best = 0;
   for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
     const auto& r = kEndings[*k];
-    if (r.ending.size() > best && ends_with(folded, r.ending)) best = r.ending.size();
+    if (r.ending.size() > best && EndingSet::ends_with(folded, r.ending)) best = r.ending.size();
   }
   if (best == 0) return false;
   // Longer endings that share the last two bytes are in the same group;
@@ -604,7 +602,7 @@ bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, s
   bool any = false;
   for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
     const auto& r = kEndings[*k];
-    if (r.ending.size() != best || !ends_with(folded, r.ending)) continue;
+    if (r.ending.size() != best || !EndingSet::ends_with(folded, r.ending)) continue;
     std::size_t stem_letters = letters - utf8_letters(r.ending);
     std::size_t min_stem = r.kind == Kind::kGiven ? 2u : r.kind == Kind::kPatronymic ? 3u : 4u;
     if (stem_letters < min_stem) continue;
