@@ -1125,12 +1125,15 @@ Dictionary::Dictionary(const NameTable* compiled) {
 
 void Dictionary::set_table(const NameTable& table) {
   table_ = table;
-  filter_ = table.filter.data();
-  slots_ = table.slots.data();
-  mask_ = table.slots.size() - 1;
-  shift_ = 64 - std::countr_zero(table.slots.size());
-  analyses_ = table.analyses.data();
+  index_ = FormIndex(table);
 }
+
+FormIndex::FormIndex(const NameTable& table)
+    : filter_(table.filter.data()),
+      slots_(table.slots.data()),
+      analyses_(table.analyses.data()),
+      mask_(table.slots.size() - 1),
+      shift_(64 - std::countr_zero(table.slots.size())) {}
 
 const Dictionary& Dictionary::instance() {
   static const Dictionary* dict = new Dictionary(compiled_name_table());

@@ -13,6 +13,8 @@
 // start-up (a few ms).
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -155,14 +157,17 @@ struct Form {
   Analysis analysis;
 };
 
-class Dictionary {
+// The look-up in the form table (NameTable), by value. A loop over a
+// text's words copies it into a local: its pointers then stay in registers
+// instead of being loaded again through the dictionary for every word
+// (the compiler cannot tell that the calls the loop makes leave them be).
+class FormIndex {
  public:
-  // The dictionary built from the compiled-in data files; built on first
-  // call (thread-safe), then immutable.
-  static const Dictionary& instance();
-
   static constexpr std::size_t kFilterWords = std::size_t{1} << 14;
   static constexpr std::uint64_t kFilterMask = kFilterWords - 1;
+
+  FormIndex() = default;
+  explicit FormIndex(const NameTable& table);
 
   // Every analysis of the word whose fold_hash is `hash` (empty if none).
   // The fold hash is a multiply-mix already: its bits are used as they are
@@ -186,14 +191,41 @@ class Dictionary {
     }
   }
 
-  // Starts loading the filter word and the first table slot lookup(hash)
-  // will read: the recognizer asks a few words ahead so the misses overlap.
-  // The slot is loaded whatever the filter says: testing the filter first
-  // cost more (a branch the filter's answer decides) than the extra lines.
+  // Starts loading the first table slot lookup(hash) will read: the
+  // recognizer asks a few words ahead so the misses in the 2 MiB table
+  // overlap. The slot is loaded whatever the filter says: testing the
+  // filter first cost more (a branch the filter's answer decides) than the
+  // extra lines. The filter word itself is not prefetched: the filter stays
+  // in L2, and the prefetch was a tenth of the per-word instructions.
   void prefetch(std::uint64_t hash) const {
-    __builtin_prefetch(&filter_[(hash >> 44) & kFilterMask]);
     __builtin_prefetch(&slots_[static_cast<std::size_t>(hash >> shift_)]);
   }
+
+ private:
+  // filter_: a Bloom filter of kFilterWords words. slots_: tag << 32 |
+  // (offset << 8 | count); 0 = empty. A word's first slot is the high bits
+  // of its hash (so the table fills in hash order), the tag the low 32.
+  const std::uint64_t* filter_ = nullptr;
+  const std::uint64_t* slots_ = nullptr;
+  const Analysis* analyses_ = nullptr;
+  std::size_t mask_ = 0;
+  int shift_ = 64;
+};
+
+class Dictionary {
+ public:
+  // The dictionary built from the compiled-in data files; built on first
+  // call (thread-safe), then immutable.
+  static const Dictionary& instance();
+
+  static constexpr std::size_t kFilterWords = FormIndex::kFilterWords;
+  static constexpr std::uint64_t kFilterMask = FormIndex::kFilterMask;
+
+  // Every analysis of the word whose fold_hash is `hash` (empty if none).
+  std::span<const Analysis> lookup(std::uint64_t hash) const { return index_.lookup(hash); }
+  void prefetch(std::uint64_t hash) const { index_.prefetch(hash); }
+  // The look-up alone, to copy into a loop's local (see FormIndex).
+  const FormIndex& index() const { return index_; }
 
   // The form table this dictionary looks up in.
   const NameTable& table() const { return table_; }
@@ -242,17 +274,9 @@ class Dictionary {
 
   void set_table(const NameTable& table);
 
-  // The form table, in table_'s spans; the look-up reads these copies of
-  // their pointers. filter_: a Bloom filter of kFilterWords words. slots_:
-  // tag << 32 | (offset << 8 | count); 0 = empty. A word's first slot is
-  // the high bits of its hash (so the table fills in hash order), the tag
-  // the low 32.
+  // The form table, and the look-up in its spans.
   NameTable table_;
-  const std::uint64_t* filter_ = nullptr;
-  const std::uint64_t* slots_ = nullptr;
-  std::size_t mask_ = 0;
-  int shift_ = 64;
-  const Analysis* analyses_ = nullptr;
+  FormIndex index_;
   // The table's storage when generated at run time.
   std::vector<std::uint64_t> built_filter_, built_slots_;
   std::vector<Analysis> built_analyses_;
@@ -284,6 +308,51 @@ class Dictionary {
 };
 
 // Letter-level helpers shared by the recognizer and the surrogates.
+
+// A set of word endings (UTF-8 bytes, at most 64), asked of many words
+// that end in none of them. The endings are indexed by their last byte:
+// a word costs one table load, and is compared only with the endings
+// that end in its own last byte (for Cyrillic, those of its last letter).
+class EndingSet {
+ public:
+  template <std::size_t N>
+  constexpr explicit EndingSet(const std::string_view (&endings)[N]) : endings_(endings), count_(N) {
+    static_assert(N <= 64, "one bit per ending");
+    for (std::size_t k = 0; k < N; ++k) {
+      if (!endings[k].empty()) by_last_byte_[static_cast<unsigned char>(endings[k].back())] |= std::uint64_t{1} << k;
+    }
+  }
+
+  // Whether `word` ends in one of the endings.
+  bool any_ends(std::string_view word) const {
+    if (word.empty()) return false;
+    std::uint64_t candidates = by_last_byte_[static_cast<unsigned char>(word.back())];
+    while (candidates != 0) {
+      if (ends_with(word, endings_[std::countr_zero(candidates)])) return true;
+      candidates &= candidates - 1;
+    }
+    return false;
+  }
+
+  std::span<const std::string_view> endings() const { return {endings_, count_}; }
+
+  // Byte loops rather than memcmp: the strings are a few bytes long and the
+  // call would cost more than the comparison.
+  static bool ends_with(std::string_view s, std::string_view suffix) {
+    if (s.size() < suffix.size()) return false;
+    const char* a = s.data() + s.size();
+    const char* b = suffix.data() + suffix.size();
+    for (std::size_t k = suffix.size(); k > 0; --k) {
+      if (*--a != *--b) return false;
+    }
+    return true;
+  }
+
+ private:
+  const std::string_view* endings_;
+  std::size_t count_;
+  std::array<std::uint64_t, 256> by_last_byte_{};
+};
 
 // Cyrillic Kazakh letters → their Russian look-alikes (қ→к, ү→у, ...).
 std::string kazakh_to_russian_letters(std::string_view folded);

@@ -33,27 +33,18 @@ std::size_t utf8_letters(std::string_view s) {
   return n;
 }
 
-// Byte loops rather than memcmp: the strings are a few bytes long and the
-// call would cost more than the comparison.
-inline bool ends_with(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  const char* a = s.data() + s.size();
-  const char* b = suffix.data() + suffix.size();
-  for (std::size_t k = suffix.size(); k > 0; --k) {
-    if (*--a != *--b) return false;
-  }
-  return true;
-}
-
 // The word folded like the tokenizer folds it (lower case, ё as е), into a
 // buffer reused by the thread: valid until the next call.
 std::string_view fold_word(std::string_view word) {
   thread_local std::string buf;
-  buf.clear();
+  // Folding keeps every letter's length in bytes: the result is written in
+  // place, without a capacity check per byte.
+  buf.resize(word.size());
+  char* out = buf.data();
   for (std::size_t i = 0; i < word.size(); ++i) {
     auto c = static_cast<unsigned char>(word[i]);
     if (c < 0x80) {
-      buf.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+      *out++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
       continue;
     }
     if ((c & 0xE0) == 0xC0 && i + 1 < word.size()) {
@@ -64,12 +55,12 @@ std::string_view fold_word(std::string_view word) {
                cp % 2 == 0)
         cp += 1;
       if (cp == 0x451) cp = 0x435;
-      buf.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      buf.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      *out++ = static_cast<char>(0xC0 | (cp >> 6));
+      *out++ = static_cast<char>(0x80 | (cp & 0x3F));
       ++i;
       continue;
     }
-    buf.push_back(static_cast<char>(c));
+    *out++ = static_cast<char>(c);
   }
   return buf;
 }
@@ -150,12 +141,9 @@ constexpr EndingRule kEndings[] = {
 constexpr std::string_view kStandaloneEndings[] = {"ович", "евич", "овна", "евна", "ұлы", "қызы", "ов", "ев",
                                                    "ова", "ева", "ский", "цкий", "ская", "цкая", "ского", "скому"};
 
-bool standalone_candidate(std::string_view word) {
-  for (auto e : kStandaloneEndings) {
-    if (ends_with(word, e)) return true;
-  }
-  return false;
-}
+constexpr EndingSet kStandalone(kStandaloneEndings);
+
+bool standalone_candidate(std::string_view word) { return kStandalone.any_ends(word); }
 
 // --- token context -----------------------------------------------------------
 
@@ -436,10 +424,8 @@ bool verb_like(std::string_view folded) {
   static constexpr std::string_view kVerbEndings[] = {"л", "ла", "ли", "ло", "ть", "те", "ся", "сь", "ет", "ит",
                                                       "ют", "ят", "ого", "его", "ому", "ему", "ый", "ая", "ое",
                                                       "ые", "ых", "ed", "ing", "ly"};
-  for (auto e : kVerbEndings) {
-    if (ends_with(folded, e)) return true;
-  }
-  return false;
+  static constexpr EndingSet kVerbs(kVerbEndings);
+  return kVerbs.any_ends(folded);
 }
 
 // "И." — or the second of "Ж.М", written without its dot.
@@ -459,10 +445,8 @@ bool kazakh_or_verb_ending(std::string_view folded) {
       "ю", "у", "мын", "мін", "пын", "пін", "бын", "бін", "ды", "ді", "ты", "ті", "ңыз", "ңіз", "мыз", "міз",
       "ған", "ген", "қан", "кен", "де", "те", "ға", "ге", "қа", "ке", "ны", "ні", "ның", "нің",
       "мен", "пен", "бен", "м", "ым", "ім"};
-  for (auto e : kTailEndings) {
-    if (ends_with(folded, e)) return true;
-  }
-  return false;
+  static constexpr EndingSet kTails(kTailEndings);
+  return kTails.any_ends(folded);
 }
 
 // Whether the word at `j` ends a phrase: a speaker label, punctuation, the
@@ -524,10 +508,17 @@ std::size_t words_before(std::string_view text, std::span<const Token> tokens, s
 
 void match_cues_before(const Dictionary& dict, std::string_view text, std::span<const Token> tokens, std::uint32_t s,
                        CueMatch& m) {
+  // Every cue before a name ends in the word right before it: when no cue
+  // has that word, the words further back are not read.
+  std::uint32_t k = s;
+  while (k > 0 && tokens[k - 1].kind == TokenKind::kPunct) --k;
+  if (k == 0 || tokens[k - 1].kind != TokenKind::kWord) return;  // words_before() would stop there too
+  const auto ids = dict.cues_with_word(tokens[k - 1].fold_hash);
+  if (ids.empty()) return;
   std::array<WordBefore, 5> before{};
   std::size_t count = words_before(text, tokens, s, before);
   if (count == 0) return;
-  for (std::uint32_t id : dict.cues_with_word(before[0].hash)) {
+  for (std::uint32_t id : ids) {
     const Cue& c = dict.cue(id);
     if (c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter) continue;
     std::size_t len = c.words.size();
@@ -601,7 +592,7 @@ bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, s
   std::size_t best = 0;
   for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
     const auto& r = kEndings[*k];
-    if (r.ending.size() > best && ends_with(folded, r.ending)) best = r.ending.size();
+    if (r.ending.size() > best && EndingSet::ends_with(folded, r.ending)) best = r.ending.size();
   }
   if (best == 0) return false;
   // Longer endings that share the last two bytes are in the same group;
@@ -611,7 +602,7 @@ bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, s
   bool any = false;
   for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
     const auto& r = kEndings[*k];
-    if (r.ending.size() != best || !ends_with(folded, r.ending)) continue;
+    if (r.ending.size() != best || !EndingSet::ends_with(folded, r.ending)) continue;
     std::size_t stem_letters = letters - utf8_letters(r.ending);
     std::size_t min_stem = r.kind == Kind::kGiven ? 2u : r.kind == Kind::kPatronymic ? 3u : 4u;
     if (stem_letters < min_stem) continue;
@@ -622,7 +613,12 @@ bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, s
     a.gcase = r.gcase;
     a.script = script;
     readings.push_back(a);
-    lemmas.push_back(std::string(folded.substr(0, folded.size() - r.ending.size())) + std::string(r.nominative));
+    // One allocation at most: the stem and the nominative ending appended
+    // to a string of the final size.
+    const std::string_view stem = folded.substr(0, folded.size() - r.ending.size());
+    std::string& lemma = lemmas.emplace_back();
+    lemma.reserve(stem.size() + r.nominative.size());
+    lemma.append(stem).append(r.nominative);
     any = true;
   }
   return any;
@@ -680,14 +676,15 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
         s.initial = true;
         if (j + 1 < n && punct_is(tokens[j + 1], text, ".")) s.last = j + 1;
       } else {
-        thread_local std::string folded;
-        folded.assign(fold_word(tokens[j].view(text)));
         bool first = slots.empty();
         if (dict.is_stop_word(tokens[j].fold_hash)) break;
         if (first && !options.force_first) break;
         // A guess must look like its neighbours: a lowercase word beside a
         // capitalized name is not one in cased text.
         if (!first && capitalized(tokens[slots.back().first]) && !(tokens[j].flags & (kCapitalized | kAllCaps))) break;
+        // Folded only now that the cheaper tests have let the word through.
+        thread_local std::string folded;
+        folded.assign(fold_word(tokens[j].view(text)));
         if (!fill_guessed(s, folded)) {
           if (first) {
             fill_unknown(s, folded, options.unknown_kind);
@@ -908,19 +905,16 @@ class PersonRecognizer final : public Recognizer {
     const auto n = static_cast<std::uint32_t>(tokens.size());
     std::uint32_t floor = 0;  // tokens before it belong to a finding already
     thread_local NameReading reading;
-    constexpr std::uint32_t kAhead = 8;
+    std::span<const Analysis> analyses;
     for (std::uint32_t i = 0; i < n; ++i) {
-      if (i + kAhead < n) dict_.prefetch(tokens[i + kAhead].fold_hash);
+      i = next_candidate(ctx, dict_.index(), std::max(i, floor), analyses);
+      if (i >= n) break;
       const Token& t = tokens[i];
-      if (t.kind != TokenKind::kWord || i < floor) continue;
-      auto analyses = dict_.lookup(t.fold_hash);
       if (analyses.empty()) {
         std::uint32_t next = 0;
-        if (t.letters >= 2 && i > 0 && tokens[i - 1].kind == TokenKind::kPunct &&
-            label_start(ctx.text, tokens, i, true))
+        if (may_start_label(tokens.data(), &t) && label_start(ctx.text, tokens, i, true))
           next = speaker_label(ctx, i, reading, out);
-        if (!next && t.letters >= 6 && capitalized(t) && standalone_candidate(t.view(ctx.text)))
-          next = standalone(ctx, i, floor, reading, out);
+        if (!next && may_stand_alone(t, ctx.text)) next = standalone(ctx, i, floor, reading, out);
         if (next) {
           floor = next;
           i = next - 1;
@@ -965,6 +959,48 @@ class PersonRecognizer final : public Recognizer {
   }
 
  private:
+  // A word no dictionary knows that may begin a time-stamped speaker
+  // label: a number, then "]" or a dash, come before it (label_start says
+  // which); the token kinds rule out most words cheaply.
+  static bool may_start_label(const Token* first, const Token* t) {
+    return t - first >= 2 && t[-1].kind == TokenKind::kPunct && t[-2].kind == TokenKind::kNumber && t->letters >= 2;
+  }
+
+  // A word no dictionary knows that standalone() reads.
+  static bool may_stand_alone(const Token& t, std::string_view text) {
+    return t.letters >= 6 && capitalized(t) && standalone_candidate(t.view(text));
+  }
+
+  // The fast part of find(): from token `i` on, the first word that the
+  // dictionary knows (its analyses in `analyses`) or that may_start_label()
+  // or may_stand_alone(); n if none. Most tokens end here, one table probe
+  // each. It is a function of its own so that its few values stay in
+  // registers: inside find()'s loop, whose other paths make calls, they
+  // were reloaded from the stack for every token (a third of find()'s
+  // instructions).
+  [[gnu::noinline]] static std::uint32_t next_candidate(const ScanContext& ctx, const FormIndex& dictionary,
+                                                         std::uint32_t i, std::span<const Analysis>& analyses) {
+    // Locals, and `analyses` written only on the way out: a store through
+    // it may alias the context, which the loop would then load again.
+    const FormIndex index = dictionary;
+    const std::string_view text = ctx.text;
+    const Token* const first = ctx.tokens.data();
+    const Token* const end = first + ctx.tokens.size();
+    constexpr std::size_t kAhead = 8;  // tokens: the look-ups' misses overlap
+    const Token* const prefetch_end = end - std::min(ctx.tokens.size(), kAhead);
+    for (const Token* t = first + i; t < end; ++t) {
+      if (t < prefetch_end) index.prefetch(t[kAhead].fold_hash);
+      if (t->kind != TokenKind::kWord) continue;
+      const auto found = index.lookup(t->fold_hash);
+      if (!found.empty() || may_start_label(first, t) || may_stand_alone(*t, text)) {
+        analyses = found;
+        return static_cast<std::uint32_t>(t - first);
+      }
+    }
+    analyses = {};
+    return static_cast<std::uint32_t>(end - first);
+  }
+
   // A capitalized word no dictionary knows, with a patronymic or surname
   // ending ("Жаксылыков", "Нурланович", "Жұмабайұлы").
   std::uint32_t standalone(const ScanContext& ctx, std::uint32_t i, std::uint32_t floor, NameReading& reading,
@@ -1001,10 +1037,8 @@ class PersonRecognizer final : public Recognizer {
         "ого", "его", "ому", "ему", "ыми", "ими", "ных", "ной", "ное", "ные", "ный", "ская", "ться", "тся",
         "ешь", "ить", "ать", "ять", "ение", "ание", "ость", "ния", "ников", "телей", "ений", "аний", "ций",
         "ами", "ями", "ях", "ing", "tion", "ment", "ness"};
-    for (auto e : kNonNameEndings) {
-      if (ends_with(folded, e)) return true;
-    }
-    return false;
+    static constexpr EndingSet kNonName(kNonNameEndings);
+    return kNonName.any_ends(folded);
   }
 
   static std::string_view tokens_view(const ScanContext& ctx, std::uint32_t i) { return ctx.tokens[i].view(ctx.text); }
@@ -1176,7 +1210,8 @@ class PersonRecognizer final : public Recognizer {
   void emit(const ScanContext& ctx, const NameReading& r, const Cue* capture_cue, std::vector<Finding>& out,
             std::string_view capture_context = {}, const CueMatch* before = nullptr) const {
     const auto tokens = ctx.tokens;
-    Finding f;
+    // Built in place rather than moved into `out` at the end.
+    Finding& f = out.emplace_back();
     f.begin = tokens[r.first].begin;
     f.end = r.end_byte;
     f.type = EntityType::kPerson;
@@ -1186,7 +1221,10 @@ class PersonRecognizer final : public Recognizer {
     f.recognizer = captured ? "person.cue" : "person.dictionary";
     if (capture_cue) f.context = capture_cue->text;
     if (!capture_context.empty()) f.context = capture_context;
-    if (f.normalized.empty()) return;
+    if (f.normalized.empty()) {
+      out.pop_back();
+      return;
+    }
 
     CueMatch cues;
     if (before) cues = *before;
@@ -1276,7 +1314,6 @@ class PersonRecognizer final : public Recognizer {
     if (cues.negative_hard || names_an_organisation(ctx, r)) conf = std::min(conf, 0.2);
     if (cues.negative_soft && !cues.before && ambiguous == parts) conf = std::min(conf, 0.2);
     f.confidence = static_cast<float>(std::clamp(conf, 0.0, 0.99));
-    out.push_back(std::move(f));
   }
 
   const Dictionary& dict_;

@@ -306,3 +306,73 @@ TEST_CASE("name words that name a company", "[person]") {
   CHECK(only("Hi Айгерим, как дела?").text == "Айгерим");
   CHECK(only("водитель Ерлан Сейткали приехал").text == "Ерлан Сейткали");
 }
+
+// EndingSet compares a word only with the endings that share its last
+// byte: it must answer as a comparison with every ending does, for words
+// that end in an ending, in its last letter only, in another script, and
+// for endings that are suffixes of one another.
+TEST_CASE("an ending set answers as a comparison with every ending", "[person]") {
+  static constexpr std::string_view kEndings[] = {"ов", "ова", "ский", "ая", "я", "ing", "ly", "ұлы", "ы", "g", "бек"};
+  static constexpr names::EndingSet kSet(kEndings);
+  auto slow = [](std::string_view word) {
+    return std::any_of(std::begin(kEndings), std::end(kEndings), [&](std::string_view e) {
+      return word.size() >= e.size() && word.substr(word.size() - e.size()) == e;
+    });
+  };
+  // Words built from pieces that end in the endings' bytes and in others.
+  const std::vector<std::string> pieces = {"", "а", "в", "о", "ов", "ск", "ий", "я", "ы", "ұл", "л", "y", "n", "g",
+                                           "in", "i", "б", "ек", "к", "ж", "x", "\xD0", "\xB2", "ә", "ү"};
+  std::size_t words = 0, matches = 0;
+  for (const auto& a : pieces) {
+    for (const auto& b : pieces) {
+      for (const auto& c : pieces) {
+        const std::string word = a + b + c;
+        INFO(word);
+        CHECK(kSet.any_ends(word) == slow(word));
+        ++words;
+        matches += slow(word);
+      }
+    }
+  }
+  CHECK(words == pieces.size() * pieces.size() * pieces.size());
+  CHECK(matches > 1000);  // the generated words do reach the endings
+  CHECK(kSet.endings().size() == std::size(kEndings));
+  CHECK_FALSE(kSet.any_ends(""));
+}
+
+// The recognizer looks words up through a copy of the dictionary's
+// FormIndex: a copy answers as the dictionary does.
+TEST_CASE("a copied form index answers as the dictionary", "[person]") {
+  const auto& dict = names::Dictionary::instance();
+  const names::FormIndex copy = dict.index();
+  std::size_t known = 0;
+  for (std::uint32_t id = 0; id < dict.lemma_count(); id += 7) {
+    for (const auto& form : dict.forms(id)) {
+      const std::uint64_t h = fold_hash(form.text);
+      auto a = dict.lookup(h), b = copy.lookup(h);
+      REQUIRE(a.data() == b.data());
+      REQUIRE(a.size() == b.size());
+      known += !a.empty();
+    }
+  }
+  CHECK(known > 1000);
+  for (std::uint64_t k = 1; k < 20000; ++k) {
+    const std::uint64_t h = k * 0x9E3779B97F4A7C15ULL;
+    REQUIRE(dict.lookup(h).data() == copy.lookup(h).data());
+  }
+}
+
+// The scan that skips to the words worth a closer look must still stop at
+// labels and standalone surnames at the very start and end of the text and
+// right after another finding.
+TEST_CASE("labels and standalone surnames at the edges of the text", "[person]") {
+  CHECK(only("[14:51] Ксаверий: Добрый день").text == "Ксаверий");
+  CHECK(only("1] Ксаверий: Добрый день").text == "Ксаверий");
+  // A patronymic no dictionary knows, read by its ending.
+  CHECK(only("Жаркынбекович подписал").text == "Жаркынбекович");
+  CHECK(only("договор подписал Жаркынбекович").text == "Жаркынбекович");
+  auto two = persons("Марат Иванов, Жаркынбекович");
+  REQUIRE(two.size() == 2);
+  CHECK(two[0].text == "Марат Иванов");
+  CHECK(two[1].text == "Жаркынбекович");
+}
