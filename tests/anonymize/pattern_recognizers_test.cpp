@@ -7,20 +7,13 @@
 
 #include "anonymize/recognizer.h"
 #include "anonymize/token.h"
+#include "support/pattern_scan.h"
 
 namespace {
 
 using namespace dpa::anonymize;
 
-std::vector<Finding> scan(std::string_view text) {
-  static const auto recognizers = make_pattern_recognizers();
-  std::vector<Token> tokens;
-  tokenize(text, tokens);
-  std::vector<Finding> out;
-  ScanContext ctx{text, tokens};
-  for (const auto& r : recognizers) r->find(ctx, out);
-  return out;
-}
+std::vector<Finding> scan(std::string_view text) { return test::scan_patterns(text); }
 
 std::string surface(std::string_view text, const Finding& f) { return std::string(text.substr(f.begin, f.length())); }
 
