@@ -108,6 +108,11 @@ bool blocked_after(const PatternScan& s, std::size_t i) {
   return false;
 }
 
+// What may stand between two groups of a sequence: a dash, '(' or ')'.
+bool group_separator(const PatternScan& s, std::size_t k) {
+  return is_dash(s, k) || s.punct(k) == '(' || s.punct(k) == ')';
+}
+
 Sequence read_sequence(const PatternScan& s, std::size_t i) {
   Sequence q;
   std::size_t j = i;
@@ -142,18 +147,15 @@ Sequence read_sequence(const PatternScan& s, std::size_t i) {
     dash = false;
     open = false;
     std::size_t open_tok = 0;
-    while (k < s.n && s.kind(k) == TokenKind::kPunct && k - j <= 3) {
+    for (; k < s.n && k - j <= 3 && group_separator(s, k); ++k) {
       if (is_dash(s, k)) {
         dash = true;
       } else if (s.punct(k) == '(') {
         open = true;
         open_tok = k;
-      } else if (s.punct(k) == ')') {
-        close = true;
       } else {
-        break;
+        close = true;
       }
-      ++k;
     }
     if (close && g.paren && s.is_punct(j + 1, ')')) g.end_tok = static_cast<std::uint32_t>(j + 1);
     if (close && !g.paren) break;  // ")" closing nothing of ours
@@ -591,10 +593,7 @@ std::size_t scan_number(PatternScan& s, std::size_t i) {
   // Most numbers stand alone (a time, an amount, a house number): nothing
   // after them read_sequence() would join, and too few digits for an
   // identifier. They need no Sequence.
-  if (s.tok[i].letters < 9 && !s.is_number(i + 1) && !is_dash(s, i + 1) && s.punct(i + 1) != '(' &&
-      s.punct(i + 1) != ')') {
-    return i + 1;
-  }
+  if (s.tok[i].letters < 9 && !s.is_number(i + 1) && !group_separator(s, i + 1)) return i + 1;
   Sequence q = read_sequence(s, i);
   if (q.digits >= 9) {
     read_blocks(s, i, q);
