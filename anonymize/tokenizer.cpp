@@ -9,6 +9,12 @@
 // swapped in the register; a word with other capitals, ё or other letters
 // that fold is folded into a small buffer first. fold_hash() folds and
 // hashes the same way.
+//
+// The common paths read 16 bytes at a time, past the token they look at
+// (kSlack bytes from its first byte). The scan runs on the text itself
+// while that many bytes follow, and on a zero-padded copy of the last few
+// bytes: no length check on the common paths, and a text's end takes the
+// same paths as its middle.
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -76,6 +82,52 @@ inline std::uint64_t hash_bytes(const char* p, std::size_t len, const char* read
   }
   std::uint64_t acc = tail_word(p + i, len - i, readable_end) ^ first_patch;
   return mix(h ^ acc ^ kP2, len ^ kP0) ^ len;
+}
+
+// hash_bytes() of a word of `len` (< 32) bytes from two 16-byte registers:
+// no loop and no tail load. Needs 32 readable bytes at `p` (the bytes past
+// the word are masked off).
+constexpr std::array<std::uint8_t, 32> kFirstBytesMask = [] {
+  std::array<std::uint8_t, 32> m{};
+  for (std::size_t k = 0; k < 16; ++k) m[k] = 0xFF;
+  return m;
+}();
+
+inline std::uint64_t low_lane(__m128i v) { return static_cast<std::uint64_t>(_mm_cvtsi128_si64(v)); }
+inline std::uint64_t high_lane(__m128i v) { return low_lane(_mm_unpackhi_epi64(v, v)); }
+
+inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t first_patch) {
+  static_assert(std::endian::native == std::endian::little);  // SSE2: x86
+  __m128i v = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)),
+                            _mm_cvtsi64_si128(static_cast<long long>(first_patch)));
+  std::uint64_t h = kSeed;
+  std::size_t rest = len;
+  if (len >= 16) {
+    h = mix(low_lane(v) ^ kP0, h ^ kP1);
+    h = mix(high_lane(v) ^ kP0, h ^ kP1);
+    v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+    rest = len - 16;
+  }
+  v = _mm_and_si128(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kFirstBytesMask.data() + 16 - rest)));
+  const std::uint64_t lo = low_lane(v);
+  const std::uint64_t hi = high_lane(v);
+  // A full 8-byte word and the tail, or the tail alone: chosen without a
+  // branch (word lengths alternate unpredictably).
+  const std::uint64_t h8 = mix(lo ^ kP0, h ^ kP1);
+  const bool full = rest >= 8;
+  h = full ? h8 : h;
+  const std::uint64_t acc = full ? hi : lo;
+  return mix(h ^ acc ^ kP2, len ^ kP0) ^ len;
+}
+
+// The hash of the `len` bytes of a word at `p`, with kSlack readable bytes
+// at `p` (see tokenize_text) and the text readable up to `readable_end`.
+constexpr std::size_t kSlack = 33;
+inline std::uint64_t hash_word(const char* p, std::size_t len, const char* readable_end,
+                               std::uint64_t first_patch = 0) {
+  static_assert(kSlack >= 32);
+  if (len < 32) [[likely]] return hash_short(p, len, first_patch);
+  return hash_bytes(p, len, readable_end, first_patch);
 }
 
 // Byte classes.
@@ -234,6 +286,24 @@ constexpr std::array<std::uint8_t, 256> make_ascii_info() {
 }
 constexpr std::array<std::uint8_t, 256> kAsciiInfo = make_ascii_info();
 
+// Bytes that end a word after a letter when seen where the block path
+// stops: ASCII that is not a letter (a letter, a lead byte or a mark may go
+// on with the word, and the byte loop decides).
+constexpr std::array<bool, 256> kEndsWord = [] {
+  std::array<bool, 256> t{};
+  for (std::size_t b = 0; b < 0x80; ++b) t[b] = !kAsciiInfo[b];
+  return t;
+}();
+
+// How many of the 16 bytes at `p` are ASCII digits before the first that
+// is not (16: all are).
+inline unsigned digit_run(const char* p) {
+  const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i shifted = _mm_add_epi8(c, _mm_set1_epi8(static_cast<char>(0x80 - '0')));
+  const __m128i digits = _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(-128 + 10)));
+  return static_cast<unsigned>(std::countr_one(static_cast<unsigned>(_mm_movemask_epi8(digits))));
+}
+
 template <class Sink>
 void fold_bytes(std::string_view s, Sink&& sink);
 
@@ -303,62 +373,21 @@ inline std::uint32_t capital_patch(std::uint8_t c, std::uint8_t c1) {
   return (c ^ (0xC0 | (f >> 6))) | ((c1 ^ (0x80 | (f & 0x3F))) << 8);
 }
 
-// Reads the word starting at `i` (an ASCII letter or a two-byte lead);
-// returns its end, or `i` when the two-byte sequence there is not a letter.
-// The first letter is looked up only when the block path does not take
-// it: a plain lower-case letter is neither a capital nor folds.
+// The words read_word's block paths do not finish: capitals past the
+// first letter, ё, Kazakh and other letters, marks, words cut by a block's
+// end, long words. `run` is the block path's run from `i`. Out of line: one
+// word in fourteen comes here, and inlined its state crowded the scan
+// loop's own out of registers.
 template <bool kPopcnt>
-inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, Token& tok) {
+inline __attribute__((always_inline)) std::size_t read_other_word(std::string_view s, std::size_t i, PlainRun run,
+                                                                  Token& tok) {
   const char* p = s.data();
   const std::size_t n = s.size();
-  PlainRun run{};
-  if (n - i >= 17) {
-    run = plain_letters<kPopcnt>(p + i);
-    // A long word (most Russian ones of eight letters and more) goes on in
-    // a second block.
-    if (run.bytes == 16 && n - i >= 33) {
-      const PlainRun more = plain_letters<kPopcnt>(p + i + 16);
-      run = {16 + more.bytes, run.letters + more.letters, static_cast<std::uint8_t>(run.scripts | more.scripts)};
-    }
-    // The usual word: lower-case letters of the block path, ended by an
-    // ASCII byte that is not a letter. Neither capitalized nor all-caps, and
-    // hashed from the text.
-    const auto stop = static_cast<std::uint8_t>(p[i + run.bytes]);
-    if (run.bytes && stop < 0x80 && !kAsciiInfo[stop]) {
-      tok.kind = TokenKind::kWord;
-      tok.flags = run.scripts;
-      tok.letters = static_cast<std::uint16_t>(run.letters);
-      tok.fold_hash = hash_bytes(p + i, run.bytes, p + n);
-      return i + run.bytes;
-    }
-    // The next most usual: a capital A..Z or А..Я, then such a run.
-    const auto c = static_cast<std::uint8_t>(p[i]);
-    const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
-    unsigned head = 0;
-    std::uint8_t script = 0;
-    if (static_cast<unsigned>(c - 'A') < 26u) {
-      head = 1;
-      script = kLatin;
-    } else if (c == 0xD0 && static_cast<unsigned>(c1 - 0x90) < 0x20u) {
-      head = 2;
-      script = kCyrillic;
-    }
-    if (head && n - i >= 17 + head) {
-      const PlainRun tail = plain_letters<kPopcnt>(p + i + head);
-      const std::size_t end = i + head + tail.bytes;
-      const auto after = static_cast<std::uint8_t>(p[end]);
-      if (after < 0x80 && !kAsciiInfo[after]) {
-        tok.kind = TokenKind::kWord;
-        tok.flags = static_cast<std::uint8_t>(kCapitalized | script | tail.scripts);
-        tok.letters = static_cast<std::uint16_t>(1 + tail.letters);
-        tok.fold_hash = hash_bytes(p + i, end - i, p + n, capital_patch(c, c1));
-        return end;
-      }
-    }
-  }
+  const auto c = static_cast<std::uint8_t>(p[i]);
+  const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
   std::uint8_t first = kCpLetter;  // its CodePointFlags
   if (!run.bytes) {
-    first = kAsciiInfo[static_cast<std::uint8_t>(p[i])];
+    first = kAsciiInfo[c];
     if (!first) {
       const std::uint32_t cp = decode2(s, i);
       first = cp < kTwoByteEnd ? kCp.flags[cp] : 0;
@@ -381,8 +410,8 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
       block = run.bytes == 16;
       continue;
     }
-    std::uint8_t c = static_cast<std::uint8_t>(p[j]);
-    std::uint8_t a = kAsciiInfo[c];
+    std::uint8_t b = static_cast<std::uint8_t>(p[j]);
+    std::uint8_t a = kAsciiInfo[b];
     block = true;
     if (a) {
       info |= a;
@@ -392,10 +421,10 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
       ++j;
       continue;
     }
-    if (static_cast<std::uint8_t>(c - 0xC2) > 0xDF - 0xC2 || j + 1 >= n) break;
-    std::uint8_t c1 = static_cast<std::uint8_t>(p[j + 1]);
-    if ((c1 & 0xC0) != 0x80) break;
-    std::uint8_t fl = kCp.flags[(static_cast<std::uint32_t>(c & 0x1F) << 6) | (c1 & 0x3F)];
+    if (static_cast<std::uint8_t>(b - 0xC2) > 0xDF - 0xC2 || j + 1 >= n) break;
+    std::uint8_t b1 = static_cast<std::uint8_t>(p[j + 1]);
+    if ((b1 & 0xC0) != 0x80) break;
+    std::uint8_t fl = kCp.flags[(static_cast<std::uint32_t>(b & 0x1F) << 6) | (b1 & 0x3F)];
     if (!(fl & (kCpLetter | kCpMark))) break;
     info |= fl;
     upper += fl & kCpUpper;
@@ -409,22 +438,21 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
   tok.kind = TokenKind::kWord;
   tok.flags = flags;
   tok.letters = static_cast<std::uint16_t>(letters > 0xFFFF ? 0xFFFF : letters);
+  tok.end = static_cast<std::uint32_t>(j);
   if (!(info & kCpRefold)) {
-    tok.fold_hash = hash_bytes(p + i, j - i, p + n);
+    tok.fold_hash = hash_word(p + i, j - i, p + n);
     return j;
   }
-  if constexpr (std::endian::native == std::endian::little) {
-    if (refolds == 1 && (first & kCpRefold)) {
-      // A capitalized word, the usual case: only the first letter changes.
-      // When it keeps its length (A..Z, and two-byte letters that fold to
-      // two-byte ones: not İ), the word is hashed from the text with the
-      // letter's bytes patched in the first 8-byte word.
-      // (p[i + 1] is in the word when the capital has two bytes.)
-      const std::uint32_t patch = capital_patch(static_cast<std::uint8_t>(p[i]), static_cast<std::uint8_t>(p[i + 1]));
-      if (patch) {
-        tok.fold_hash = hash_bytes(p + i, j - i, p + n, patch);
-        return j;
-      }
+  if (refolds == 1 && (first & kCpRefold)) {
+    // A capitalized word, the usual case: only the first letter changes.
+    // When it keeps its length (A..Z, and two-byte letters that fold to
+    // two-byte ones: not İ), the word is hashed from the text with the
+    // letter's bytes patched in the first 8-byte word.
+    // (p[i + 1] is in the word when the capital has two bytes.)
+    const std::uint32_t patch = capital_patch(c, c1);
+    if (patch) {
+      tok.fold_hash = hash_word(p + i, j - i, p + n, patch);
+      return j;
     }
   }
   // Other words with letters that fold are folded into a buffer first.
@@ -443,6 +471,81 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
   return j;
 }
 
+// One copy for each kind of CPU (see tokenize()).
+__attribute__((noinline)) std::size_t read_other_word_plain(std::string_view s, std::size_t i, PlainRun run,
+                                                             Token& tok) {
+  return read_other_word<false>(s, i, run, tok);
+}
+__attribute__((noinline, target("popcnt"))) std::size_t read_other_word_popcnt(std::string_view s, std::size_t i,
+                                                                               PlainRun run, Token& tok) {
+  return read_other_word<true>(s, i, run, tok);
+}
+
+// Reads the word starting at `i` (an ASCII letter or a two-byte lead) of
+// `s`, with kSlack readable bytes at s.data() + i; sets its fields and end.
+// Returns where the scan goes on: past the space that usually follows the
+// word; `i` when the two-byte sequence there is not a letter.
+// The first letter is looked up only when the block path does not take
+// it: a plain lower-case letter is neither a capital nor folds.
+template <bool kPopcnt>
+inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, Token& tok) {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  PlainRun run = plain_letters<kPopcnt>(p + i);
+  // A long word (most Russian ones of eight letters and more) goes on in a
+  // second block.
+  if (run.bytes == 16) {
+    const PlainRun more = plain_letters<kPopcnt>(p + i + 16);
+    run = {16 + more.bytes, run.letters + more.letters, static_cast<std::uint8_t>(run.scripts | more.scripts)};
+  }
+  // The usual word: lower-case letters of the block path, ended by an ASCII
+  // byte that is not a letter (an empty run stops at the first letter,
+  // which does not end it). Neither capitalized nor all-caps, and hashed
+  // from the text.
+  const auto stop = static_cast<std::uint8_t>(p[i + run.bytes]);
+  if (kEndsWord[stop]) {
+    const std::size_t end = i + run.bytes;
+    tok.kind = TokenKind::kWord;
+    tok.flags = run.scripts;
+    tok.letters = static_cast<std::uint16_t>(run.letters);
+    tok.fold_hash = hash_word(p + i, run.bytes, p + n);
+    tok.end = static_cast<std::uint32_t>(end);
+    return end + (stop == ' ');
+  }
+  // The next most usual: a capital A..Z or А..Я, then such a run.
+  const auto c = static_cast<std::uint8_t>(p[i]);
+  const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
+  if (!run.bytes) {
+    unsigned head = 0;
+    std::uint8_t script = 0;
+    if (static_cast<unsigned>(c - 'A') < 26u) {
+      head = 1;
+      script = kLatin;
+    } else if (c == 0xD0 && static_cast<unsigned>(c1 - 0x90) < 0x20u) {
+      head = 2;
+      script = kCyrillic;
+    }
+    if (head) {
+      const PlainRun tail = plain_letters<kPopcnt>(p + i + head);
+      const std::size_t end = i + head + tail.bytes;
+      const auto after = static_cast<std::uint8_t>(p[end]);
+      if (kEndsWord[after]) {
+        tok.kind = TokenKind::kWord;
+        tok.flags = static_cast<std::uint8_t>(kCapitalized | script | tail.scripts);
+        tok.letters = static_cast<std::uint16_t>(1 + tail.letters);
+        tok.fold_hash = hash_word(p + i, end - i, p + n, capital_patch(c, c1));
+        tok.end = static_cast<std::uint32_t>(end);
+        return end + (after == ' ');
+      }
+    }
+  }
+  if constexpr (kPopcnt) {
+    return read_other_word_popcnt(s, i, run, tok);
+  } else {
+    return read_other_word_plain(s, i, run, tok);
+  }
+}
+
 // The tokens are written in place into the vector, sized ahead for a token
 // per six bytes and grown by doubling when a text has more: no capacity
 // check and no copy of a Token per push_back. The slots are value-initialized
@@ -459,7 +562,8 @@ class TokenSlots {
   TokenSlots(std::vector<Token>& out, std::size_t text_size) : out_(out) {
     // Doubling, not the exact need: each chunk a little longer than the
     // last made the buffer move (and fault in fresh pages) again and again.
-    const std::size_t need = out_.size() + text_size / 6 + 16;
+    // kSlack more: room for the text's last bytes, which are read apart.
+    const std::size_t need = out_.size() + text_size / 6 + kSlack;
     if (out_.capacity() < need) out_.reserve(std::max(need, 2 * out_.capacity()));
     const std::size_t used = out_.size();
     out_.resize(need);
@@ -482,39 +586,45 @@ class TokenSlots {
   Span span_{};
 };
 
+// Tokenizes `s` from `i` while `i < limit`, writing tokens at `next`;
+// returns where it stopped (at `limit` or past it, at a token's start or in
+// a gap). Needs kSlack readable bytes at s.data() + i for every i < limit,
+// and a free slot for every byte in [i, limit): a token takes at least one.
 template <bool kPopcnt>
-inline __attribute__((always_inline)) void tokenize_text(std::string_view text, std::vector<Token>& out) {
-  const std::size_t n = text.size();
-  const char* p = text.data();
-  TokenSlots slots(out, n);
-  TokenSlots::Span room = slots.span();
-  std::size_t i = 0;
-  while (i < n) {
+inline __attribute__((always_inline)) std::size_t scan(std::string_view s, std::size_t i, std::size_t limit,
+                                                       Token*& next) {
+  const std::size_t n = s.size();
+  const char* p = s.data();
+  Token* out = next;
+  while (i < limit) {
     std::uint8_t c = static_cast<std::uint8_t>(p[i]);
     if (c == ' ') {  // most gaps are one space: no table look-up
       ++i;
       continue;
     }
     std::uint8_t cls = kBytes.cls[c];
-    if (room.next == room.end) [[unlikely]] room = slots.grow(room.next);
-    Token& tok = *room.next;
+    Token& tok = *out;
     tok.begin = static_cast<std::uint32_t>(i);
     if (cls == kLetterByte || cls == kLead2Byte) {
       // One call site for both: read_word is inlined once.
-      const std::size_t end = read_word<kPopcnt>(text, i, tok);
-      if (end != i) {
-        i = end;
-      } else {  // a two-byte sequence that is not a letter
-        const std::uint32_t cp = decode2(text, i);
-        if (cp < kTwoByteEnd && (kCp.flags[cp] & kCpGap)) {
-          i += 2;
-          continue;
-        }
-        i += (cp < kTwoByteEnd) ? 2 : 1;
+      const std::size_t after = read_word<kPopcnt>(s, i, tok);
+      if (after != i) {
+        i = after;
+        ++out;
+        continue;
       }
+      // A two-byte sequence that is not a letter.
+      const std::uint32_t cp = decode2(s, i);
+      if (cp < kTwoByteEnd && (kCp.flags[cp] & kCpGap)) {
+        i += 2;
+        continue;
+      }
+      i += (cp < kTwoByteEnd) ? 2 : 1;
     } else if (cls == kDigitByte) {
-      std::size_t j = i + 1;
-      while (j < n && static_cast<unsigned>(static_cast<std::uint8_t>(p[j]) - '0') < 10u) ++j;
+      std::size_t j = i + digit_run(p + i);
+      if (j - i == 16) {
+        while (j < n && static_cast<unsigned>(static_cast<std::uint8_t>(p[j]) - '0') < 10u) ++j;
+      }
       std::size_t len = j - i;
       tok.kind = TokenKind::kNumber;
       tok.letters = static_cast<std::uint16_t>(len > 0xFFFF ? 0xFFFF : len);
@@ -526,7 +636,7 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
       tok.kind = TokenKind::kNewline;
       i += 1;
     } else if (cls == kLead3Byte) {
-      if (i + 3 <= n && is_wide_gap(decode3(text, i))) {
+      if (i + 3 <= n && is_wide_gap(decode3(s, i))) {
         i += 3;
         continue;
       }
@@ -536,7 +646,42 @@ inline __attribute__((always_inline)) void tokenize_text(std::string_view text, 
       i = (i + len <= n) ? i + len : n;
     }
     tok.end = static_cast<std::uint32_t>(i);
-    ++room.next;
+    ++out;
+  }
+  next = out;
+  return i;
+}
+
+template <bool kPopcnt>
+inline __attribute__((always_inline)) void tokenize_text(std::string_view text, std::vector<Token>& out) {
+  const std::size_t n = text.size();
+  TokenSlots slots(out, n);
+  TokenSlots::Span room = slots.span();
+  // The text itself while kSlack bytes follow; the room left bounds how far
+  // one scan may go (a token per byte at most), so the scan does not check
+  // it per token.
+  const std::size_t body_end = n > kSlack ? n - kSlack : 0;
+  std::size_t i = 0;
+  while (i < body_end) {
+    if (room.next == room.end) room = slots.grow(room.next);
+    const auto free = static_cast<std::size_t>(room.end - room.next);
+    i = scan<kPopcnt>(text, i, std::min(body_end, i + free), room.next);
+  }
+  // The last bytes (at most kSlack), copied with zeros after them: a zero
+  // ends a word or a number as the end of the text does, and is never read
+  // as a token (the scan stops at the copy's length). Their offsets are
+  // made the text's.
+  if (i < n) {
+    const std::size_t len = n - i;
+    char tail[2 * kSlack] = {};
+    std::memcpy(tail, text.data() + i, len);
+    while (static_cast<std::size_t>(room.end - room.next) < len) room = slots.grow(room.next);
+    Token* const first = room.next;
+    scan<kPopcnt>(std::string_view(tail, len), 0, len, room.next);
+    for (Token* t = first; t != room.next; ++t) {
+      t->begin += static_cast<std::uint32_t>(i);
+      t->end += static_cast<std::uint32_t>(i);
+    }
   }
   slots.finish(room.next);
 }
