@@ -122,7 +122,7 @@ inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t fi
 
 // The hash of the `len` bytes of a word at `p`, with kSlack readable bytes
 // at `p` (see tokenize_text) and the text readable up to `readable_end`.
-constexpr std::size_t kSlack = 33;
+constexpr std::size_t kSlack = 64;
 inline std::uint64_t hash_word(const char* p, std::size_t len, const char* readable_end,
                                std::uint64_t first_patch = 0) {
   static_assert(kSlack >= 32);
@@ -373,16 +373,16 @@ inline std::uint32_t capital_patch(std::uint8_t c, std::uint8_t c1) {
   return (c ^ (0xC0 | (f >> 6))) | ((c1 ^ (0x80 | (f & 0x3F))) << 8);
 }
 
-// The words read_word's block paths do not finish: capitals past the
-// first letter, ё, Kazakh and other letters, marks, words cut by a block's
-// end, long words. `run` is the block path's run from `i`. Out of line: one
-// word in fourteen comes here, and inlined its state crowded the scan
-// loop's own out of registers.
+// The words read_word does not finish: capitals past the first letter, ё,
+// capital and other letters that fold, marks, long words; and two-byte
+// sequences that are not letters. Out of line: one word in fifty comes
+// here, and inlined its state crowded the scan loop's own out of registers.
+// Starts over from the word's first block.
 template <bool kPopcnt>
-inline __attribute__((always_inline)) std::size_t read_other_word(std::string_view s, std::size_t i, PlainRun run,
-                                                                  Token& tok) {
+inline __attribute__((always_inline)) std::size_t read_any_word(std::string_view s, std::size_t i, Token& tok) {
   const char* p = s.data();
   const std::size_t n = s.size();
+  PlainRun run = plain_letters<kPopcnt>(p + i);
   const auto c = static_cast<std::uint8_t>(p[i]);
   const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
   std::uint8_t first = kCpLetter;  // its CodePointFlags
@@ -472,78 +472,88 @@ inline __attribute__((always_inline)) std::size_t read_other_word(std::string_vi
 }
 
 // One copy for each kind of CPU (see tokenize()).
-__attribute__((noinline)) std::size_t read_other_word_plain(std::string_view s, std::size_t i, PlainRun run,
-                                                             Token& tok) {
-  return read_other_word<false>(s, i, run, tok);
+__attribute__((noinline)) std::size_t read_other_word_plain(std::string_view s, std::size_t i, Token& tok) {
+  return read_any_word<false>(s, i, tok);
 }
 __attribute__((noinline, target("popcnt"))) std::size_t read_other_word_popcnt(std::string_view s, std::size_t i,
-                                                                               PlainRun run, Token& tok) {
-  return read_other_word<true>(s, i, run, tok);
+                                                                               Token& tok) {
+  return read_any_word<true>(s, i, tok);
+}
+
+template <bool kPopcnt>
+inline std::size_t read_other_word(std::string_view s, std::size_t i, Token& tok) {
+  if constexpr (kPopcnt) {
+    return read_other_word_popcnt(s, i, tok);
+  } else {
+    return read_other_word_plain(s, i, tok);
+  }
 }
 
 // Reads the word starting at `i` (an ASCII letter or a two-byte lead) of
 // `s`, with kSlack readable bytes at s.data() + i; sets its fields and end.
 // Returns where the scan goes on: past the space that usually follows the
 // word; `i` when the two-byte sequence there is not a letter.
-// The first letter is looked up only when the block path does not take
-// it: a plain lower-case letter is neither a capital nor folds.
+//
+// The usual word is lower case, or a capital A..Z or А..Я and then lower
+// case: blocks of plain letters (plain_letters), and between them the
+// lower-case two-byte letters the blocks do not take but that fold to
+// themselves too (Kazakh ә, қ, і, ...; é, ü), until an ASCII byte that is
+// not a letter. Neither all-caps nor folded: hashed from the text, a
+// capital's bytes patched in the register. Other words, and words that
+// would run past the slack, go to read_other_word.
 template <bool kPopcnt>
 inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, std::size_t i, Token& tok) {
   const char* p = s.data();
   const std::size_t n = s.size();
   PlainRun run = plain_letters<kPopcnt>(p + i);
-  // A long word (most Russian ones of eight letters and more) goes on in a
-  // second block.
-  if (run.bytes == 16) {
-    const PlainRun more = plain_letters<kPopcnt>(p + i + 16);
-    run = {16 + more.bytes, run.letters + more.letters, static_cast<std::uint8_t>(run.scripts | more.scripts)};
-  }
-  // The usual word: lower-case letters of the block path, ended by an ASCII
-  // byte that is not a letter (an empty run stops at the first letter,
-  // which does not end it). Neither capitalized nor all-caps, and hashed
-  // from the text.
-  const auto stop = static_cast<std::uint8_t>(p[i + run.bytes]);
-  if (kEndsWord[stop]) {
-    const std::size_t end = i + run.bytes;
-    tok.kind = TokenKind::kWord;
-    tok.flags = run.scripts;
-    tok.letters = static_cast<std::uint16_t>(run.letters);
-    tok.fold_hash = hash_word(p + i, run.bytes, p + n);
-    tok.end = static_cast<std::uint32_t>(end);
-    return end + (stop == ' ');
-  }
-  // The next most usual: a capital A..Z or А..Я, then such a run.
-  const auto c = static_cast<std::uint8_t>(p[i]);
-  const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
+  std::size_t j = i;
+  unsigned letters = 0;
+  std::uint8_t flags = 0;
+  std::uint64_t patch = 0;
   if (!run.bytes) {
-    unsigned head = 0;
-    std::uint8_t script = 0;
+    const auto c = static_cast<std::uint8_t>(p[i]);
+    const auto c1 = static_cast<std::uint8_t>(p[i + 1]);
     if (static_cast<unsigned>(c - 'A') < 26u) {
-      head = 1;
-      script = kLatin;
+      j = i + 1;
+      flags = kCapitalized | kLatin;
     } else if (c == 0xD0 && static_cast<unsigned>(c1 - 0x90) < 0x20u) {
-      head = 2;
-      script = kCyrillic;
+      j = i + 2;
+      flags = kCapitalized | kCyrillic;
+    } else {
+      return read_other_word<kPopcnt>(s, i, tok);
     }
-    if (head) {
-      const PlainRun tail = plain_letters<kPopcnt>(p + i + head);
-      const std::size_t end = i + head + tail.bytes;
-      const auto after = static_cast<std::uint8_t>(p[end]);
-      if (kEndsWord[after]) {
-        tok.kind = TokenKind::kWord;
-        tok.flags = static_cast<std::uint8_t>(kCapitalized | script | tail.scripts);
-        tok.letters = static_cast<std::uint16_t>(1 + tail.letters);
-        tok.fold_hash = hash_word(p + i, end - i, p + n, capital_patch(c, c1));
-        tok.end = static_cast<std::uint32_t>(end);
-        return end + (after == ' ');
+    letters = 1;
+    patch = capital_patch(c, c1);
+    run = plain_letters<kPopcnt>(p + j);
+  }
+  for (;;) {
+    j += run.bytes;
+    letters += run.letters;
+    flags |= run.scripts;
+    const auto stop = static_cast<std::uint8_t>(p[j]);
+    if (kEndsWord[stop]) [[likely]] break;
+    if (run.bytes < 16) {
+      // A two-byte lower-case letter that folds to itself goes on with the word.
+      const auto next = static_cast<std::uint8_t>(p[j + 1]);
+      if (static_cast<std::uint8_t>(stop - 0xC2) > 0xDF - 0xC2 || (next & 0xC0) != 0x80) {
+        return read_other_word<kPopcnt>(s, i, tok);
       }
+      const std::uint8_t fl = kCp.flags[(static_cast<std::uint32_t>(stop & 0x1F) << 6) | (next & 0x3F)];
+      if ((fl & (kCpLetter | kCpRefold | kCpMark)) != kCpLetter) return read_other_word<kPopcnt>(s, i, tok);
+      j += 2;
+      ++letters;
+      flags |= fl & (kCyrillic | kLatin);
     }
+    // The next block must be within the slack.
+    if (j - i > kSlack - 17) return read_other_word<kPopcnt>(s, i, tok);
+    run = plain_letters<kPopcnt>(p + j);
   }
-  if constexpr (kPopcnt) {
-    return read_other_word_popcnt(s, i, run, tok);
-  } else {
-    return read_other_word_plain(s, i, run, tok);
-  }
+  tok.kind = TokenKind::kWord;
+  tok.flags = flags;
+  tok.letters = static_cast<std::uint16_t>(letters);
+  tok.fold_hash = hash_word(p + i, j - i, p + n, patch);
+  tok.end = static_cast<std::uint32_t>(j);
+  return j + (p[j] == ' ');
 }
 
 // The tokens are written in place into the vector, sized ahead for a token
