@@ -98,26 +98,26 @@ inline std::uint64_t high_lane(__m128i v) { return low_lane(_mm_unpackhi_epi64(v
 
 inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t first_patch) {
   static_assert(std::endian::native == std::endian::little);  // SSE2: x86
-  __m128i v = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)),
-                            _mm_cvtsi64_si128(static_cast<long long>(first_patch)));
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   std::uint64_t h = kSeed;
   std::size_t rest = len;
   if (len >= 16) {
-    h = mix(low_lane(v) ^ kP0, h ^ kP1);
+    h = mix(low_lane(v) ^ first_patch ^ kP0, h ^ kP1);
     h = mix(high_lane(v) ^ kP0, h ^ kP1);
     v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
     rest = len - 16;
+    first_patch = 0;
   }
   v = _mm_and_si128(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kFirstBytesMask.data() + 16 - rest)));
-  const std::uint64_t lo = low_lane(v);
+  // (The patch touches only bytes of the word: no need to mask it.)
+  const std::uint64_t lo = low_lane(v) ^ first_patch;
   const std::uint64_t hi = high_lane(v);
-  // A full 8-byte word and the tail, or the tail alone: chosen without a
-  // branch (word lengths alternate unpredictably).
-  const std::uint64_t h8 = mix(lo ^ kP0, h ^ kP1);
-  const bool full = rest >= 8;
-  h = full ? h8 : h;
-  const std::uint64_t acc = full ? hi : lo;
-  return mix(h ^ acc ^ kP2, len ^ kP0) ^ len;
+  // A full 8-byte word and the tail, or the tail alone.
+  if (rest >= 8) {
+    h = mix(lo ^ kP0, h ^ kP1);
+    return mix(h ^ hi ^ kP2, len ^ kP0) ^ len;
+  }
+  return mix(h ^ lo ^ kP2, len ^ kP0) ^ len;
 }
 
 // The hash of the `len` bytes of a word at `p`, with kSlack readable bytes
@@ -630,6 +630,8 @@ inline __attribute__((always_inline)) std::size_t scan(std::string_view s, std::
         continue;
       }
       i += (cp < kTwoByteEnd) ? 2 : 1;
+    } else if (cls == kPunctByte) {  // ASCII: one byte, within the text
+      ++i;
     } else if (cls == kDigitByte) {
       std::size_t j = i + digit_run(p + i);
       if (j - i == 16) {
