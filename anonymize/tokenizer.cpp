@@ -373,6 +373,16 @@ inline std::uint32_t capital_patch(std::uint8_t c, std::uint8_t c1) {
   return (c ^ (0xC0 | (f >> 6))) | ((c1 ^ (0x80 | (f & 0x3F))) << 8);
 }
 
+// The script (kCyrillic or kLatin) of the two-byte letter c, c1 when it is
+// lower case and folds to itself (а..я, Kazakh ә, қ, і, ..., é, ß); 0 for
+// any other byte pair.
+inline std::uint8_t plain_two_byte(std::uint8_t c, std::uint8_t c1) {
+  if (static_cast<std::uint8_t>(c - 0xC2) > 0xDF - 0xC2 || (c1 & 0xC0) != 0x80) return 0;
+  const std::uint8_t fl = kCp.flags[(static_cast<std::uint32_t>(c & 0x1F) << 6) | (c1 & 0x3F)];
+  if ((fl & (kCpLetter | kCpRefold | kCpMark)) != kCpLetter) return 0;
+  return fl & (kCyrillic | kLatin);
+}
+
 // The words read_word does not finish: capitals past the first letter, ё,
 // capital and other letters that fold, marks, long words; and two-byte
 // sequences that are not letters. Out of line: one word in fifty comes
@@ -516,14 +526,18 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     if (static_cast<unsigned>(c - 'A') < 26u) {
       j = i + 1;
       flags = kCapitalized | kLatin;
+      patch = capital_patch(c, c1);
     } else if (c == 0xD0 && static_cast<unsigned>(c1 - 0x90) < 0x20u) {
       j = i + 2;
       flags = kCapitalized | kCyrillic;
+      patch = capital_patch(c, c1);
+    } else if (const std::uint8_t script = plain_two_byte(c, c1)) {  // қ, ә, ...
+      j = i + 2;
+      flags = script;
     } else {
       return read_other_word<kPopcnt>(s, i, tok);
     }
     letters = 1;
-    patch = capital_patch(c, c1);
     run = plain_letters<kPopcnt>(p + j);
   }
   for (;;) {
@@ -534,15 +548,11 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     if (kEndsWord[stop]) [[likely]] break;
     if (run.bytes < 16) {
       // A two-byte lower-case letter that folds to itself goes on with the word.
-      const auto next = static_cast<std::uint8_t>(p[j + 1]);
-      if (static_cast<std::uint8_t>(stop - 0xC2) > 0xDF - 0xC2 || (next & 0xC0) != 0x80) {
-        return read_other_word<kPopcnt>(s, i, tok);
-      }
-      const std::uint8_t fl = kCp.flags[(static_cast<std::uint32_t>(stop & 0x1F) << 6) | (next & 0x3F)];
-      if ((fl & (kCpLetter | kCpRefold | kCpMark)) != kCpLetter) return read_other_word<kPopcnt>(s, i, tok);
+      const std::uint8_t script = plain_two_byte(stop, static_cast<std::uint8_t>(p[j + 1]));
+      if (!script) return read_other_word<kPopcnt>(s, i, tok);
       j += 2;
       ++letters;
-      flags |= fl & (kCyrillic | kLatin);
+      flags |= script;
     }
     // The next block must be within the slack.
     if (j - i > kSlack - 17) return read_other_word<kPopcnt>(s, i, tok);
