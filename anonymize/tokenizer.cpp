@@ -137,10 +137,11 @@ enum ByteClass : std::uint8_t {
   kDigitByte,
   kLetterByte,   // ASCII letter
   kPunctByte,    // other ASCII
-  kLead2Byte,    // lead of a two-byte sequence
+  kLead2Byte,    // lead of a two-byte sequence that may be a letter (0xC3..0xDF)
   kLead3Byte,
   kLead4Byte,
   kStrayByte,    // continuation byte or invalid lead: one punct token
+  kSymbol2Byte,  // 0xC2, lead of U+0080..U+00BF: NBSP, «, », °, never a letter
 };
 
 struct ByteTables {
@@ -157,7 +158,8 @@ constexpr ByteTables make_byte_tables() {
     if (b == '\n') c = kNewlineByte;
     if (b >= '0' && b <= '9') c = kDigitByte;
     if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) c = kLetterByte;
-    if (b >= 0xC2 && b <= 0xDF) c = kLead2Byte;
+    if (b >= 0xC3 && b <= 0xDF) c = kLead2Byte;
+    if (b == 0xC2) c = kSymbol2Byte;
     if (b >= 0xE0 && b <= 0xEF) c = kLead3Byte;
     if (b >= 0xF0 && b <= 0xF4) c = kLead4Byte;
     t.cls[static_cast<std::size_t>(b)] = c;
@@ -270,7 +272,8 @@ inline bool is_wide_gap(std::uint32_t cp) {
 
 inline std::size_t sequence_length(std::uint8_t cls) {
   switch (cls) {
-    case kLead2Byte: return 2;
+    case kLead2Byte:
+    case kSymbol2Byte: return 2;
     case kLead3Byte: return 3;
     case kLead4Byte: return 4;
     default: return 1;
@@ -401,7 +404,11 @@ inline __attribute__((always_inline)) std::size_t read_any_word(std::string_view
     if (!first) {
       const std::uint32_t cp = decode2(s, i);
       first = cp < kTwoByteEnd ? kCp.flags[cp] : 0;
-      if (!(first & kCpLetter)) return i;
+      if (!(first & kCpLetter)) {  // a punctuation token (no gap starts with 0xC3..0xDF)
+        const std::size_t end = cp < kTwoByteEnd ? i + 2 : i + 1;
+        tok.end = static_cast<std::uint32_t>(end);
+        return end;
+      }
     }
   }
   std::uint32_t letters = run.letters, upper = 0, refolds = 0;
@@ -499,10 +506,12 @@ inline std::size_t read_other_word(std::string_view s, std::size_t i, Token& tok
   }
 }
 
-// Reads the word starting at `i` (an ASCII letter or a two-byte lead) of
-// `s`, with kSlack readable bytes at s.data() + i; sets its fields and end.
-// Returns where the scan goes on: past the space that usually follows the
-// word; `i` when the two-byte sequence there is not a letter.
+// Reads the word starting at `i` (an ASCII letter or a lead byte 0xC3..0xDF)
+// of `s`, with kSlack readable bytes at s.data() + i; sets its fields and
+// end. Returns where the scan goes on: past the space that usually follows
+// the word. A two-byte sequence there that is not a letter is a
+// punctuation token (the slot's default fields) and a byte that does not
+// start a valid sequence is one too.
 //
 // The usual word is lower case, or a capital A..Z or А..Я and then lower
 // case: blocks of plain letters (plain_letters), and between them the
@@ -627,13 +636,10 @@ inline __attribute__((always_inline)) std::size_t scan(std::string_view s, std::
     tok.begin = static_cast<std::uint32_t>(i);
     if (cls == kLetterByte || cls == kLead2Byte) {
       // One call site for both: read_word is inlined once.
-      const std::size_t after = read_word<kPopcnt>(s, i, tok);
-      if (after != i) {
-        i = after;
-        ++out;
-        continue;
-      }
-      // A two-byte sequence that is not a letter.
+      i = read_word<kPopcnt>(s, i, tok);
+      ++out;
+      continue;
+    } else if (cls == kSymbol2Byte) {
       const std::uint32_t cp = decode2(s, i);
       if (cp < kTwoByteEnd && (kCp.flags[cp] & kCpGap)) {
         i += 2;
@@ -741,7 +747,7 @@ void fold_bytes(std::string_view s, Sink&& sink) {
   while (i < n) {
     std::uint8_t c = at(s, i);
     std::uint8_t cls = kBytes.cls[c];
-    if (cls == kLead2Byte) {
+    if (cls == kLead2Byte || cls == kSymbol2Byte) {
       std::uint32_t cp = decode2(s, i);
       if (cp < kTwoByteEnd) {
         std::uint32_t f = (kCp.flags[cp] & kCpLetter) ? kCp.fold[cp] : cp;
