@@ -291,7 +291,7 @@ constexpr std::array<std::uint8_t, 256> kAsciiInfo = make_ascii_info();
 
 // Bytes that end a word after a letter when seen where the block path
 // stops: ASCII that is not a letter (a letter, a lead byte or a mark may go
-// on with the word, and the byte loop decides).
+// on with the word: read_word and read_any_word decide).
 constexpr std::array<bool, 256> kEndsWord = [] {
   std::array<bool, 256> t{};
   for (std::size_t b = 0; b < 0x80; ++b) t[b] = !kAsciiInfo[b];
