@@ -369,12 +369,26 @@ inline PlainRun plain_letters(const char* p) {
 // letter (c, and c1 after a two-byte lead) into the lower-case one, for
 // hash_bytes: A..Z, and two-byte letters that fold to two-byte ones; 0
 // when the letter changes length (İ folds to i).
-inline std::uint32_t capital_patch(std::uint8_t c, std::uint8_t c1) {
+constexpr std::uint32_t capital_patch(std::uint8_t c, std::uint8_t c1) {
   if (c < 0x80) return 0x20;  // A..Z → a..z
   const std::uint32_t f = kCp.fold[(static_cast<std::uint32_t>(c & 0x1F) << 6) | (c1 & 0x3F)];
   if (f < 0x80) return 0;
   return (c ^ (0xC0 | (f >> 6))) | ((c1 ^ (0x80 | (f & 0x3F))) << 8);
 }
+
+// The patch of А..Я, as read_word computes it without the table: А..П
+// (0xD0 0x90..0x9F) fold to а..п (0xD0 0xB0..0xBF), Р..Я (0xD0 0xA0..0xAF)
+// to р..я (0xD1 0x80..0x8F).
+constexpr std::uint32_t russian_capital_patch(std::uint8_t c1) { return 0x2000u | (c1 >= 0xA0); }
+constexpr bool russian_capital_patch_is_capital_patch() {
+  for (unsigned c1 = 0x90; c1 <= 0xAF; ++c1) {
+    if (russian_capital_patch(static_cast<std::uint8_t>(c1)) != capital_patch(0xD0, static_cast<std::uint8_t>(c1))) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(russian_capital_patch_is_capital_patch());
 
 // The script (kCyrillic or kLatin) of the two-byte letter c, c1 when it is
 // lower case and folds to itself (а..я, Kazakh ә, қ, і, ..., é, ß); 0 for
@@ -535,11 +549,11 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     if (static_cast<unsigned>(c - 'A') < 26u) {
       j = i + 1;
       flags = kCapitalized | kLatin;
-      patch = capital_patch(c, c1);
+      patch = 0x20;  // capital_patch() of A..Z
     } else if (c == 0xD0 && static_cast<unsigned>(c1 - 0x90) < 0x20u) {
       j = i + 2;
       flags = kCapitalized | kCyrillic;
-      patch = capital_patch(c, c1);
+      patch = russian_capital_patch(c1);
     } else if (const std::uint8_t script = plain_two_byte(c, c1)) {  // қ, ә, ...
       j = i + 2;
       flags = script;
