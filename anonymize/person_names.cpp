@@ -944,17 +944,24 @@ struct Dictionary::Builder {
 
     std::size_t cap = 64;
     while (cap < (d.stop_words_.size() + d.cue_words_.size()) * 2) cap <<= 1;
-    d.small_keys_.assign(cap, 0);
-    d.small_bits_.assign(cap, 0);
+    d.small_.assign(cap, SmallEntry{});
     d.small_mask_ = cap - 1;
-    auto add = [&](std::uint64_t hash, std::uint8_t bit) {
+    auto add = [&](std::uint64_t hash) -> SmallEntry& {
       std::size_t i = static_cast<std::size_t>(mix(hash)) & d.small_mask_;
-      while (d.small_bits_[i] != 0 && d.small_keys_[i] != hash) i = (i + 1) & d.small_mask_;
-      d.small_keys_[i] = hash;
-      d.small_bits_[i] |= bit;
+      while (d.small_[i].used && d.small_[i].key != hash) i = (i + 1) & d.small_mask_;
+      d.small_[i].key = hash;
+      d.small_[i].used = true;
+      return d.small_[i];
     };
-    for (auto h : d.stop_words_) add(h, 1);
-    for (const auto& [h, id] : d.cue_words_) add(h, 2);
+    for (auto h : d.stop_words_) add(h).stop = true;
+    // The cues of a word are a run of cue_ids_ (sorted by word): the entry
+    // keeps where it starts and how long it is.
+    for (std::size_t b = 0, e = 0; b < d.cue_words_.size(); b = e) {
+      while (e < d.cue_words_.size() && d.cue_words_[e].first == d.cue_words_[b].first) ++e;
+      SmallEntry& entry = add(d.cue_words_[b].first);
+      entry.cue_begin = static_cast<std::uint32_t>(b);
+      entry.cue_count = static_cast<std::uint16_t>(e - b);
+    }
   }
 
   void build_pools() {
@@ -1144,27 +1151,6 @@ std::unique_ptr<Dictionary> Dictionary::build_from_data() {
   return std::unique_ptr<Dictionary>(new Dictionary(nullptr));
 }
 
-std::uint8_t Dictionary::small_lookup(std::uint64_t hash) const {
-  std::size_t i = static_cast<std::size_t>(mix(hash)) & small_mask_;
-  for (;;) {
-    std::uint8_t bits = small_bits_[i];
-    if (bits == 0) return 0;
-    if (small_keys_[i] == hash) return bits;
-    i = (i + 1) & small_mask_;
-  }
-}
-
-std::span<const std::uint32_t> Dictionary::cues_with_word(std::uint64_t hash) const {
-  if ((small_lookup(hash) & 2) == 0) return {};
-  auto lo = std::lower_bound(cue_words_.begin(), cue_words_.end(), std::make_pair(hash, std::uint32_t{0}));
-  auto hi = lo;
-  while (hi != cue_words_.end() && hi->first == hash) ++hi;
-  auto b = static_cast<std::size_t>(lo - cue_words_.begin());
-  auto e = static_cast<std::size_t>(hi - cue_words_.begin());
-  return {cue_ids_.data() + b, e - b};
-}
-
-bool Dictionary::is_stop_word(std::uint64_t hash) const { return (small_lookup(hash) & 1) != 0; }
 
 std::vector<Form> Dictionary::forms(std::uint32_t id) const {
   std::vector<Form> out;

@@ -208,14 +208,27 @@ bool text_is_cased(std::span<const Token> tokens, std::uint32_t first, std::uint
 
 // --- reading a run of name words ---------------------------------------------
 
+// One word of a run being read, with its candidate readings. Slots live in
+// a scratch array of the thread and are reset, not constructed, for each
+// word: a fresh one zeroed its sixteen candidates, and moving it into a
+// vector copied them, a third of read_name()'s own instructions.
 struct Slot {
   std::uint32_t first = 0, last = 0;
-  std::array<Analysis, kMaxCandidates> cands{};
+  std::array<Analysis, kMaxCandidates> cands;  // [0, count) are set
   std::uint8_t count = 0;
   bool known = true;
   bool unknown = false;
   bool initial = false;
   std::vector<std::string> guessed;  // lemma of each candidate, for guessed slots
+
+  void reset(std::uint32_t token) {
+    first = last = token;
+    count = 0;
+    known = true;
+    unknown = false;
+    initial = false;
+    guessed.clear();
+  }
 };
 
 struct Choice {
@@ -262,8 +275,7 @@ bool allowed_sequence(std::string_view seq, bool latin) {
 bool russian_case(Case c) { return c >= Case::kNom && c <= Case::kPrep; }
 
 // Scores a full assignment of slots [0, n); returns false if not a name.
-bool evaluate(const std::vector<Slot>& slots, std::size_t n, const std::array<std::uint8_t, kMaxSlots>& pick,
-              double& score) {
+bool evaluate(const Slot* slots, std::size_t n, const std::array<std::uint8_t, kMaxSlots>& pick, double& score) {
   std::array<PartState, kMaxSlots> parts{};
   std::size_t np = 0;
   bool prev_was_given_part = false;
@@ -340,7 +352,7 @@ bool evaluate(const std::vector<Slot>& slots, std::size_t n, const std::array<st
   return true;
 }
 
-Choice best_choice(const std::vector<Slot>& slots, std::size_t n) {
+Choice best_choice(const Slot* slots, std::size_t n) {
   Choice best;
   std::array<std::uint8_t, kMaxSlots> pick{};
   // Depth-first over the candidates of each slot (at most a few hundred
@@ -415,7 +427,9 @@ void fill_unknown(Slot& s, std::string_view folded, Kind kind) {
   s.count = 2;
   s.known = false;
   s.unknown = true;
-  s.guessed.assign(2, std::string(folded));
+  s.guessed.resize(2);
+  s.guessed[0].assign(folded);
+  s.guessed[1].assign(folded);
 }
 
 // Endings of verbs, adverbs and adjectives: a capitalized word so ending
@@ -663,38 +677,43 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
   if (i >= n || tokens[i].kind != TokenKind::kWord) return false;
 
   // Scratch reused between calls: reading names allocates nothing once warm.
-  thread_local std::vector<Slot> scratch, with;
-  std::vector<Slot>& slots = scratch;
-  slots.clear();
+  // The run is `slots[0, count)`; the words before it that join the name
+  // are written in the room before `slots`, which then moves back: no slot
+  // is copied.
+  constexpr std::size_t kLeftRoom = 2;
+  thread_local std::array<Slot, kLeftRoom + kMaxSlots> scratch;
+  Slot* slots = scratch.data() + kLeftRoom;
+  std::size_t count = 0;
   std::uint32_t j = i;
-  while (slots.size() < kMaxSlots && j < n && tokens[j].kind == TokenKind::kWord) {
-    Slot s;
-    s.first = s.last = j;
+  while (count < kMaxSlots && j < n && tokens[j].kind == TokenKind::kWord) {
+    Slot& s = slots[count];
+    s.reset(j);
     auto analyses = dict.lookup(tokens[j].fold_hash);
     if (!fill_known(s, analyses)) {
       if (is_initial(text, tokens, j)) {
         s.initial = true;
         if (j + 1 < n && punct_is(tokens[j + 1], text, ".")) s.last = j + 1;
       } else {
-        bool first = slots.empty();
+        bool first = count == 0;
         if (dict.is_stop_word(tokens[j].fold_hash)) break;
         if (first && !options.force_first) break;
         // A guess must look like its neighbours: a lowercase word beside a
         // capitalized name is not one in cased text.
-        if (!first && capitalized(tokens[slots.back().first]) && !(tokens[j].flags & (kCapitalized | kAllCaps))) break;
+        if (!first && capitalized(tokens[slots[count - 1].first]) && !(tokens[j].flags & (kCapitalized | kAllCaps)))
+          break;
         // Folded only now that the cheaper tests have let the word through.
         thread_local std::string folded;
         folded.assign(fold_word(tokens[j].view(text)));
         if (!fill_guessed(s, folded)) {
           if (first) {
             fill_unknown(s, folded, options.unknown_kind);
-          } else if (options.unknown_tail && slots.size() == 1 && slots[0].known && !capitalized(tokens[j]) &&
+          } else if (options.unknown_tail && count == 1 && slots[0].known && !capitalized(tokens[j]) &&
                      dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded) &&
                      !kazakh_or_verb_ending(folded) && tail_ends_phrase(text, tokens, j, n)) {
             // "меня зовут марат жаксыбеков клиент: ...": after an intro, the
             // last word of the phrase after a given name is its surname.
             fill_unknown(s, folded, Kind::kSurname);
-          } else if (!slots.back().initial && j + 1 < n && tokens[j + 1].kind == TokenKind::kWord &&
+          } else if (!slots[count - 1].initial && j + 1 < n && tokens[j + 1].kind == TokenKind::kWord &&
                      dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded) &&
                      !kazakh_or_verb_ending(folded) &&
                      std::any_of(dict.lookup(tokens[j + 1].fold_hash).begin(), dict.lookup(tokens[j + 1].fold_hash).end(),
@@ -704,7 +723,7 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
             // "байжанова евстафия петровича": a word between two name words
             // is the given name.
             fill_unknown(s, folded, Kind::kGiven);
-          } else if (tokens[j].letters >= 2 && capitalized(tokens[j]) && capitalized(tokens[slots.back().first]) &&
+          } else if (tokens[j].letters >= 2 && capitalized(tokens[j]) && capitalized(tokens[slots[count - 1].first]) &&
                      dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded)) {
             // "Jessica Nakashima", "Асель Жаксыбекқызы": a capitalized word
             // beside a capitalized name is part of it.
@@ -715,8 +734,8 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
         }
       }
     }
-    slots.push_back(std::move(s));
-    std::uint32_t k = slots.back().last + 1;
+    ++count;
+    std::uint32_t k = s.last + 1;
     if (k >= n) break;
     if (tokens[k].kind == TokenKind::kWord) {
       j = k;
@@ -737,15 +756,15 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
   // name ("Феврония Иванова"), the given name before a patronymic
   // ("ксаверий дмитриевич", "Белозерский Ксаверий Амангельдинович"), an
   // unknown word between a cue and a surname ("я акберен искаков").
-  for (int step = 0; step < 2 && options.extend_left && !slots.empty() && !slots.front().initial; ++step) {
-    const std::uint32_t f = slots.front().first;
+  static_assert(kLeftRoom == 2, "one slot of room for each step");
+  for (int step = 0; step < 2 && options.extend_left && count > 0 && !slots[0].initial; ++step) {
+    const std::uint32_t f = slots[0].first;
     if (f == 0 || f - 1 < options.floor) break;
     const Token& w = tokens[f - 1];
     const Token& next = tokens[f];
-    if (w.kind != TokenKind::kWord || w.letters < 2 || dict.is_stop_word(w.fold_hash) ||
-        !dict.lookup(w.fold_hash).empty() || !dict.cues_with_word(w.fold_hash).empty())
-      break;
-    const Slot& front = slots.front();
+    if (w.kind != TokenKind::kWord || w.letters < 2) break;
+    if (dict.roles(w.fold_hash).stop_or_cue() || !dict.lookup(w.fold_hash).empty()) break;
+    const Slot& front = slots[0];
     auto front_has = [&](Kind k) {
       return std::any_of(front.cands.begin(), front.cands.begin() + front.count,
                          [&](const Analysis& a) { return a.kind == k; });
@@ -753,8 +772,8 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
     const bool cap = capitalized(w), next_cap = capitalized(next);
     thread_local std::string left;
     left.assign(fold_word(w.view(text)));
-    Slot s;
-    s.first = s.last = f - 1;
+    Slot& s = slots[-1];
+    s.reset(f - 1);
     bool ok = (cap || !next_cap) && fill_guessed(s, left);
     if (!ok && !verb_like(left) && !kazakh_or_verb_ending(left) && (cap || !next_cap)) {
       if (step == 0 && front_has(Kind::kPatronymic)) {
@@ -769,27 +788,25 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
       if (ok) fill_unknown(s, left, Kind::kGiven);
     }
     if (!ok) break;
-    with.clear();
-    with.push_back(std::move(s));
-    for (auto& x : slots) {
-      if (with.size() < kMaxSlots) with.push_back(x);
-    }
+    // The run with the word before it, its last slot dropped if it is full.
+    const std::size_t with = std::min(count + 1, kMaxSlots);
     bool valid = false;
-    for (std::size_t len = with.size(); len >= 2 && !valid; --len) valid = best_choice(with, len).valid;
+    for (std::size_t len = with; len >= 2 && !valid; --len) valid = best_choice(slots - 1, len).valid;
     if (!valid) break;
-    std::swap(slots, with);
+    --slots;
+    count = with;
   }
 
   // The longest prefix that reads as a name.
   Choice choice;
-  std::size_t len = slots.size();
+  std::size_t len = count;
   for (; len > 0; --len) {
     choice = best_choice(slots, len);
     if (choice.valid) break;
   }
   if (len == 0) return false;
   // A prepended word must be part of the reading with the one that began it.
-  if (!slots.front().known && !options.force_first && len < 2) return false;
+  if (!slots[0].known && !options.force_first && len < 2) return false;
 
   // The parts are rewritten in place: a reading reused for every name of a
   // text keeps its lemmas' buffers instead of allocating them again.
@@ -1055,7 +1072,7 @@ class PersonRecognizer final : public Recognizer {
     while (j < n && j < i + 3 && tokens[j].kind == TokenKind::kWord && !label_end(ctx.text, tokens, j)) ++j;
     if (j >= n || tokens[j].kind != TokenKind::kWord || !label_end(ctx.text, tokens, j)) return 0;
     for (std::uint32_t k = i; k <= j; ++k) {
-      if (dict_.is_stop_word(tokens[k].fold_hash) || !dict_.cues_with_word(tokens[k].fold_hash).empty()) return 0;
+      if (dict_.roles(tokens[k].fold_hash).stop_or_cue()) return 0;
       if (unlike_a_name(fold_word(tokens[k].view(ctx.text)))) return 0;
     }
     ReadOptions options;
@@ -1091,7 +1108,7 @@ class PersonRecognizer final : public Recognizer {
     const Token& t = tokens[x];
     bool cap = capitalized(t);
     if (c.weight < 0.2 && !cap) return 0;
-    if (t.letters < 2 || dict_.is_stop_word(t.fold_hash) || !dict_.cues_with_word(t.fold_hash).empty()) return 0;
+    if (t.letters < 2 || dict_.roles(t.fold_hash).stop_or_cue()) return 0;
     auto known = dict_.lookup(t.fold_hash);
     if (std::any_of(known.begin(), known.end(), [](const Analysis& a) { return is_name_kind(a.kind); })) return 0;
     if (unlike_a_name(fold_word(t.view(ctx.text)))) return 0;
@@ -1191,8 +1208,8 @@ class PersonRecognizer final : public Recognizer {
     auto latin_brand = [&](std::uint32_t k) {
       const Token& t = tokens[k];
       return t.kind == TokenKind::kWord && (t.flags & (kLatin | kCyrillic)) == kLatin &&
-             (t.flags & (kCapitalized | kAllCaps)) && t.letters >= 2 && !dict_.is_stop_word(t.fold_hash) &&
-             dict_.cues_with_word(t.fold_hash).empty() && dict_.lookup(t.fold_hash).empty();
+             (t.flags & (kCapitalized | kAllCaps)) && t.letters >= 2 && !dict_.roles(t.fold_hash).stop_or_cue() &&
+             dict_.lookup(t.fold_hash).empty();
     };
     if (cyrillic && after < n && latin_brand(after) && tokens[after].begin == tokens[after - 1].end + 1) return true;
     if (cyrillic && r.first > 0 && latin_brand(r.first - 1) && tokens[r.first - 1].end + 1 == tokens[r.first].begin)
