@@ -261,22 +261,36 @@ bool kazakh_two_given(const PartState& a, const PartState& b) {
   return fits(a) || fits(b);
 }
 
-char kind_letter(Kind k) { return k == Kind::kGiven ? 'G' : k == Kind::kPatronymic ? 'P' : 'S'; }
+// The kinds of a name's parts in order, as a number: two bits a part,
+// the first part highest (G 1, P 2, S 3), so "GPS" and "PS" differ. Every
+// assignment of candidates is checked against a few sequences: comparing
+// numbers costs less than building and comparing strings.
+constexpr unsigned kind_code(char letter) { return letter == 'G' ? 1u : letter == 'P' ? 2u : 3u; }
+constexpr unsigned kind_code(Kind k) { return k == Kind::kGiven ? 1u : k == Kind::kPatronymic ? 2u : 3u; }
+constexpr unsigned sequence(std::string_view letters) {
+  unsigned code = 0;
+  for (char c : letters) code = code * 4 + kind_code(c);
+  return code;
+}
 
-bool allowed_sequence(std::string_view seq, bool latin) {
-  // "PS": the given name before it was not recognized, or left out.
-  static constexpr std::string_view kAllowed[] = {"G", "S", "P", "GS", "SG", "GP", "PS", "GPS", "SGP"};
-  for (auto a : kAllowed) {
-    if (seq == a) return true;
+bool allowed_sequence(unsigned seq, bool latin) {
+  switch (seq) {
+    // "PS": the given name before it was not recognized, or left out.
+    case sequence("G"): case sequence("S"): case sequence("P"): case sequence("GS"): case sequence("SG"):
+    case sequence("GP"): case sequence("PS"): case sequence("GPS"): case sequence("SGP"):
+      return true;
+    case sequence("GGS"):
+      return latin;
+    default:
+      return false;
   }
-  return latin && seq == "GGS";
 }
 
 bool russian_case(Case c) { return c >= Case::kNom && c <= Case::kPrep; }
 
 // Scores a full assignment of slots [0, n); returns false if not a name.
 bool evaluate(const Slot* slots, std::size_t n, const std::array<std::uint8_t, kMaxSlots>& pick, double& score) {
-  std::array<PartState, kMaxSlots> parts{};
+  std::array<PartState, kMaxSlots> parts;  // [0, np) are set
   std::size_t np = 0;
   bool prev_was_given_part = false;
   for (std::size_t k = 0; k < n; ++k) {
@@ -301,16 +315,16 @@ bool evaluate(const Slot* slots, std::size_t n, const std::array<std::uint8_t, k
     prev_was_given_part = a.kind == Kind::kGiven;
   }
   if (np == 0) return false;
-  char seq_buf[kMaxSlots];
+  unsigned seq = 0;
   bool latin = false, cyrillic = false;
   for (std::size_t k = 0; k < np; ++k) {
-    seq_buf[k] = kind_letter(parts[k].kind);
+    seq = seq * 4 + kind_code(parts[k].kind);
     (parts[k].script == Script::kLatin ? latin : cyrillic) = true;
   }
-  const std::string_view seq(seq_buf, np);
+  const bool two_given = seq == sequence("GG") || seq == sequence("GGP");
   // Parts agree in gender, except a father's name used as a surname
   // ("Айгүл Төлеген", "Төлеген Мөлдір Нұрланқызы").
-  if (seq != "GG" && seq != "GGP") {
+  if (!two_given) {
     Gender g = Gender::kUnknown;
     for (std::size_t k = 0; k < np; ++k) {
       if (parts[k].gender == Gender::kUnknown) continue;
@@ -320,7 +334,7 @@ bool evaluate(const Slot* slots, std::size_t n, const std::array<std::uint8_t, k
   }
   if (latin && cyrillic) return false;
   score = 0;
-  if (seq == "GG" || seq == "GGP") {
+  if (two_given) {
     if (!kazakh_two_given(parts[0], parts[1])) return false;
     score -= 0.4;
   } else if (!allowed_sequence(seq, latin)) {
@@ -354,29 +368,25 @@ bool evaluate(const Slot* slots, std::size_t n, const std::array<std::uint8_t, k
 
 Choice best_choice(const Slot* slots, std::size_t n) {
   Choice best;
-  std::array<std::uint8_t, kMaxSlots> pick{};
-  // Depth-first over the candidates of each slot (at most a few hundred
-  // combinations: slots are few and most words have one or two readings).
-  std::size_t budget = 4096;
-  auto rec = [&](auto&& self, std::size_t k) -> void {
-    if (budget == 0) return;
-    if (k == n) {
-      --budget;
-      double score = 0;
-      if (evaluate(slots, n, pick, score) && score > best.score) {
-        best.score = score;
-        best.pick = pick;
-        best.valid = true;
-      }
-      return;
+  std::array<std::uint8_t, kMaxSlots> pick{}, count{};
+  for (std::size_t k = 0; k < n; ++k) {
+    count[k] = slots[k].initial ? 1 : slots[k].count;
+    if (count[k] == 0) return best;
+  }
+  // Every combination of the slots' candidates, the last slot's changing
+  // fastest (at most a few hundred: slots are few and most words have one
+  // or two readings); the first of equal scores wins.
+  for (std::size_t budget = 4096; budget > 0; --budget) {
+    double score = 0;
+    if (evaluate(slots, n, pick, score) && score > best.score) {
+      best.score = score;
+      best.pick = pick;
+      best.valid = true;
     }
-    std::uint8_t count = slots[k].initial ? 1 : slots[k].count;
-    for (std::uint8_t c = 0; c < count; ++c) {
-      pick[k] = c;
-      self(self, k + 1);
-    }
-  };
-  rec(rec, 0);
+    std::size_t k = n;
+    while (k > 0 && ++pick[k - 1] == count[k - 1]) pick[--k] = 0;
+    if (k == 0) break;
+  }
   return best;
 }
 
@@ -654,20 +664,33 @@ Gender NameReading::gender() const {
   return Gender::kUnknown;
 }
 
+void NamePart::reset() {
+  first = last = 0;
+  analysis = Analysis{};
+  known = true;
+  unknown = initial = separate_marker = false;
+  lemma.clear();
+}
+
 std::string NameReading::normalized() const {
   std::string out;
-  std::size_t size = 0;
+  append_normalized(out);
+  return out;
+}
+
+void NameReading::append_normalized(std::string& out) const {
+  std::size_t size = out.size();
   for (const auto& p : parts) size += p.lemma.size() + 1;
   out.reserve(size);  // one allocation, not one per part
+  const std::size_t start = out.size();
   static constexpr Kind kOrder[] = {Kind::kGiven, Kind::kPatronymic, Kind::kSurname};
   for (Kind k : kOrder) {
     for (const auto& p : parts) {
       if (p.initial || p.analysis.kind != k || p.lemma.empty()) continue;
-      if (!out.empty()) out.push_back(' ');
+      if (out.size() != start) out.push_back(' ');
       out += p.lemma;
     }
   }
-  return out;
 }
 
 bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32_t i, const ReadOptions& options,
@@ -814,10 +837,7 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
   auto next_part = [&]() -> NamePart& {
     if (used == out.parts.size()) out.parts.emplace_back();
     NamePart& p = out.parts[used++];
-    std::string lemma = std::move(p.lemma);
-    lemma.clear();
-    p = NamePart{};
-    p.lemma = std::move(lemma);
+    p.reset();
     return p;
   };
   out.possessive = false;
@@ -1232,7 +1252,7 @@ class PersonRecognizer final : public Recognizer {
     f.begin = tokens[r.first].begin;
     f.end = r.end_byte;
     f.type = EntityType::kPerson;
-    f.normalized = r.normalized();
+    r.append_normalized(f.normalized);  // into the finding: no string to move
     f.gender = r.gender();
     const bool captured = capture_cue || !capture_context.empty();
     f.recognizer = captured ? "person.cue" : "person.dictionary";

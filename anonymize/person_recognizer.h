@@ -27,6 +27,9 @@ struct NamePart {
   bool initial = false;     // "И."
   bool separate_marker = false;  // "Серік ұлы": analysis.lemma is the father's given name
   std::string lemma;        // folded normalized text of this part
+
+  // Back to a default part, keeping the lemma's buffer for the next name.
+  void reset();
 };
 
 struct NameReading {
@@ -41,6 +44,8 @@ struct NameReading {
   Gender gender() const;
   // Folded lemmas: given, patronymic, surname (then any other), space-separated.
   std::string normalized() const;
+  // The same, appended to `out`.
+  void append_normalized(std::string& out) const;
 };
 
 struct ReadOptions {
