@@ -219,7 +219,13 @@ struct Slot {
   bool known = true;
   bool unknown = false;
   bool initial = false;
-  std::vector<std::string> guessed;  // lemma of each candidate, for guessed slots
+  // Slots not known to the dictionary: the folded word, and for each
+  // candidate the bytes its lemma drops from the word's end and the ending
+  // it adds ("жаксылыкову" less "ову" plus "ов"), so that a lemma is built
+  // only for the candidate a reading takes, into its part's buffer.
+  std::string word;
+  std::array<std::uint8_t, kMaxCandidates> cut;
+  std::array<std::string_view, kMaxCandidates> ending;
 
   void reset(std::uint32_t token) {
     first = last = token;
@@ -227,8 +233,9 @@ struct Slot {
     known = true;
     unknown = false;
     initial = false;
-    guessed.clear();
   }
+
+  void lemma(std::size_t k, std::string& out) const { out.assign(word, 0, word.size() - cut[k]).append(ending[k]); }
 };
 
 struct Choice {
@@ -400,28 +407,87 @@ bool fill_known(Slot& s, std::span<const Analysis> analyses) {
   return s.count > 0;
 }
 
+// Appends to `s` the readings of its word by its ending (guess_by_ending()),
+// with what makes their lemmas; false if there are none.
+bool guess_endings(Slot& s) {
+  const std::string_view folded = s.word;
+  // The rules indexed by the last two bytes of their ending: most words
+  // end in none of them and cost one look-up.
+  struct TailIndex {
+    std::array<std::uint16_t, 4096> first{};  // hash of the tail -> 1 + index into order, 0 = none
+    std::vector<std::uint16_t> order;         // rule indexes grouped by tail hash, each group ends with 0xFFFF
+  };
+  static const TailIndex kIndex = [] {
+    TailIndex ix;
+    auto tail_hash = [](std::string_view e) {
+      return static_cast<std::size_t>((static_cast<unsigned char>(e[e.size() - 2]) * 31u +
+                                       static_cast<unsigned char>(e.back())) & 4095u);
+    };
+    std::array<std::vector<std::uint16_t>, 4096> groups;
+    for (std::size_t k = 0; k < std::size(kEndings); ++k) groups[tail_hash(kEndings[k].ending)].push_back(static_cast<std::uint16_t>(k));
+    for (std::size_t h = 0; h < groups.size(); ++h) {
+      if (groups[h].empty()) continue;
+      ix.first[h] = static_cast<std::uint16_t>(ix.order.size() + 1);
+      for (auto k : groups[h]) ix.order.push_back(k);
+      ix.order.push_back(0xFFFF);
+    }
+    return ix;
+  }();
+  if (folded.size() < 2) return false;
+  std::size_t h = (static_cast<unsigned char>(folded[folded.size() - 2]) * 31u + static_cast<unsigned char>(folded.back())) & 4095u;
+  if (kIndex.first[h] == 0) return false;
+  const std::uint16_t* group = kIndex.order.data() + (kIndex.first[h] - 1);
+  std::size_t best = 0;
+  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
+    const auto& r = kEndings[*k];
+    if (r.ending.size() > best && EndingSet::ends_with(folded, r.ending)) best = r.ending.size();
+  }
+  if (best == 0) return false;
+  // Longer endings that share the last two bytes are in the same group;
+  // shorter ones ("ов" for "ова") are not needed: the longest wins.
+  std::size_t letters = utf8_letters(folded);
+  Script script = script_of(folded);
+  bool any = false;
+  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
+    const auto& r = kEndings[*k];
+    if (r.ending.size() != best || !EndingSet::ends_with(folded, r.ending)) continue;
+    std::size_t stem_letters = letters - utf8_letters(r.ending);
+    std::size_t min_stem = r.kind == Kind::kGiven ? 2u : r.kind == Kind::kPatronymic ? 3u : 4u;
+    if (stem_letters < min_stem) continue;
+    Analysis a;
+    a.lemma = kNoLemma;
+    a.kind = r.kind;
+    a.gender = r.gender;
+    a.gcase = r.gcase;
+    a.script = script;
+    if (s.count == kMaxCandidates) break;
+    s.cands[s.count] = a;
+    s.cut[s.count] = static_cast<std::uint8_t>(r.ending.size());
+    s.ending[s.count] = r.nominative;
+    ++s.count;
+    any = true;
+  }
+  return any;
+}
+
 bool fill_guessed(Slot& s, std::string_view folded) {
-  thread_local std::vector<Analysis> readings;
-  readings.clear();
-  s.guessed.clear();
-  if (!guess_by_ending(folded, readings, s.guessed)) return false;
+  s.word.assign(folded);
+  s.count = 0;
+  if (!guess_endings(s)) return false;
   // A Kazakh given name may be a surname too (the father's name).
-  if (std::all_of(readings.begin(), readings.end(), [](const Analysis& a) { return a.kind == Kind::kGiven; })) {
-    for (std::size_t k = 0, n = readings.size(); k < n; ++k) {
-      Analysis a = readings[k];
+  if (std::all_of(s.cands.begin(), s.cands.begin() + s.count, [](const Analysis& a) { return a.kind == Kind::kGiven; })) {
+    for (std::size_t k = 0, n = s.count; k < n && s.count < kMaxCandidates; ++k) {
+      Analysis a = s.cands[k];
       a.kind = Kind::kSurname;
       a.gender = Gender::kUnknown;
-      readings.push_back(a);
-      s.guessed.push_back(s.guessed[k]);
+      s.cands[s.count] = a;
+      s.cut[s.count] = s.cut[k];
+      s.ending[s.count] = s.ending[k];
+      ++s.count;
     }
   }
-  s.count = 0;
-  for (const auto& a : readings) {
-    if (s.count == kMaxCandidates) break;
-    s.cands[s.count++] = a;
-  }
   s.known = false;
-  return s.count > 0;
+  return true;
 }
 
 // A word known neither by the dictionary nor by its ending: a given name or
@@ -437,9 +503,9 @@ void fill_unknown(Slot& s, std::string_view folded, Kind kind) {
   s.count = 2;
   s.known = false;
   s.unknown = true;
-  s.guessed.resize(2);
-  s.guessed[0].assign(folded);
-  s.guessed[1].assign(folded);
+  s.word.assign(folded);
+  s.cut[0] = s.cut[1] = 0;
+  s.ending[0] = s.ending[1] = {};
 }
 
 // Endings of verbs, adverbs and adjectives: a capitalized word so ending
@@ -587,65 +653,15 @@ void match_cues_after(const Dictionary& dict, std::string_view text, std::span<c
 }  // namespace
 
 bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, std::vector<std::string>& lemmas) {
-  // The rules indexed by the last two bytes of their ending: most words
-  // end in none of them and cost one look-up.
-  struct TailIndex {
-    std::array<std::uint16_t, 4096> first{};  // hash of the tail -> 1 + index into order, 0 = none
-    std::vector<std::uint16_t> order;         // rule indexes grouped by tail hash, each group ends with 0xFFFF
-  };
-  static const TailIndex kIndex = [] {
-    TailIndex ix;
-    auto tail_hash = [](std::string_view e) {
-      return static_cast<std::size_t>((static_cast<unsigned char>(e[e.size() - 2]) * 31u +
-                                       static_cast<unsigned char>(e.back())) & 4095u);
-    };
-    std::array<std::vector<std::uint16_t>, 4096> groups;
-    for (std::size_t k = 0; k < std::size(kEndings); ++k) groups[tail_hash(kEndings[k].ending)].push_back(static_cast<std::uint16_t>(k));
-    for (std::size_t h = 0; h < groups.size(); ++h) {
-      if (groups[h].empty()) continue;
-      ix.first[h] = static_cast<std::uint16_t>(ix.order.size() + 1);
-      for (auto k : groups[h]) ix.order.push_back(k);
-      ix.order.push_back(0xFFFF);
-    }
-    return ix;
-  }();
-  if (folded.size() < 2) return false;
-  std::size_t h = (static_cast<unsigned char>(folded[folded.size() - 2]) * 31u + static_cast<unsigned char>(folded.back())) & 4095u;
-  if (kIndex.first[h] == 0) return false;
-  const std::uint16_t* group = kIndex.order.data() + (kIndex.first[h] - 1);
-  std::size_t best = 0;
-  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
-    const auto& r = kEndings[*k];
-    if (r.ending.size() > best && EndingSet::ends_with(folded, r.ending)) best = r.ending.size();
+  thread_local Slot s;
+  s.reset(0);
+  s.word.assign(folded);
+  if (!guess_endings(s)) return false;
+  for (std::size_t k = 0; k < s.count; ++k) {
+    readings.push_back(s.cands[k]);
+    s.lemma(k, lemmas.emplace_back());
   }
-  if (best == 0) return false;
-  // Longer endings that share the last two bytes are in the same group;
-  // shorter ones ("ов" for "ова") are not needed: the longest wins.
-  std::size_t letters = utf8_letters(folded);
-  Script script = script_of(folded);
-  bool any = false;
-  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
-    const auto& r = kEndings[*k];
-    if (r.ending.size() != best || !EndingSet::ends_with(folded, r.ending)) continue;
-    std::size_t stem_letters = letters - utf8_letters(r.ending);
-    std::size_t min_stem = r.kind == Kind::kGiven ? 2u : r.kind == Kind::kPatronymic ? 3u : 4u;
-    if (stem_letters < min_stem) continue;
-    Analysis a;
-    a.lemma = kNoLemma;
-    a.kind = r.kind;
-    a.gender = r.gender;
-    a.gcase = r.gcase;
-    a.script = script;
-    readings.push_back(a);
-    // One allocation at most: the stem and the nominative ending appended
-    // to a string of the final size.
-    const std::string_view stem = folded.substr(0, folded.size() - r.ending.size());
-    std::string& lemma = lemmas.emplace_back();
-    lemma.reserve(stem.size() + r.nominative.size());
-    lemma.append(stem).append(r.nominative);
-    any = true;
-  }
-  return any;
+  return true;
 }
 
 std::size_t NameReading::name_parts() const {
@@ -875,7 +891,7 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
     p.known = s.known;
     p.unknown = s.unknown;
     if (s.known) p.lemma = dict.lemma(a.lemma).text;
-    else if (s.guessed.size() > choice.pick[k]) p.lemma = s.guessed[choice.pick[k]];
+    else s.lemma(choice.pick[k], p.lemma);
   }
   out.parts.erase(out.parts.begin() + static_cast<std::ptrdiff_t>(used), out.parts.end());
   // Trailing initials without a following name are still the name's
