@@ -956,11 +956,25 @@ struct Dictionary::Builder {
     for (auto h : d.stop_words_) add(h).stop = true;
     // The cues of a word are a run of cue_ids_ (sorted by word): the entry
     // keeps where it starts and how long it is.
+    // Its cues that may stand before a name and end in it, and those that
+    // may follow a name and start with it, are runs of their own: matching
+    // around a name looks only at those.
     for (std::size_t b = 0, e = 0; b < d.cue_words_.size(); b = e) {
-      while (e < d.cue_words_.size() && d.cue_words_[e].first == d.cue_words_[b].first) ++e;
-      SmallEntry& entry = add(d.cue_words_[b].first);
-      entry.cue_begin = static_cast<std::uint32_t>(b);
-      entry.cue_count = static_cast<std::uint16_t>(e - b);
+      const std::uint64_t hash = d.cue_words_[b].first;
+      while (e < d.cue_words_.size() && d.cue_words_[e].first == hash) ++e;
+      SmallEntry& entry = add(hash);
+      entry.cues = {static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e - b)};
+      entry.before_name.begin = static_cast<std::uint32_t>(d.cues_before_name_.size());
+      entry.after_name.begin = static_cast<std::uint32_t>(d.cues_after_name_.size());
+      for (std::size_t k = b; k < e; ++k) {
+        const std::uint32_t id = d.cue_words_[k].second;
+        const Cue& c = d.cues_[id];
+        const bool after = c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter;
+        if (!after && c.words.back() == hash) d.cues_before_name_.push_back(id);
+        if ((after || c.kind == CueKind::kAfterIntro) && c.words.front() == hash) d.cues_after_name_.push_back(id);
+      }
+      entry.before_name.count = static_cast<std::uint32_t>(d.cues_before_name_.size()) - entry.before_name.begin;
+      entry.after_name.count = static_cast<std::uint32_t>(d.cues_after_name_.size()) - entry.after_name.begin;
     }
   }
 

@@ -141,6 +141,11 @@ struct Cue {
 // What a word is to the reader of names beside it (Dictionary::roles).
 struct WordRoles {
   std::span<const std::uint32_t> cues;  // ids of the cues that contain it
+  // Of those, the cues that may stand before a name (every kind but kAfter
+  // and kNotAfter) and end in the word, and the cues that may follow a name
+  // (kAfter, kAfterIntro, kNotAfter) and start with it; in id order.
+  std::span<const std::uint32_t> before_name;
+  std::span<const std::uint32_t> after_name;
   bool stop_word = false;
   bool stop_or_cue() const { return stop_word || !cues.empty(); }
 };
@@ -254,7 +259,12 @@ class Dictionary {
     for (;;) {
       const SmallEntry& e = small_[i];
       if (!e.used) return {};
-      if (e.key == hash) return {{cue_ids_.data() + e.cue_begin, e.cue_count}, e.stop};
+      if (e.key == hash) {
+        return {{cue_ids_.data() + e.cues.begin, e.cues.count},
+                {cues_before_name_.data() + e.before_name.begin, e.before_name.count},
+                {cues_after_name_.data() + e.after_name.begin, e.after_name.count},
+                e.stop};
+      }
       i = (i + 1) & small_mask_;
     }
   }
@@ -303,14 +313,17 @@ class Dictionary {
   std::vector<Cue> cues_;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> cue_words_;  // sorted by hash
   std::vector<std::uint32_t> cue_ids_;     // the ids of cue_words_, in its order
+  std::vector<std::uint32_t> cues_before_name_, cues_after_name_;  // runs for WordRoles
   std::vector<std::uint64_t> stop_words_;  // sorted
   // The roles of stop words and cue words, asked of most words beside a
   // name: a small open-addressing table that stays in L1. A cue word's
   // entry holds its run of cue_ids_, so no search follows the probe.
+  struct Run {
+    std::uint32_t begin = 0, count = 0;
+  };
   struct SmallEntry {
     std::uint64_t key = 0;
-    std::uint32_t cue_begin = 0;
-    std::uint16_t cue_count = 0;
+    Run cues, before_name, after_name;
     bool stop = false;
     bool used = false;
   };

@@ -295,6 +295,16 @@ bool allowed_sequence(unsigned seq, bool latin) {
 
 bool russian_case(Case c) { return c >= Case::kNom && c <= Case::kPrep; }
 
+// What one part adds to the score of a reading.
+void add_part_score(double& score, Case gcase, std::uint8_t flags, Gender gender, bool known) {
+  if (gcase == Case::kNom) score += 0.3;
+  if (flags & kPlural) score -= 0.6;
+  if (flags & (kAmbiguous | kAlwaysAmbiguous)) score -= 0.3;
+  if (flags & (kKeyboardVariant | kAltEnding)) score -= 0.05;
+  if (gender != Gender::kUnknown) score += 0.2;
+  if (!known) score -= 0.2;
+}
+
 // Scores a full assignment of slots [0, n); returns false if not a name.
 bool evaluate(const Slot* slots, std::size_t n, const std::array<std::uint8_t, kMaxSlots>& pick, double& score) {
   std::array<PartState, kMaxSlots> parts;  // [0, np) are set
@@ -362,19 +372,32 @@ bool evaluate(const Slot* slots, std::size_t n, const std::array<std::uint8_t, k
     else if (kazakh_style) score += 0.5;
     else score -= 2;
   }
-  for (std::size_t k = 0; k < np; ++k) {
-    if (parts[k].gcase == Case::kNom) score += 0.3;
-    if (parts[k].flags & kPlural) score -= 0.6;
-    if (parts[k].flags & (kAmbiguous | kAlwaysAmbiguous)) score -= 0.3;
-    if (parts[k].flags & (kKeyboardVariant | kAltEnding)) score -= 0.05;
-    if (parts[k].gender != Gender::kUnknown) score += 0.2;
-    if (!parts[k].known) score -= 0.2;
-  }
+  for (std::size_t k = 0; k < np; ++k) add_part_score(score, parts[k].gcase, parts[k].flags, parts[k].gender, parts[k].known);
   return true;
 }
 
 Choice best_choice(const Slot* slots, std::size_t n) {
   Choice best;
+  if (n == 1) {
+    // One word, as most readings are: what evaluate() would say of each
+    // candidate without building a sequence. A lone initial is no name, nor
+    // a marker without a given name before it; any one part is allowed,
+    // and agrees with itself.
+    const Slot& s = slots[0];
+    if (s.initial) return best;
+    for (std::uint8_t c = 0; c < s.count; ++c) {
+      const Analysis& a = s.cands[c];
+      if (a.kind == Kind::kMarker) continue;
+      double score = 0;
+      add_part_score(score, a.gcase, a.flags, a.gender, s.known);
+      if (score > best.score) {
+        best.score = score;
+        best.pick[0] = c;
+        best.valid = true;
+      }
+    }
+    return best;
+  }
   std::array<std::uint8_t, kMaxSlots> pick{}, count{};
   for (std::size_t k = 0; k < n; ++k) {
     count[k] = slots[k].initial ? 1 : slots[k].count;
@@ -603,16 +626,15 @@ void match_cues_before(const Dictionary& dict, std::string_view text, std::span<
   std::uint32_t k = s;
   while (k > 0 && tokens[k - 1].kind == TokenKind::kPunct) --k;
   if (k == 0 || tokens[k - 1].kind != TokenKind::kWord) return;  // words_before() would stop there too
-  const auto ids = dict.cues_with_word(tokens[k - 1].fold_hash);
+  const auto ids = dict.roles(tokens[k - 1].fold_hash).before_name;
   if (ids.empty()) return;
   std::array<WordBefore, 5> before{};
   std::size_t count = words_before(text, tokens, s, before);
   if (count == 0) return;
   for (std::uint32_t id : ids) {
     const Cue& c = dict.cue(id);
-    if (c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter) continue;
     std::size_t len = c.words.size();
-    if (len > count || c.words.back() != before[0].hash) continue;
+    if (len > count) continue;
     bool ok = true;
     for (std::size_t w = 0; w < len && ok; ++w) ok = c.words[len - 1 - w] == before[w].hash;
     if (!ok || before[len - 1].crossed_stop) continue;
@@ -633,10 +655,8 @@ void match_cues_after(const Dictionary& dict, std::string_view text, std::span<c
   std::uint32_t k = after;
   if (k < tokens.size() && punct_is(tokens[k], text, ",")) ++k;
   if (k >= tokens.size() || tokens[k].kind != TokenKind::kWord) return;
-  for (std::uint32_t id : dict.cues_with_word(tokens[k].fold_hash)) {
+  for (std::uint32_t id : dict.roles(tokens[k].fold_hash).after_name) {
     const Cue& c = dict.cue(id);
-    if (c.kind != CueKind::kAfter && c.kind != CueKind::kAfterIntro && c.kind != CueKind::kNotAfter) continue;
-    if (c.words.front() != tokens[k].fold_hash) continue;
     std::uint32_t j = k;
     bool ok = true;
     for (std::size_t w = 0; w < c.words.size() && ok; ++w) {

@@ -399,6 +399,18 @@ TEST_CASE("the roles of a word name every cue that contains it", "[person]") {
     REQUIRE(got == expected);
     CHECK(dict.cues_with_word(h).size() == expected.size());
     CHECK(roles.stop_or_cue());
+    // The cues read before a name end in the word; those read after it
+    // start with it; both in id order, as matching picks the first of
+    // equal weights.
+    std::vector<std::uint32_t> before, after;
+    for (std::uint32_t id : expected) {
+      const auto& c = cues[id];
+      const bool follows = c.kind == names::CueKind::kAfter || c.kind == names::CueKind::kNotAfter;
+      if (!follows && c.words.back() == h) before.push_back(id);
+      if ((follows || c.kind == names::CueKind::kAfterIntro) && c.words.front() == h) after.push_back(id);
+    }
+    REQUIRE(std::vector<std::uint32_t>(roles.before_name.begin(), roles.before_name.end()) == before);
+    REQUIRE(std::vector<std::uint32_t>(roles.after_name.begin(), roles.after_name.end()) == after);
   }
   for (const char* stop : {"не", "меня", "на", "это"}) {
     INFO(stop);
@@ -409,6 +421,8 @@ TEST_CASE("the roles of a word name every cue that contains it", "[person]") {
     const std::uint64_t h = k * 0x9E3779B97F4A7C15ULL;
     if (std::binary_search(words.begin(), words.end(), h)) continue;
     REQUIRE(dict.cues_with_word(h).empty());
+    REQUIRE(dict.roles(h).before_name.empty());
+    REQUIRE(dict.roles(h).after_name.empty());
   }
   CHECK_FALSE(dict.roles(fold_hash("феоктист")).stop_or_cue());
 }
