@@ -860,9 +860,13 @@ struct Dictionary::Builder {
   void derive_from_given() {
     std::size_t n = d.lemmas_.size();
     for (std::size_t i = 0; i < n; ++i) {
-      Lemma father = d.lemmas_[i];
-      if (father.kind != Kind::kGiven || father.gender != Gender::kMale || father.diminutive) continue;
-      if (father.origin == Origin::kEnglish) continue;
+      {
+        const Lemma& l = d.lemmas_[i];
+        if (l.kind != Kind::kGiven || l.gender != Gender::kMale || l.diminutive) continue;
+        if (l.origin == Origin::kEnglish) continue;
+      }
+      // A copy: adding the derived lemmas may move the father's.
+      const Lemma father = d.lemmas_[i];
       auto fid = static_cast<std::uint32_t>(i);
       if (father.origin != Origin::kRussian) {
         U ru = to_u32(father.russian);
