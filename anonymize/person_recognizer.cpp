@@ -33,6 +33,24 @@ std::size_t utf8_letters(std::string_view s) {
   return n;
 }
 
+// The folded form of each Cyrillic letter (U+0400 to U+052F): lower case,
+// ё as е. One load per letter instead of a chain of range tests.
+constexpr char32_t kCyrillicFirst = 0x400, kCyrillicLast = 0x52F;
+constexpr char32_t fold_cyrillic(char32_t cp) {
+  if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
+  else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
+  else if (((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x52F)) &&
+           cp % 2 == 0)
+    cp += 1;
+  if (cp == 0x451) cp = 0x435;
+  return cp;
+}
+constexpr auto kCyrillicFold = [] {
+  std::array<char16_t, kCyrillicLast - kCyrillicFirst + 1> table{};
+  for (char32_t cp = kCyrillicFirst; cp <= kCyrillicLast; ++cp) table[cp - kCyrillicFirst] = static_cast<char16_t>(fold_cyrillic(cp));
+  return table;
+}();
+
 // The word folded like the tokenizer folds it (lower case, ё as е), into a
 // buffer reused by the thread: valid until the next call.
 std::string_view fold_word(std::string_view word) {
@@ -49,12 +67,7 @@ std::string_view fold_word(std::string_view word) {
     }
     if ((c & 0xE0) == 0xC0 && i + 1 < word.size()) {
       char32_t cp = (static_cast<char32_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3Fu);
-      if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
-      else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
-      else if (((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x52F)) &&
-               cp % 2 == 0)
-        cp += 1;
-      if (cp == 0x451) cp = 0x435;
+      if (cp >= kCyrillicFirst && cp <= kCyrillicLast) cp = kCyrillicFold[cp - kCyrillicFirst];
       *out++ = static_cast<char>(0xC0 | (cp >> 6));
       *out++ = static_cast<char>(0x80 | (cp & 0x3F));
       ++i;
@@ -468,15 +481,16 @@ bool guess_endings(Slot& s) {
   if (best == 0) return false;
   // Longer endings that share the last two bytes are in the same group;
   // shorter ones ("ов" for "ова") are not needed: the longest wins.
-  std::size_t letters = utf8_letters(folded);
-  Script script = script_of(folded);
+  // Every rule taken has the same ending, so the same stem.
+  const std::size_t stem_letters = utf8_letters(folded.substr(0, folded.size() - best));
+  Script script = Script::kRussian;
   bool any = false;
   for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
     const auto& r = kEndings[*k];
     if (r.ending.size() != best || !EndingSet::ends_with(folded, r.ending)) continue;
-    std::size_t stem_letters = letters - utf8_letters(r.ending);
     std::size_t min_stem = r.kind == Kind::kGiven ? 2u : r.kind == Kind::kPatronymic ? 3u : 4u;
     if (stem_letters < min_stem) continue;
+    if (!any) script = script_of(folded);
     Analysis a;
     a.lemma = kNoLemma;
     a.kind = r.kind;
@@ -715,18 +729,31 @@ std::string NameReading::normalized() const {
 }
 
 void NameReading::append_normalized(std::string& out) const {
-  std::size_t size = out.size();
-  for (const auto& p : parts) size += p.lemma.size() + 1;
-  out.reserve(size);  // one allocation, not one per part
-  const std::size_t start = out.size();
+  // Written on the stack and appended at once: the string of the finding
+  // grows (and allocates) once, without a call per part.
+  char buf[256];
+  std::size_t len = 0;
+  auto put = [&](std::string_view s) {
+    if (len + s.size() > sizeof buf) {  // a name that long: straight to `out`
+      out.append(buf, len);
+      len = 0;
+      out.append(s);
+      return;
+    }
+    std::memcpy(buf + len, s.data(), s.size());
+    len += s.size();
+  };
+  bool any = false;
   static constexpr Kind kOrder[] = {Kind::kGiven, Kind::kPatronymic, Kind::kSurname};
   for (Kind k : kOrder) {
     for (const auto& p : parts) {
       if (p.initial || p.analysis.kind != k || p.lemma.empty()) continue;
-      if (out.size() != start) out.push_back(' ');
-      out += p.lemma;
+      if (any) put(" ");
+      put(p.lemma);
+      any = true;
     }
   }
+  out.append(buf, len);
 }
 
 bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32_t i, const ReadOptions& options,
@@ -747,7 +774,7 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
   while (count < kMaxSlots && j < n && tokens[j].kind == TokenKind::kWord) {
     Slot& s = slots[count];
     s.reset(j);
-    auto analyses = dict.lookup(tokens[j].fold_hash);
+    auto analyses = j == i && options.first_looked_up ? options.first_analyses : dict.lookup(tokens[j].fold_hash);
     if (!fill_known(s, analyses)) {
       if (is_initial(text, tokens, j)) {
         s.initial = true;
@@ -1015,6 +1042,8 @@ class PersonRecognizer final : public Recognizer {
       if (!name) continue;
       ReadOptions options;
       options.floor = floor;
+      options.first_looked_up = true;
+      options.first_analyses = analyses;
       CueMatch before;
       bool before_known = false;
       if (!(t.flags & (kCapitalized | kAllCaps))) {

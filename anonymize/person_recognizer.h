@@ -63,6 +63,10 @@ struct ReadOptions {
   // are looked at only for a surname guessed from its ending.
   std::uint32_t floor = 0;
   std::uint32_t limit = UINT32_MAX;
+  // The dictionary's analyses of the first word, when the caller has
+  // looked them up already.
+  bool first_looked_up = false;
+  std::span<const Analysis> first_analyses;
 };
 
 // Reads the longest well-formed name starting at token `i` (a word).
