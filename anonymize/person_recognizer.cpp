@@ -599,8 +599,8 @@ struct CueMatch {
   bool negative_soft = false;     // a preposition before an ambiguous name
 };
 
-// The words before token `s` on its line, nearest first, with whether a
-// sentence ends between each and `s`.
+// The words before token `s` on its line, nearest first (at most `limit`),
+// with whether a sentence ends between each and `s`.
 struct WordBefore {
   std::uint32_t index;
   std::uint64_t hash;
@@ -609,11 +609,12 @@ struct WordBefore {
 };
 
 std::size_t words_before(std::string_view text, std::span<const Token> tokens, std::uint32_t s,
-                         std::array<WordBefore, 5>& out) {
+                         std::array<WordBefore, 5>& out, std::size_t limit) {
   std::size_t count = 0;
   bool crossed = false, colon = false;
   std::uint32_t k = s;
-  while (k > 0 && count < out.size()) {
+  limit = std::min(limit, out.size());
+  while (k > 0 && count < limit) {
     const Token& t = tokens[k - 1];
     --k;
     if (t.kind == TokenKind::kNewline) break;
@@ -642,8 +643,11 @@ void match_cues_before(const Dictionary& dict, std::string_view text, std::span<
   if (k == 0 || tokens[k - 1].kind != TokenKind::kWord) return;  // words_before() would stop there too
   const auto ids = dict.roles(tokens[k - 1].fold_hash).before_name;
   if (ids.empty()) return;
-  std::array<WordBefore, 5> before{};
-  std::size_t count = words_before(text, tokens, s, before);
+  // As many words as the longest of these cues has (most have one).
+  std::size_t longest = 0;
+  for (std::uint32_t id : ids) longest = std::max(longest, dict.cue(id).words.size());
+  std::array<WordBefore, 5> before;  // [0, count) are set
+  std::size_t count = words_before(text, tokens, s, before, longest);
   if (count == 0) return;
   for (std::uint32_t id : ids) {
     const Cue& c = dict.cue(id);
