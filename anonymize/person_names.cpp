@@ -860,9 +860,13 @@ struct Dictionary::Builder {
   void derive_from_given() {
     std::size_t n = d.lemmas_.size();
     for (std::size_t i = 0; i < n; ++i) {
-      Lemma father = d.lemmas_[i];
-      if (father.kind != Kind::kGiven || father.gender != Gender::kMale || father.diminutive) continue;
-      if (father.origin == Origin::kEnglish) continue;
+      {
+        const Lemma& l = d.lemmas_[i];
+        if (l.kind != Kind::kGiven || l.gender != Gender::kMale || l.diminutive) continue;
+        if (l.origin == Origin::kEnglish) continue;
+      }
+      // A copy: adding the derived lemmas may move the father's.
+      const Lemma father = d.lemmas_[i];
       auto fid = static_cast<std::uint32_t>(i);
       if (father.origin != Origin::kRussian) {
         U ru = to_u32(father.russian);
@@ -944,17 +948,38 @@ struct Dictionary::Builder {
 
     std::size_t cap = 64;
     while (cap < (d.stop_words_.size() + d.cue_words_.size()) * 2) cap <<= 1;
-    d.small_keys_.assign(cap, 0);
-    d.small_bits_.assign(cap, 0);
+    d.small_.assign(cap, SmallEntry{});
     d.small_mask_ = cap - 1;
-    auto add = [&](std::uint64_t hash, std::uint8_t bit) {
+    auto add = [&](std::uint64_t hash) -> SmallEntry& {
       std::size_t i = static_cast<std::size_t>(mix(hash)) & d.small_mask_;
-      while (d.small_bits_[i] != 0 && d.small_keys_[i] != hash) i = (i + 1) & d.small_mask_;
-      d.small_keys_[i] = hash;
-      d.small_bits_[i] |= bit;
+      while (d.small_[i].used && d.small_[i].key != hash) i = (i + 1) & d.small_mask_;
+      d.small_[i].key = hash;
+      d.small_[i].used = true;
+      return d.small_[i];
     };
-    for (auto h : d.stop_words_) add(h, 1);
-    for (const auto& [h, id] : d.cue_words_) add(h, 2);
+    for (auto h : d.stop_words_) add(h).stop = true;
+    // The cues of a word are a run of cue_ids_ (sorted by word): the entry
+    // keeps where it starts and how long it is.
+    // Its cues that may stand before a name and end in it, and those that
+    // may follow a name and start with it, are runs of their own: matching
+    // around a name looks only at those.
+    for (std::size_t b = 0, e = 0; b < d.cue_words_.size(); b = e) {
+      const std::uint64_t hash = d.cue_words_[b].first;
+      while (e < d.cue_words_.size() && d.cue_words_[e].first == hash) ++e;
+      SmallEntry& entry = add(hash);
+      entry.cues = {static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e - b)};
+      entry.before_name.begin = static_cast<std::uint32_t>(d.cues_before_name_.size());
+      entry.after_name.begin = static_cast<std::uint32_t>(d.cues_after_name_.size());
+      for (std::size_t k = b; k < e; ++k) {
+        const std::uint32_t id = d.cue_words_[k].second;
+        const Cue& c = d.cues_[id];
+        const bool after = c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter;
+        if (!after && c.words.back() == hash) d.cues_before_name_.push_back(id);
+        if ((after || c.kind == CueKind::kAfterIntro) && c.words.front() == hash) d.cues_after_name_.push_back(id);
+      }
+      entry.before_name.count = static_cast<std::uint32_t>(d.cues_before_name_.size()) - entry.before_name.begin;
+      entry.after_name.count = static_cast<std::uint32_t>(d.cues_after_name_.size()) - entry.after_name.begin;
+    }
   }
 
   void build_pools() {
@@ -1144,27 +1169,6 @@ std::unique_ptr<Dictionary> Dictionary::build_from_data() {
   return std::unique_ptr<Dictionary>(new Dictionary(nullptr));
 }
 
-std::uint8_t Dictionary::small_lookup(std::uint64_t hash) const {
-  std::size_t i = static_cast<std::size_t>(mix(hash)) & small_mask_;
-  for (;;) {
-    std::uint8_t bits = small_bits_[i];
-    if (bits == 0) return 0;
-    if (small_keys_[i] == hash) return bits;
-    i = (i + 1) & small_mask_;
-  }
-}
-
-std::span<const std::uint32_t> Dictionary::cues_with_word(std::uint64_t hash) const {
-  if ((small_lookup(hash) & 2) == 0) return {};
-  auto lo = std::lower_bound(cue_words_.begin(), cue_words_.end(), std::make_pair(hash, std::uint32_t{0}));
-  auto hi = lo;
-  while (hi != cue_words_.end() && hi->first == hash) ++hi;
-  auto b = static_cast<std::size_t>(lo - cue_words_.begin());
-  auto e = static_cast<std::size_t>(hi - cue_words_.begin());
-  return {cue_ids_.data() + b, e - b};
-}
-
-bool Dictionary::is_stop_word(std::uint64_t hash) const { return (small_lookup(hash) & 1) != 0; }
 
 std::vector<Form> Dictionary::forms(std::uint32_t id) const {
   std::vector<Form> out;

@@ -138,6 +138,18 @@ struct Cue {
   std::size_t anchor = 0;              // index of its longest word, the one looked up
 };
 
+// What a word is to the reader of names beside it (Dictionary::roles).
+struct WordRoles {
+  std::span<const std::uint32_t> cues;  // ids of the cues that contain it
+  // Of those, the cues that may stand before a name (every kind but kAfter
+  // and kNotAfter) and end in the word, and the cues that may follow a name
+  // (kAfter, kAfterIntro, kNotAfter) and start with it; in id order.
+  std::span<const std::uint32_t> before_name;
+  std::span<const std::uint32_t> after_name;
+  bool stop_word = false;
+  bool stop_or_cue() const { return stop_word || !cues.empty(); }
+};
+
 // The look-up table of every form (see Dictionary::lookup for its layout).
 struct NameTable {
   std::span<const std::uint64_t> filter;     // Dictionary::kFilterWords words
@@ -240,9 +252,25 @@ class Dictionary {
 
   const Cue& cue(std::uint32_t id) const { return cues_[id]; }
   std::span<const Cue> cues() const { return cues_; }
+  // What the word `hash` is beside a name, in one probe: the cues that
+  // contain it and whether it is a stop word.
+  WordRoles roles(std::uint64_t hash) const {
+    std::size_t i = static_cast<std::size_t>(mix(hash)) & small_mask_;
+    for (;;) {
+      const SmallEntry& e = small_[i];
+      if (!e.used) return {};
+      if (e.key == hash) {
+        return {{cue_ids_.data() + e.cues.begin, e.cues.count},
+                {cues_before_name_.data() + e.before_name.begin, e.before_name.count},
+                {cues_after_name_.data() + e.after_name.begin, e.after_name.count},
+                e.stop};
+      }
+      i = (i + 1) & small_mask_;
+    }
+  }
   // Cues that contain the word `hash`, for matching around a name.
-  std::span<const std::uint32_t> cues_with_word(std::uint64_t hash) const;
-  bool is_stop_word(std::uint64_t hash) const;
+  std::span<const std::uint32_t> cues_with_word(std::uint64_t hash) const { return roles(hash).cues; }
+  bool is_stop_word(std::uint64_t hash) const { return roles(hash).stop_word; }
 
   // Every form of lemma `id` (the same ones the table holds).
   std::vector<Form> forms(std::uint32_t id) const;
@@ -284,14 +312,23 @@ class Dictionary {
 
   std::vector<Cue> cues_;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> cue_words_;  // sorted by hash
-  std::vector<std::uint32_t> cue_ids_;
+  std::vector<std::uint32_t> cue_ids_;     // the ids of cue_words_, in its order
+  std::vector<std::uint32_t> cues_before_name_, cues_after_name_;  // runs for WordRoles
   std::vector<std::uint64_t> stop_words_;  // sorted
-  // Membership of stop words (bit 0) and cue words (bit 1), asked of most
-  // words beside a name: a small open-addressing set that stays in L1.
-  std::vector<std::uint64_t> small_keys_;
-  std::vector<std::uint8_t> small_bits_;
+  // The roles of stop words and cue words, asked of most words beside a
+  // name: a small open-addressing table that stays in L1. A cue word's
+  // entry holds its run of cue_ids_, so no search follows the probe.
+  struct Run {
+    std::uint32_t begin = 0, count = 0;
+  };
+  struct SmallEntry {
+    std::uint64_t key = 0;
+    Run cues, before_name, after_name;
+    bool stop = false;
+    bool used = false;
+  };
+  std::vector<SmallEntry> small_;
   std::size_t small_mask_ = 0;
-  std::uint8_t small_lookup(std::uint64_t hash) const;
 
   // data/names/ambiguous.txt: word -> level (1 ambiguous, 2 always, 3 never a name),
   // for every form of a spelling, and for single forms.

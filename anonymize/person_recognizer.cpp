@@ -33,6 +33,24 @@ std::size_t utf8_letters(std::string_view s) {
   return n;
 }
 
+// The folded form of each Cyrillic letter (U+0400 to U+052F): lower case,
+// ё as е. One load per letter instead of a chain of range tests.
+constexpr char32_t kCyrillicFirst = 0x400, kCyrillicLast = 0x52F;
+constexpr char32_t fold_cyrillic(char32_t cp) {
+  if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
+  else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
+  else if (((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x52F)) &&
+           cp % 2 == 0)
+    cp += 1;
+  if (cp == 0x451) cp = 0x435;
+  return cp;
+}
+constexpr auto kCyrillicFold = [] {
+  std::array<char16_t, kCyrillicLast - kCyrillicFirst + 1> table{};
+  for (char32_t cp = kCyrillicFirst; cp <= kCyrillicLast; ++cp) table[cp - kCyrillicFirst] = static_cast<char16_t>(fold_cyrillic(cp));
+  return table;
+}();
+
 // The word folded like the tokenizer folds it (lower case, ё as е), into a
 // buffer reused by the thread: valid until the next call.
 std::string_view fold_word(std::string_view word) {
@@ -49,12 +67,7 @@ std::string_view fold_word(std::string_view word) {
     }
     if ((c & 0xE0) == 0xC0 && i + 1 < word.size()) {
       char32_t cp = (static_cast<char32_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3Fu);
-      if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
-      else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
-      else if (((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x52F)) &&
-               cp % 2 == 0)
-        cp += 1;
-      if (cp == 0x451) cp = 0x435;
+      if (cp >= kCyrillicFirst && cp <= kCyrillicLast) cp = kCyrillicFold[cp - kCyrillicFirst];
       *out++ = static_cast<char>(0xC0 | (cp >> 6));
       *out++ = static_cast<char>(0x80 | (cp & 0x3F));
       ++i;
@@ -208,14 +221,34 @@ bool text_is_cased(std::span<const Token> tokens, std::uint32_t first, std::uint
 
 // --- reading a run of name words ---------------------------------------------
 
+// One word of a run being read, with its candidate readings. Slots live in
+// a scratch array of the thread and are reset, not constructed, for each
+// word: a fresh one zeroed its sixteen candidates, and moving it into a
+// vector copied them, a third of read_name()'s own instructions.
 struct Slot {
   std::uint32_t first = 0, last = 0;
-  std::array<Analysis, kMaxCandidates> cands{};
+  std::array<Analysis, kMaxCandidates> cands;  // [0, count) are set
   std::uint8_t count = 0;
   bool known = true;
   bool unknown = false;
   bool initial = false;
-  std::vector<std::string> guessed;  // lemma of each candidate, for guessed slots
+  // Slots not known to the dictionary: the folded word, and for each
+  // candidate the bytes its lemma drops from the word's end and the ending
+  // it adds ("жаксылыкову" less "ову" plus "ов"), so that a lemma is built
+  // only for the candidate a reading takes, into its part's buffer.
+  std::string word;
+  std::array<std::uint8_t, kMaxCandidates> cut;
+  std::array<std::string_view, kMaxCandidates> ending;
+
+  void reset(std::uint32_t token) {
+    first = last = token;
+    count = 0;
+    known = true;
+    unknown = false;
+    initial = false;
+  }
+
+  void lemma(std::size_t k, std::string& out) const { out.assign(word, 0, word.size() - cut[k]).append(ending[k]); }
 };
 
 struct Choice {
@@ -248,23 +281,46 @@ bool kazakh_two_given(const PartState& a, const PartState& b) {
   return fits(a) || fits(b);
 }
 
-char kind_letter(Kind k) { return k == Kind::kGiven ? 'G' : k == Kind::kPatronymic ? 'P' : 'S'; }
+// The kinds of a name's parts in order, as a number: two bits a part,
+// the first part highest (G 1, P 2, S 3), so "GPS" and "PS" differ. Every
+// assignment of candidates is checked against a few sequences: comparing
+// numbers costs less than building and comparing strings.
+constexpr unsigned kind_code(char letter) { return letter == 'G' ? 1u : letter == 'P' ? 2u : 3u; }
+constexpr unsigned kind_code(Kind k) { return k == Kind::kGiven ? 1u : k == Kind::kPatronymic ? 2u : 3u; }
+constexpr unsigned sequence(std::string_view letters) {
+  unsigned code = 0;
+  for (char c : letters) code = code * 4 + kind_code(c);
+  return code;
+}
 
-bool allowed_sequence(std::string_view seq, bool latin) {
-  // "PS": the given name before it was not recognized, or left out.
-  static constexpr std::string_view kAllowed[] = {"G", "S", "P", "GS", "SG", "GP", "PS", "GPS", "SGP"};
-  for (auto a : kAllowed) {
-    if (seq == a) return true;
+bool allowed_sequence(unsigned seq, bool latin) {
+  switch (seq) {
+    // "PS": the given name before it was not recognized, or left out.
+    case sequence("G"): case sequence("S"): case sequence("P"): case sequence("GS"): case sequence("SG"):
+    case sequence("GP"): case sequence("PS"): case sequence("GPS"): case sequence("SGP"):
+      return true;
+    case sequence("GGS"):
+      return latin;
+    default:
+      return false;
   }
-  return latin && seq == "GGS";
 }
 
 bool russian_case(Case c) { return c >= Case::kNom && c <= Case::kPrep; }
 
+// What one part adds to the score of a reading.
+void add_part_score(double& score, Case gcase, std::uint8_t flags, Gender gender, bool known) {
+  if (gcase == Case::kNom) score += 0.3;
+  if (flags & kPlural) score -= 0.6;
+  if (flags & (kAmbiguous | kAlwaysAmbiguous)) score -= 0.3;
+  if (flags & (kKeyboardVariant | kAltEnding)) score -= 0.05;
+  if (gender != Gender::kUnknown) score += 0.2;
+  if (!known) score -= 0.2;
+}
+
 // Scores a full assignment of slots [0, n); returns false if not a name.
-bool evaluate(const std::vector<Slot>& slots, std::size_t n, const std::array<std::uint8_t, kMaxSlots>& pick,
-              double& score) {
-  std::array<PartState, kMaxSlots> parts{};
+bool evaluate(const Slot* slots, std::size_t n, const std::array<std::uint8_t, kMaxSlots>& pick, double& score) {
+  std::array<PartState, kMaxSlots> parts;  // [0, np) are set
   std::size_t np = 0;
   bool prev_was_given_part = false;
   for (std::size_t k = 0; k < n; ++k) {
@@ -289,16 +345,16 @@ bool evaluate(const std::vector<Slot>& slots, std::size_t n, const std::array<st
     prev_was_given_part = a.kind == Kind::kGiven;
   }
   if (np == 0) return false;
-  char seq_buf[kMaxSlots];
+  unsigned seq = 0;
   bool latin = false, cyrillic = false;
   for (std::size_t k = 0; k < np; ++k) {
-    seq_buf[k] = kind_letter(parts[k].kind);
+    seq = seq * 4 + kind_code(parts[k].kind);
     (parts[k].script == Script::kLatin ? latin : cyrillic) = true;
   }
-  const std::string_view seq(seq_buf, np);
+  const bool two_given = seq == sequence("GG") || seq == sequence("GGP");
   // Parts agree in gender, except a father's name used as a surname
   // ("Айгүл Төлеген", "Төлеген Мөлдір Нұрланқызы").
-  if (seq != "GG" && seq != "GGP") {
+  if (!two_given) {
     Gender g = Gender::kUnknown;
     for (std::size_t k = 0; k < np; ++k) {
       if (parts[k].gender == Gender::kUnknown) continue;
@@ -308,7 +364,7 @@ bool evaluate(const std::vector<Slot>& slots, std::size_t n, const std::array<st
   }
   if (latin && cyrillic) return false;
   score = 0;
-  if (seq == "GG" || seq == "GGP") {
+  if (two_given) {
     if (!kazakh_two_given(parts[0], parts[1])) return false;
     score -= 0.4;
   } else if (!allowed_sequence(seq, latin)) {
@@ -329,42 +385,51 @@ bool evaluate(const std::vector<Slot>& slots, std::size_t n, const std::array<st
     else if (kazakh_style) score += 0.5;
     else score -= 2;
   }
-  for (std::size_t k = 0; k < np; ++k) {
-    if (parts[k].gcase == Case::kNom) score += 0.3;
-    if (parts[k].flags & kPlural) score -= 0.6;
-    if (parts[k].flags & (kAmbiguous | kAlwaysAmbiguous)) score -= 0.3;
-    if (parts[k].flags & (kKeyboardVariant | kAltEnding)) score -= 0.05;
-    if (parts[k].gender != Gender::kUnknown) score += 0.2;
-    if (!parts[k].known) score -= 0.2;
-  }
+  for (std::size_t k = 0; k < np; ++k) add_part_score(score, parts[k].gcase, parts[k].flags, parts[k].gender, parts[k].known);
   return true;
 }
 
-Choice best_choice(const std::vector<Slot>& slots, std::size_t n) {
+Choice best_choice(const Slot* slots, std::size_t n) {
   Choice best;
-  std::array<std::uint8_t, kMaxSlots> pick{};
-  // Depth-first over the candidates of each slot (at most a few hundred
-  // combinations: slots are few and most words have one or two readings).
-  std::size_t budget = 4096;
-  auto rec = [&](auto&& self, std::size_t k) -> void {
-    if (budget == 0) return;
-    if (k == n) {
-      --budget;
+  if (n == 1) {
+    // One word, as most readings are: what evaluate() would say of each
+    // candidate without building a sequence. A lone initial is no name, nor
+    // a marker without a given name before it; any one part is allowed,
+    // and agrees with itself.
+    const Slot& s = slots[0];
+    if (s.initial) return best;
+    for (std::uint8_t c = 0; c < s.count; ++c) {
+      const Analysis& a = s.cands[c];
+      if (a.kind == Kind::kMarker) continue;
       double score = 0;
-      if (evaluate(slots, n, pick, score) && score > best.score) {
+      add_part_score(score, a.gcase, a.flags, a.gender, s.known);
+      if (score > best.score) {
         best.score = score;
-        best.pick = pick;
+        best.pick[0] = c;
         best.valid = true;
       }
-      return;
     }
-    std::uint8_t count = slots[k].initial ? 1 : slots[k].count;
-    for (std::uint8_t c = 0; c < count; ++c) {
-      pick[k] = c;
-      self(self, k + 1);
+    return best;
+  }
+  std::array<std::uint8_t, kMaxSlots> pick{}, count{};
+  for (std::size_t k = 0; k < n; ++k) {
+    count[k] = slots[k].initial ? 1 : slots[k].count;
+    if (count[k] == 0) return best;
+  }
+  // Every combination of the slots' candidates, the last slot's changing
+  // fastest (at most a few hundred: slots are few and most words have one
+  // or two readings); the first of equal scores wins.
+  for (std::size_t budget = 4096; budget > 0; --budget) {
+    double score = 0;
+    if (evaluate(slots, n, pick, score) && score > best.score) {
+      best.score = score;
+      best.pick = pick;
+      best.valid = true;
     }
-  };
-  rec(rec, 0);
+    std::size_t k = n;
+    while (k > 0 && ++pick[k - 1] == count[k - 1]) pick[--k] = 0;
+    if (k == 0) break;
+  }
   return best;
 }
 
@@ -378,28 +443,88 @@ bool fill_known(Slot& s, std::span<const Analysis> analyses) {
   return s.count > 0;
 }
 
+// Appends to `s` the readings of its word by its ending (guess_by_ending()),
+// with what makes their lemmas; false if there are none.
+bool guess_endings(Slot& s) {
+  const std::string_view folded = s.word;
+  // The rules indexed by the last two bytes of their ending: most words
+  // end in none of them and cost one look-up.
+  struct TailIndex {
+    std::array<std::uint16_t, 4096> first{};  // hash of the tail -> 1 + index into order, 0 = none
+    std::vector<std::uint16_t> order;         // rule indexes grouped by tail hash, each group ends with 0xFFFF
+  };
+  static const TailIndex kIndex = [] {
+    TailIndex ix;
+    auto tail_hash = [](std::string_view e) {
+      return static_cast<std::size_t>((static_cast<unsigned char>(e[e.size() - 2]) * 31u +
+                                       static_cast<unsigned char>(e.back())) & 4095u);
+    };
+    std::array<std::vector<std::uint16_t>, 4096> groups;
+    for (std::size_t k = 0; k < std::size(kEndings); ++k) groups[tail_hash(kEndings[k].ending)].push_back(static_cast<std::uint16_t>(k));
+    for (std::size_t h = 0; h < groups.size(); ++h) {
+      if (groups[h].empty()) continue;
+      ix.first[h] = static_cast<std::uint16_t>(ix.order.size() + 1);
+      for (auto k : groups[h]) ix.order.push_back(k);
+      ix.order.push_back(0xFFFF);
+    }
+    return ix;
+  }();
+  if (folded.size() < 2) return false;
+  std::size_t h = (static_cast<unsigned char>(folded[folded.size() - 2]) * 31u + static_cast<unsigned char>(folded.back())) & 4095u;
+  if (kIndex.first[h] == 0) return false;
+  const std::uint16_t* group = kIndex.order.data() + (kIndex.first[h] - 1);
+  std::size_t best = 0;
+  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
+    const auto& r = kEndings[*k];
+    if (r.ending.size() > best && EndingSet::ends_with(folded, r.ending)) best = r.ending.size();
+  }
+  if (best == 0) return false;
+  // Longer endings that share the last two bytes are in the same group;
+  // shorter ones ("ов" for "ова") are not needed: the longest wins.
+  // Every rule taken has the same ending, so the same stem.
+  const std::size_t stem_letters = utf8_letters(folded.substr(0, folded.size() - best));
+  Script script = Script::kRussian;
+  bool any = false;
+  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
+    const auto& r = kEndings[*k];
+    if (r.ending.size() != best || !EndingSet::ends_with(folded, r.ending)) continue;
+    std::size_t min_stem = r.kind == Kind::kGiven ? 2u : r.kind == Kind::kPatronymic ? 3u : 4u;
+    if (stem_letters < min_stem) continue;
+    if (!any) script = script_of(folded);
+    Analysis a;
+    a.lemma = kNoLemma;
+    a.kind = r.kind;
+    a.gender = r.gender;
+    a.gcase = r.gcase;
+    a.script = script;
+    if (s.count == kMaxCandidates) break;
+    s.cands[s.count] = a;
+    s.cut[s.count] = static_cast<std::uint8_t>(r.ending.size());
+    s.ending[s.count] = r.nominative;
+    ++s.count;
+    any = true;
+  }
+  return any;
+}
+
 bool fill_guessed(Slot& s, std::string_view folded) {
-  thread_local std::vector<Analysis> readings;
-  readings.clear();
-  s.guessed.clear();
-  if (!guess_by_ending(folded, readings, s.guessed)) return false;
+  s.word.assign(folded);
+  s.count = 0;
+  if (!guess_endings(s)) return false;
   // A Kazakh given name may be a surname too (the father's name).
-  if (std::all_of(readings.begin(), readings.end(), [](const Analysis& a) { return a.kind == Kind::kGiven; })) {
-    for (std::size_t k = 0, n = readings.size(); k < n; ++k) {
-      Analysis a = readings[k];
+  if (std::all_of(s.cands.begin(), s.cands.begin() + s.count, [](const Analysis& a) { return a.kind == Kind::kGiven; })) {
+    for (std::size_t k = 0, n = s.count; k < n && s.count < kMaxCandidates; ++k) {
+      Analysis a = s.cands[k];
       a.kind = Kind::kSurname;
       a.gender = Gender::kUnknown;
-      readings.push_back(a);
-      s.guessed.push_back(s.guessed[k]);
+      s.cands[s.count] = a;
+      s.cut[s.count] = s.cut[k];
+      s.ending[s.count] = s.ending[k];
+      ++s.count;
     }
   }
-  s.count = 0;
-  for (const auto& a : readings) {
-    if (s.count == kMaxCandidates) break;
-    s.cands[s.count++] = a;
-  }
   s.known = false;
-  return s.count > 0;
+  return true;
 }
 
 // A word known neither by the dictionary nor by its ending: a given name or
@@ -415,7 +540,9 @@ void fill_unknown(Slot& s, std::string_view folded, Kind kind) {
   s.count = 2;
   s.known = false;
   s.unknown = true;
-  s.guessed.assign(2, std::string(folded));
+  s.word.assign(folded);
+  s.cut[0] = s.cut[1] = 0;
+  s.ending[0] = s.ending[1] = {};
 }
 
 // Endings of verbs, adverbs and adjectives: a capitalized word so ending
@@ -472,8 +599,8 @@ struct CueMatch {
   bool negative_soft = false;     // a preposition before an ambiguous name
 };
 
-// The words before token `s` on its line, nearest first, with whether a
-// sentence ends between each and `s`.
+// The words before token `s` on its line, nearest first (at most `limit`),
+// with whether a sentence ends between each and `s`.
 struct WordBefore {
   std::uint32_t index;
   std::uint64_t hash;
@@ -482,11 +609,12 @@ struct WordBefore {
 };
 
 std::size_t words_before(std::string_view text, std::span<const Token> tokens, std::uint32_t s,
-                         std::array<WordBefore, 5>& out) {
+                         std::array<WordBefore, 5>& out, std::size_t limit) {
   std::size_t count = 0;
   bool crossed = false, colon = false;
   std::uint32_t k = s;
-  while (k > 0 && count < out.size()) {
+  limit = std::min(limit, out.size());
+  while (k > 0 && count < limit) {
     const Token& t = tokens[k - 1];
     --k;
     if (t.kind == TokenKind::kNewline) break;
@@ -513,16 +641,18 @@ void match_cues_before(const Dictionary& dict, std::string_view text, std::span<
   std::uint32_t k = s;
   while (k > 0 && tokens[k - 1].kind == TokenKind::kPunct) --k;
   if (k == 0 || tokens[k - 1].kind != TokenKind::kWord) return;  // words_before() would stop there too
-  const auto ids = dict.cues_with_word(tokens[k - 1].fold_hash);
+  const auto ids = dict.roles(tokens[k - 1].fold_hash).before_name;
   if (ids.empty()) return;
-  std::array<WordBefore, 5> before{};
-  std::size_t count = words_before(text, tokens, s, before);
+  // As many words as the longest of these cues has (most have one).
+  std::size_t longest = 0;
+  for (std::uint32_t id : ids) longest = std::max(longest, dict.cue(id).words.size());
+  std::array<WordBefore, 5> before;  // [0, count) are set
+  std::size_t count = words_before(text, tokens, s, before, longest);
   if (count == 0) return;
   for (std::uint32_t id : ids) {
     const Cue& c = dict.cue(id);
-    if (c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter) continue;
     std::size_t len = c.words.size();
-    if (len > count || c.words.back() != before[0].hash) continue;
+    if (len > count) continue;
     bool ok = true;
     for (std::size_t w = 0; w < len && ok; ++w) ok = c.words[len - 1 - w] == before[w].hash;
     if (!ok || before[len - 1].crossed_stop) continue;
@@ -543,10 +673,8 @@ void match_cues_after(const Dictionary& dict, std::string_view text, std::span<c
   std::uint32_t k = after;
   if (k < tokens.size() && punct_is(tokens[k], text, ",")) ++k;
   if (k >= tokens.size() || tokens[k].kind != TokenKind::kWord) return;
-  for (std::uint32_t id : dict.cues_with_word(tokens[k].fold_hash)) {
+  for (std::uint32_t id : dict.roles(tokens[k].fold_hash).after_name) {
     const Cue& c = dict.cue(id);
-    if (c.kind != CueKind::kAfter && c.kind != CueKind::kAfterIntro && c.kind != CueKind::kNotAfter) continue;
-    if (c.words.front() != tokens[k].fold_hash) continue;
     std::uint32_t j = k;
     bool ok = true;
     for (std::size_t w = 0; w < c.words.size() && ok; ++w) {
@@ -563,65 +691,15 @@ void match_cues_after(const Dictionary& dict, std::string_view text, std::span<c
 }  // namespace
 
 bool guess_by_ending(std::string_view folded, std::vector<Analysis>& readings, std::vector<std::string>& lemmas) {
-  // The rules indexed by the last two bytes of their ending: most words
-  // end in none of them and cost one look-up.
-  struct TailIndex {
-    std::array<std::uint16_t, 4096> first{};  // hash of the tail -> 1 + index into order, 0 = none
-    std::vector<std::uint16_t> order;         // rule indexes grouped by tail hash, each group ends with 0xFFFF
-  };
-  static const TailIndex kIndex = [] {
-    TailIndex ix;
-    auto tail_hash = [](std::string_view e) {
-      return static_cast<std::size_t>((static_cast<unsigned char>(e[e.size() - 2]) * 31u +
-                                       static_cast<unsigned char>(e.back())) & 4095u);
-    };
-    std::array<std::vector<std::uint16_t>, 4096> groups;
-    for (std::size_t k = 0; k < std::size(kEndings); ++k) groups[tail_hash(kEndings[k].ending)].push_back(static_cast<std::uint16_t>(k));
-    for (std::size_t h = 0; h < groups.size(); ++h) {
-      if (groups[h].empty()) continue;
-      ix.first[h] = static_cast<std::uint16_t>(ix.order.size() + 1);
-      for (auto k : groups[h]) ix.order.push_back(k);
-      ix.order.push_back(0xFFFF);
-    }
-    return ix;
-  }();
-  if (folded.size() < 2) return false;
-  std::size_t h = (static_cast<unsigned char>(folded[folded.size() - 2]) * 31u + static_cast<unsigned char>(folded.back())) & 4095u;
-  if (kIndex.first[h] == 0) return false;
-  const std::uint16_t* group = kIndex.order.data() + (kIndex.first[h] - 1);
-  std::size_t best = 0;
-  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
-    const auto& r = kEndings[*k];
-    if (r.ending.size() > best && EndingSet::ends_with(folded, r.ending)) best = r.ending.size();
+  thread_local Slot s;
+  s.reset(0);
+  s.word.assign(folded);
+  if (!guess_endings(s)) return false;
+  for (std::size_t k = 0; k < s.count; ++k) {
+    readings.push_back(s.cands[k]);
+    s.lemma(k, lemmas.emplace_back());
   }
-  if (best == 0) return false;
-  // Longer endings that share the last two bytes are in the same group;
-  // shorter ones ("ов" for "ова") are not needed: the longest wins.
-  std::size_t letters = utf8_letters(folded);
-  Script script = script_of(folded);
-  bool any = false;
-  for (const std::uint16_t* k = group; *k != 0xFFFF; ++k) {
-    const auto& r = kEndings[*k];
-    if (r.ending.size() != best || !EndingSet::ends_with(folded, r.ending)) continue;
-    std::size_t stem_letters = letters - utf8_letters(r.ending);
-    std::size_t min_stem = r.kind == Kind::kGiven ? 2u : r.kind == Kind::kPatronymic ? 3u : 4u;
-    if (stem_letters < min_stem) continue;
-    Analysis a;
-    a.lemma = kNoLemma;
-    a.kind = r.kind;
-    a.gender = r.gender;
-    a.gcase = r.gcase;
-    a.script = script;
-    readings.push_back(a);
-    // One allocation at most: the stem and the nominative ending appended
-    // to a string of the final size.
-    const std::string_view stem = folded.substr(0, folded.size() - r.ending.size());
-    std::string& lemma = lemmas.emplace_back();
-    lemma.reserve(stem.size() + r.nominative.size());
-    lemma.append(stem).append(r.nominative);
-    any = true;
-  }
-  return any;
+  return true;
 }
 
 std::size_t NameReading::name_parts() const {
@@ -640,20 +718,46 @@ Gender NameReading::gender() const {
   return Gender::kUnknown;
 }
 
+void NamePart::reset() {
+  first = last = 0;
+  analysis = Analysis{};
+  known = true;
+  unknown = initial = separate_marker = false;
+  lemma.clear();
+}
+
 std::string NameReading::normalized() const {
   std::string out;
-  std::size_t size = 0;
-  for (const auto& p : parts) size += p.lemma.size() + 1;
-  out.reserve(size);  // one allocation, not one per part
+  append_normalized(out);
+  return out;
+}
+
+void NameReading::append_normalized(std::string& out) const {
+  // Written on the stack and appended at once: the string of the finding
+  // grows (and allocates) once, without a call per part.
+  char buf[256];
+  std::size_t len = 0;
+  auto put = [&](std::string_view s) {
+    if (len + s.size() > sizeof buf) {  // a name that long: straight to `out`
+      out.append(buf, len);
+      len = 0;
+      out.append(s);
+      return;
+    }
+    std::memcpy(buf + len, s.data(), s.size());
+    len += s.size();
+  };
+  bool any = false;
   static constexpr Kind kOrder[] = {Kind::kGiven, Kind::kPatronymic, Kind::kSurname};
   for (Kind k : kOrder) {
     for (const auto& p : parts) {
       if (p.initial || p.analysis.kind != k || p.lemma.empty()) continue;
-      if (!out.empty()) out.push_back(' ');
-      out += p.lemma;
+      if (any) put(" ");
+      put(p.lemma);
+      any = true;
     }
   }
-  return out;
+  out.append(buf, len);
 }
 
 bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32_t i, const ReadOptions& options,
@@ -663,38 +767,43 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
   if (i >= n || tokens[i].kind != TokenKind::kWord) return false;
 
   // Scratch reused between calls: reading names allocates nothing once warm.
-  thread_local std::vector<Slot> scratch, with;
-  std::vector<Slot>& slots = scratch;
-  slots.clear();
+  // The run is `slots[0, count)`; the words before it that join the name
+  // are written in the room before `slots`, which then moves back: no slot
+  // is copied.
+  constexpr std::size_t kLeftRoom = 2;
+  thread_local std::array<Slot, kLeftRoom + kMaxSlots> scratch;
+  Slot* slots = scratch.data() + kLeftRoom;
+  std::size_t count = 0;
   std::uint32_t j = i;
-  while (slots.size() < kMaxSlots && j < n && tokens[j].kind == TokenKind::kWord) {
-    Slot s;
-    s.first = s.last = j;
-    auto analyses = dict.lookup(tokens[j].fold_hash);
+  while (count < kMaxSlots && j < n && tokens[j].kind == TokenKind::kWord) {
+    Slot& s = slots[count];
+    s.reset(j);
+    auto analyses = j == i && options.first_looked_up ? options.first_analyses : dict.lookup(tokens[j].fold_hash);
     if (!fill_known(s, analyses)) {
       if (is_initial(text, tokens, j)) {
         s.initial = true;
         if (j + 1 < n && punct_is(tokens[j + 1], text, ".")) s.last = j + 1;
       } else {
-        bool first = slots.empty();
+        bool first = count == 0;
         if (dict.is_stop_word(tokens[j].fold_hash)) break;
         if (first && !options.force_first) break;
         // A guess must look like its neighbours: a lowercase word beside a
         // capitalized name is not one in cased text.
-        if (!first && capitalized(tokens[slots.back().first]) && !(tokens[j].flags & (kCapitalized | kAllCaps))) break;
+        if (!first && capitalized(tokens[slots[count - 1].first]) && !(tokens[j].flags & (kCapitalized | kAllCaps)))
+          break;
         // Folded only now that the cheaper tests have let the word through.
         thread_local std::string folded;
         folded.assign(fold_word(tokens[j].view(text)));
         if (!fill_guessed(s, folded)) {
           if (first) {
             fill_unknown(s, folded, options.unknown_kind);
-          } else if (options.unknown_tail && slots.size() == 1 && slots[0].known && !capitalized(tokens[j]) &&
+          } else if (options.unknown_tail && count == 1 && slots[0].known && !capitalized(tokens[j]) &&
                      dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded) &&
                      !kazakh_or_verb_ending(folded) && tail_ends_phrase(text, tokens, j, n)) {
             // "меня зовут марат жаксыбеков клиент: ...": after an intro, the
             // last word of the phrase after a given name is its surname.
             fill_unknown(s, folded, Kind::kSurname);
-          } else if (!slots.back().initial && j + 1 < n && tokens[j + 1].kind == TokenKind::kWord &&
+          } else if (!slots[count - 1].initial && j + 1 < n && tokens[j + 1].kind == TokenKind::kWord &&
                      dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded) &&
                      !kazakh_or_verb_ending(folded) &&
                      std::any_of(dict.lookup(tokens[j + 1].fold_hash).begin(), dict.lookup(tokens[j + 1].fold_hash).end(),
@@ -704,7 +813,7 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
             // "байжанова евстафия петровича": a word between two name words
             // is the given name.
             fill_unknown(s, folded, Kind::kGiven);
-          } else if (tokens[j].letters >= 2 && capitalized(tokens[j]) && capitalized(tokens[slots.back().first]) &&
+          } else if (tokens[j].letters >= 2 && capitalized(tokens[j]) && capitalized(tokens[slots[count - 1].first]) &&
                      dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded)) {
             // "Jessica Nakashima", "Асель Жаксыбекқызы": a capitalized word
             // beside a capitalized name is part of it.
@@ -715,8 +824,8 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
         }
       }
     }
-    slots.push_back(std::move(s));
-    std::uint32_t k = slots.back().last + 1;
+    ++count;
+    std::uint32_t k = s.last + 1;
     if (k >= n) break;
     if (tokens[k].kind == TokenKind::kWord) {
       j = k;
@@ -737,15 +846,15 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
   // name ("Феврония Иванова"), the given name before a patronymic
   // ("ксаверий дмитриевич", "Белозерский Ксаверий Амангельдинович"), an
   // unknown word between a cue and a surname ("я акберен искаков").
-  for (int step = 0; step < 2 && options.extend_left && !slots.empty() && !slots.front().initial; ++step) {
-    const std::uint32_t f = slots.front().first;
+  static_assert(kLeftRoom == 2, "one slot of room for each step");
+  for (int step = 0; step < 2 && options.extend_left && count > 0 && !slots[0].initial; ++step) {
+    const std::uint32_t f = slots[0].first;
     if (f == 0 || f - 1 < options.floor) break;
     const Token& w = tokens[f - 1];
     const Token& next = tokens[f];
-    if (w.kind != TokenKind::kWord || w.letters < 2 || dict.is_stop_word(w.fold_hash) ||
-        !dict.lookup(w.fold_hash).empty() || !dict.cues_with_word(w.fold_hash).empty())
-      break;
-    const Slot& front = slots.front();
+    if (w.kind != TokenKind::kWord || w.letters < 2) break;
+    if (dict.roles(w.fold_hash).stop_or_cue() || !dict.lookup(w.fold_hash).empty()) break;
+    const Slot& front = slots[0];
     auto front_has = [&](Kind k) {
       return std::any_of(front.cands.begin(), front.cands.begin() + front.count,
                          [&](const Analysis& a) { return a.kind == k; });
@@ -753,8 +862,8 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
     const bool cap = capitalized(w), next_cap = capitalized(next);
     thread_local std::string left;
     left.assign(fold_word(w.view(text)));
-    Slot s;
-    s.first = s.last = f - 1;
+    Slot& s = slots[-1];
+    s.reset(f - 1);
     bool ok = (cap || !next_cap) && fill_guessed(s, left);
     if (!ok && !verb_like(left) && !kazakh_or_verb_ending(left) && (cap || !next_cap)) {
       if (step == 0 && front_has(Kind::kPatronymic)) {
@@ -769,27 +878,25 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
       if (ok) fill_unknown(s, left, Kind::kGiven);
     }
     if (!ok) break;
-    with.clear();
-    with.push_back(std::move(s));
-    for (auto& x : slots) {
-      if (with.size() < kMaxSlots) with.push_back(x);
-    }
+    // The run with the word before it, its last slot dropped if it is full.
+    const std::size_t with = std::min(count + 1, kMaxSlots);
     bool valid = false;
-    for (std::size_t len = with.size(); len >= 2 && !valid; --len) valid = best_choice(with, len).valid;
+    for (std::size_t len = with; len >= 2 && !valid; --len) valid = best_choice(slots - 1, len).valid;
     if (!valid) break;
-    std::swap(slots, with);
+    --slots;
+    count = with;
   }
 
   // The longest prefix that reads as a name.
   Choice choice;
-  std::size_t len = slots.size();
+  std::size_t len = count;
   for (; len > 0; --len) {
     choice = best_choice(slots, len);
     if (choice.valid) break;
   }
   if (len == 0) return false;
   // A prepended word must be part of the reading with the one that began it.
-  if (!slots.front().known && !options.force_first && len < 2) return false;
+  if (!slots[0].known && !options.force_first && len < 2) return false;
 
   // The parts are rewritten in place: a reading reused for every name of a
   // text keeps its lemmas' buffers instead of allocating them again.
@@ -797,10 +904,7 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
   auto next_part = [&]() -> NamePart& {
     if (used == out.parts.size()) out.parts.emplace_back();
     NamePart& p = out.parts[used++];
-    std::string lemma = std::move(p.lemma);
-    lemma.clear();
-    p = NamePart{};
-    p.lemma = std::move(lemma);
+    p.reset();
     return p;
   };
   out.possessive = false;
@@ -838,7 +942,7 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
     p.known = s.known;
     p.unknown = s.unknown;
     if (s.known) p.lemma = dict.lemma(a.lemma).text;
-    else if (s.guessed.size() > choice.pick[k]) p.lemma = s.guessed[choice.pick[k]];
+    else s.lemma(choice.pick[k], p.lemma);
   }
   out.parts.erase(out.parts.begin() + static_cast<std::ptrdiff_t>(used), out.parts.end());
   // Trailing initials without a following name are still the name's
@@ -942,6 +1046,8 @@ class PersonRecognizer final : public Recognizer {
       if (!name) continue;
       ReadOptions options;
       options.floor = floor;
+      options.first_looked_up = true;
+      options.first_analyses = analyses;
       CueMatch before;
       bool before_known = false;
       if (!(t.flags & (kCapitalized | kAllCaps))) {
@@ -1055,7 +1161,7 @@ class PersonRecognizer final : public Recognizer {
     while (j < n && j < i + 3 && tokens[j].kind == TokenKind::kWord && !label_end(ctx.text, tokens, j)) ++j;
     if (j >= n || tokens[j].kind != TokenKind::kWord || !label_end(ctx.text, tokens, j)) return 0;
     for (std::uint32_t k = i; k <= j; ++k) {
-      if (dict_.is_stop_word(tokens[k].fold_hash) || !dict_.cues_with_word(tokens[k].fold_hash).empty()) return 0;
+      if (dict_.roles(tokens[k].fold_hash).stop_or_cue()) return 0;
       if (unlike_a_name(fold_word(tokens[k].view(ctx.text)))) return 0;
     }
     ReadOptions options;
@@ -1091,7 +1197,7 @@ class PersonRecognizer final : public Recognizer {
     const Token& t = tokens[x];
     bool cap = capitalized(t);
     if (c.weight < 0.2 && !cap) return 0;
-    if (t.letters < 2 || dict_.is_stop_word(t.fold_hash) || !dict_.cues_with_word(t.fold_hash).empty()) return 0;
+    if (t.letters < 2 || dict_.roles(t.fold_hash).stop_or_cue()) return 0;
     auto known = dict_.lookup(t.fold_hash);
     if (std::any_of(known.begin(), known.end(), [](const Analysis& a) { return is_name_kind(a.kind); })) return 0;
     if (unlike_a_name(fold_word(t.view(ctx.text)))) return 0;
@@ -1191,8 +1297,8 @@ class PersonRecognizer final : public Recognizer {
     auto latin_brand = [&](std::uint32_t k) {
       const Token& t = tokens[k];
       return t.kind == TokenKind::kWord && (t.flags & (kLatin | kCyrillic)) == kLatin &&
-             (t.flags & (kCapitalized | kAllCaps)) && t.letters >= 2 && !dict_.is_stop_word(t.fold_hash) &&
-             dict_.cues_with_word(t.fold_hash).empty() && dict_.lookup(t.fold_hash).empty();
+             (t.flags & (kCapitalized | kAllCaps)) && t.letters >= 2 && !dict_.roles(t.fold_hash).stop_or_cue() &&
+             dict_.lookup(t.fold_hash).empty();
     };
     if (cyrillic && after < n && latin_brand(after) && tokens[after].begin == tokens[after - 1].end + 1) return true;
     if (cyrillic && r.first > 0 && latin_brand(r.first - 1) && tokens[r.first - 1].end + 1 == tokens[r.first].begin)
@@ -1215,7 +1321,7 @@ class PersonRecognizer final : public Recognizer {
     f.begin = tokens[r.first].begin;
     f.end = r.end_byte;
     f.type = EntityType::kPerson;
-    f.normalized = r.normalized();
+    r.append_normalized(f.normalized);  // into the finding: no string to move
     f.gender = r.gender();
     const bool captured = capture_cue || !capture_context.empty();
     f.recognizer = captured ? "person.cue" : "person.dictionary";

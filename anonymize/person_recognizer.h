@@ -27,6 +27,9 @@ struct NamePart {
   bool initial = false;     // "И."
   bool separate_marker = false;  // "Серік ұлы": analysis.lemma is the father's given name
   std::string lemma;        // folded normalized text of this part
+
+  // Back to a default part, keeping the lemma's buffer for the next name.
+  void reset();
 };
 
 struct NameReading {
@@ -41,6 +44,8 @@ struct NameReading {
   Gender gender() const;
   // Folded lemmas: given, patronymic, surname (then any other), space-separated.
   std::string normalized() const;
+  // The same, appended to `out`.
+  void append_normalized(std::string& out) const;
 };
 
 struct ReadOptions {
@@ -58,6 +63,10 @@ struct ReadOptions {
   // are looked at only for a surname guessed from its ending.
   std::uint32_t floor = 0;
   std::uint32_t limit = UINT32_MAX;
+  // The dictionary's analyses of the first word, when the caller has
+  // looked them up already.
+  bool first_looked_up = false;
+  std::span<const Analysis> first_analyses;
 };
 
 // Reads the longest well-formed name starting at token `i` (a word).

@@ -376,3 +376,53 @@ TEST_CASE("labels and standalone surnames at the edges of the text", "[person]")
   CHECK(two[0].text == "Марат Иванов");
   CHECK(two[1].text == "Жаркынбекович");
 }
+
+// The roles of a word come from one probe of a small table that keeps each
+// cue word's run of cue ids: the run must be exactly the cues whose words
+// include it, and the stop words of the data file must say so.
+TEST_CASE("the roles of a word name every cue that contains it", "[person]") {
+  const auto& dict = names::Dictionary::instance();
+  const auto cues = dict.cues();
+  REQUIRE(cues.size() > 20);
+  std::vector<std::uint64_t> words;
+  for (const auto& c : cues) words.insert(words.end(), c.words.begin(), c.words.end());
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  for (std::uint64_t h : words) {
+    std::vector<std::uint32_t> expected;
+    for (std::uint32_t id = 0; id < cues.size(); ++id) {
+      if (std::find(cues[id].words.begin(), cues[id].words.end(), h) != cues[id].words.end()) expected.push_back(id);
+    }
+    const auto roles = dict.roles(h);
+    std::vector<std::uint32_t> got(roles.cues.begin(), roles.cues.end());
+    std::sort(got.begin(), got.end());
+    REQUIRE(got == expected);
+    CHECK(dict.cues_with_word(h).size() == expected.size());
+    CHECK(roles.stop_or_cue());
+    // The cues read before a name end in the word; those read after it
+    // start with it; both in id order, as matching picks the first of
+    // equal weights.
+    std::vector<std::uint32_t> before, after;
+    for (std::uint32_t id : expected) {
+      const auto& c = cues[id];
+      const bool follows = c.kind == names::CueKind::kAfter || c.kind == names::CueKind::kNotAfter;
+      if (!follows && c.words.back() == h) before.push_back(id);
+      if ((follows || c.kind == names::CueKind::kAfterIntro) && c.words.front() == h) after.push_back(id);
+    }
+    REQUIRE(std::vector<std::uint32_t>(roles.before_name.begin(), roles.before_name.end()) == before);
+    REQUIRE(std::vector<std::uint32_t>(roles.after_name.begin(), roles.after_name.end()) == after);
+  }
+  for (const char* stop : {"не", "меня", "на", "это"}) {
+    INFO(stop);
+    CHECK(dict.roles(fold_hash(stop)).stop_word);
+    CHECK(dict.is_stop_word(fold_hash(stop)));
+  }
+  for (std::uint64_t k = 1; k < 20000; ++k) {
+    const std::uint64_t h = k * 0x9E3779B97F4A7C15ULL;
+    if (std::binary_search(words.begin(), words.end(), h)) continue;
+    REQUIRE(dict.cues_with_word(h).empty());
+    REQUIRE(dict.roles(h).before_name.empty());
+    REQUIRE(dict.roles(h).after_name.empty());
+  }
+  CHECK_FALSE(dict.roles(fold_hash("феоктист")).stop_or_cue());
+}
