@@ -44,7 +44,7 @@ class Plus7Metadata {
 };
 
 // The fingerprint of libphonenumber's metadata blob (a 64-bit FNV-1a
-// hash), 0 when it cannot be read.
+// hash over 8-byte words), 0 when it cannot be read.
 std::uint64_t phone_metadata_fingerprint();
 
 // For the build: builds the fast path and checks it against PhoneNumberUtil
