@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
-#include <map>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace dpa::anonymize {
@@ -350,6 +350,13 @@ class DigitNfa {
   // A set of states, one bit each.
   using StateSet = std::vector<std::uint64_t>;
   StateSet no_states() const { return StateSet((matched_.size() + 63) / 64); }
+  struct StateSetHash {
+    std::size_t operator()(const StateSet& set) const {
+      std::uint64_t h = 0;
+      for (std::uint64_t w : set) h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+      return static_cast<std::size_t>(h ^ (h >> 32));
+    }
+  };
 
   // For each state, the states it reaches without reading (itself included).
   std::vector<StateSet> closures() const {
@@ -422,7 +429,7 @@ class Region {
     // State 0 is the dead state: no pattern can match any more.
     using StateSet = DigitNfa::StateSet;
     const std::vector<StateSet> reach = nfa.closures();
-    std::map<StateSet, std::uint16_t> ids;
+    std::unordered_map<StateSet, std::uint16_t, DigitNfa::StateSetHash> ids;
     std::vector<StateSet> sets;
     auto id_of = [&](const StateSet& set) {
       if (auto it = ids.find(set); it != ids.end()) return it->second;
@@ -437,9 +444,10 @@ class Region {
     id_of(nfa.no_states());
     id_of(reach[static_cast<std::size_t>(root)]);
     std::array<StateSet, 10> to;
+    to.fill(nfa.no_states());
     for (std::size_t state = 0; state < sets.size(); ++state) {
       if (sets.size() > kMaxStates) return false;
-      to.fill(nfa.no_states());
+      for (StateSet& t : to) std::fill(t.begin(), t.end(), 0);
       each_state(sets[state], [&](std::size_t s) {
         for (const DigitNfa::Move& m : nfa.moves(s)) {
           const StateSet& r = reach[static_cast<std::size_t>(m.to)];
