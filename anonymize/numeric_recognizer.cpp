@@ -367,7 +367,7 @@ class SequenceMatcher {
 };
 
 // "KZ86 125K ZT50 0410 0100": a two-letter word touching number token i.
-std::size_t try_iban(PatternScan& s, std::size_t i) {
+[[gnu::noinline]] std::size_t try_iban(PatternScan& s, std::size_t i) {
   std::size_t w = i - 1;
   std::string_view cc = s.view(w);
   if (cc.size() != 2) return i;
@@ -400,7 +400,7 @@ std::size_t try_iban(PatternScan& s, std::size_t i) {
 }
 
 // "N12345678" or "N 12345678" after a passport cue.
-std::size_t try_passport(PatternScan& s, std::size_t i) {
+[[gnu::noinline]] std::size_t try_passport(PatternScan& s, std::size_t i) {
   std::size_t w = i - 1;
   std::string_view letter = s.view(w);
   if (!(letter == "N" || letter == "n" || letter == "\xD0\x9D")) return i;  // N, n, Н
@@ -468,7 +468,7 @@ bool plate_letters_stand_out(const PatternScan& s, std::size_t i, std::size_t w,
 // Russian: "А123ВС77". Upper case or glued, a plate reads as one; in lower
 // case ("123 abc 02", as recognizers print it) after a vehicle cue, or when
 // its letters stand out from the words around (plate_letters_stand_out).
-std::size_t try_plate(PatternScan& s, std::size_t i) {
+[[gnu::noinline]] std::size_t try_plate(PatternScan& s, std::size_t i) {
   if (s.tok[i].letters != 3) return i;
   std::size_t w = i + 1, r = i + 2;
   if (i > 0 && s.tok[i - 1].end == s.tok[i].begin && !s.is_word(i - 1)) return i;
@@ -525,7 +525,7 @@ std::size_t try_plate(PatternScan& s, std::size_t i) {
 }
 
 // 192.168.1.10: four octets joined by dots, not part of a longer dotted run.
-std::size_t try_ipv4(PatternScan& s, std::size_t i) {
+[[gnu::noinline]] std::size_t try_ipv4(PatternScan& s, std::size_t i) {
   if (i + 6 >= s.n) return i;
   std::size_t k = i;
   for (int part = 0; part < 3; ++part) {
@@ -550,6 +550,17 @@ std::size_t try_ipv4(PatternScan& s, std::size_t i) {
   return k + 1;
 }
 
+// The sequence starting at number token i, its candidates matched; returns
+// the token after it. Most numbers never get here (see scan_number()).
+[[gnu::noinline]] std::size_t scan_sequence(PatternScan& s, std::size_t i) {
+  Sequence q = read_sequence(s, i);
+  if (q.digits >= 9) {
+    read_blocks(s, i, q);
+    SequenceMatcher(s, q).run();
+  }
+  return q.next;
+}
+
 }  // namespace
 
 bool is_currency_sign(const PatternScan& s, std::size_t i) {
@@ -559,6 +570,9 @@ bool is_currency_sign(const PatternScan& s, std::size_t i) {
          v == "\xE2\x82\xAC" /* € */ || v == "\xC2\xA3" /* £ */;
 }
 
+// Called for every number token. The rarer forms (IBAN, passport, plate,
+// IPv4, a sequence of groups) are tried out of line ([[gnu::noinline]]):
+// inlined, their frames and saved registers cost every lone number too.
 std::size_t scan_number(PatternScan& s, std::size_t i) {
   if (i > 0 && s.tok[i - 1].end == s.tok[i].begin && s.is_word(i - 1)) {
     std::size_t j = try_iban(s, i);
@@ -594,12 +608,7 @@ std::size_t scan_number(PatternScan& s, std::size_t i) {
   // after them read_sequence() would join, and too few digits for an
   // identifier. They need no Sequence.
   if (s.tok[i].letters < 9 && !s.is_number(i + 1) && !group_separator(s, i + 1)) return i + 1;
-  Sequence q = read_sequence(s, i);
-  if (q.digits >= 9) {
-    read_blocks(s, i, q);
-    SequenceMatcher(s, q).run();
-  }
-  return q.next;
+  return scan_sequence(s, i);
 }
 
 }  // namespace dpa::anonymize
