@@ -150,140 +150,10 @@ bool read_region(std::string_view collection, std::string_view id, std::array<De
   return false;
 }
 
-// A national number pattern of the metadata, parsed. The patterns use a
-// small part of regular-expression syntax (digits, \d, classes of digits,
-// groups, alternation, counted repeats); anything else fails the parse, and
-// the fast path is then not used.
-struct PatternNode {
-  enum Kind : unsigned char { kDigits, kConcat, kAlternate, kRepeat } kind = kConcat;
-  std::uint16_t digits = 0;  // kDigits: the digits it accepts, one bit each
-  int min = 0, max = 0;      // kRepeat: max < 0 for no bound
-  std::vector<PatternNode> subs;
-};
-
-class PatternParser {
- public:
-  explicit PatternParser(std::string_view pattern) : p_(pattern) {}
-
-  bool parse(PatternNode& out) {
-    out = alternation();
-    return ok_ && at_ == p_.size();
-  }
-
- private:
-  static constexpr std::uint16_t kAnyDigit = 0x3FF;
-
-  PatternNode alternation() {
-    PatternNode alt = node(PatternNode::kAlternate);
-    alt.subs.push_back(concatenation());
-    while (ok_ && peek() == '|') {
-      ++at_;
-      alt.subs.push_back(concatenation());
-    }
-    return alt;
-  }
-
-  PatternNode concatenation() {
-    PatternNode cat = node(PatternNode::kConcat);
-    while (ok_ && at_ < p_.size() && peek() != '|' && peek() != ')') cat.subs.push_back(repeat(atom()));
-    return cat;
-  }
-
-  PatternNode atom() {
-    const char c = take();
-    if (c >= '0' && c <= '9') return digits(static_cast<std::uint16_t>(1u << (c - '0')));
-    if (c == '\\' && take() == 'd') return digits(kAnyDigit);
-    if (c == '[') return digit_class();
-    if (c == '(') {
-      if (peek() == '?') {  // only (?:, a group that does not capture
-        ++at_;
-        if (take() != ':') return fail();
-      }
-      PatternNode group = alternation();
-      if (take() != ')') return fail();
-      return group;
-    }
-    return fail();
-  }
-
-  PatternNode digit_class() {
-    std::uint16_t set = 0;
-    while (ok_ && peek() != ']') {
-      char lo = take(), hi = lo;
-      if (lo == '\\' && take() == 'd') {
-        set |= kAnyDigit;
-        continue;
-      }
-      if (peek() == '-') {
-        ++at_;
-        hi = take();
-      }
-      if (lo < '0' || hi > '9' || lo > hi) return fail();
-      for (char d = lo; d <= hi; ++d) set = static_cast<std::uint16_t>(set | 1u << (d - '0'));
-    }
-    if (take() != ']' || set == 0) return fail();
-    return digits(set);
-  }
-
-  PatternNode repeat(PatternNode sub) {
-    int min = 1, max = 1;
-    if (peek() == '?') min = 0;
-    else if (peek() == '*') min = 0, max = -1;
-    else if (peek() == '+') max = -1;
-    else if (peek() != '{') return sub;
-    if (take() == '{') {
-      min = max = number();
-      if (peek() == ',') {
-        ++at_;
-        max = peek() == '}' ? -1 : number();
-      }
-      if (take() != '}' || (max >= 0 && max < min)) return fail();
-    }
-    PatternNode rep = node(PatternNode::kRepeat);
-    rep.min = min;
-    rep.max = max;
-    rep.subs.push_back(std::move(sub));
-    return rep;
-  }
-
-  int number() {
-    int v = 0;
-    const std::size_t from = at_;
-    while (at_ < p_.size() && p_[at_] >= '0' && p_[at_] <= '9' && v < 1000) v = v * 10 + (p_[at_++] - '0');
-    if (at_ == from || v >= 1000) fail();
-    return v;
-  }
-
-  static PatternNode node(PatternNode::Kind kind) {
-    PatternNode n;
-    n.kind = kind;
-    return n;
-  }
-  static PatternNode digits(std::uint16_t set) {
-    PatternNode d = node(PatternNode::kDigits);
-    d.digits = set;
-    return d;
-  }
-  char peek() const { return at_ < p_.size() ? p_[at_] : '\0'; }
-  char take() {
-    if (at_ < p_.size()) return p_[at_++];
-    ok_ = false;
-    return '\0';
-  }
-  PatternNode fail() {
-    ok_ = false;
-    at_ = p_.size();
-    return {};
-  }
-
-  std::string_view p_;
-  std::size_t at_ = 0;
-  bool ok_ = true;
-};
-
-// A nondeterministic automaton over the ten digits, built from the parsed
-// patterns of one region; the states where desc k's pattern has matched
-// carry bit k. Moves are kept in flat lists, sorted by state once built.
+// A nondeterministic automaton over the ten digits, built from the
+// patterns of one region (PatternCompiler); the states where desc k's
+// pattern has matched carry bit k. Moves are kept in flat lists, sorted by
+// state once built.
 class DigitNfa {
  public:
   struct Move {
@@ -291,49 +161,29 @@ class DigitNfa {
     std::uint16_t digits;  // 0: a move that reads nothing
     int to;
   };
+  // How far the automaton was built, to go back to.
+  struct Mark {
+    std::size_t states, moves;
+  };
 
   int add() {
     matched_.push_back(0);
     return static_cast<int>(matched_.size()) - 1;
   }
-  // The automaton of `node` from state `from`; returns the state it ends in.
-  int build(const PatternNode& node, int from) {
-    switch (node.kind) {
-      case PatternNode::kDigits: {
-        int to = add();
-        moves_.push_back({from, node.digits, to});
-        return to;
-      }
-      case PatternNode::kConcat:
-        for (const PatternNode& sub : node.subs) from = build(sub, from);
-        return from;
-      case PatternNode::kAlternate: {
-        int to = add();
-        for (const PatternNode& sub : node.subs) link(build(sub, from), to);
-        return to;
-      }
-      case PatternNode::kRepeat: {
-        const PatternNode& sub = node.subs.front();
-        for (int k = 0; k < node.min; ++k) from = build(sub, from);
-        if (node.max < 0) {
-          int loop = add();
-          link(from, loop);
-          link(build(sub, loop), loop);
-          return loop;
-        }
-        int to = add();
-        for (int k = node.min; k < node.max; ++k) {
-          link(from, to);
-          from = build(sub, from);
-        }
-        link(from, to);
-        return to;
-      }
-    }
-    return from;
+  // A new state that `from` reaches by reading one of `digits`.
+  int read(int from, std::uint16_t digits) {
+    const int to = add();
+    moves_.push_back({from, digits, to});
+    return to;
   }
   void link(int from, int to) { moves_.push_back({from, 0, to}); }
   void set_matched(int state, int desc) { matched_[static_cast<std::size_t>(state)] |= 1u << desc; }
+  std::size_t size() const { return matched_.size(); }
+  Mark mark() const { return {matched_.size(), moves_.size()}; }
+  void undo(Mark m) {
+    matched_.resize(m.states);
+    moves_.resize(m.moves);
+  }
 
   // Once every pattern is built: the moves grouped by state.
   void finish() {
@@ -384,6 +234,161 @@ class DigitNfa {
   std::vector<std::size_t> first_move_;  // per state, into moves_ once finished
 };
 
+// Compiles a national number pattern of the metadata into a DigitNfa as it
+// reads it, without a syntax tree: a repeated atom is read again for each
+// copy. The patterns use a small part of regular-expression syntax (digits,
+// \d, classes of digits, groups, alternation, repeats); anything else fails,
+// and the fast path is then not used.
+class PatternCompiler {
+ public:
+  PatternCompiler(std::string_view pattern, DigitNfa& nfa) : p_(pattern), nfa_(nfa) {}
+
+  // The state the pattern ends in, read from state `from`; -1 on a
+  // pattern it cannot compile.
+  int compile(int from) {
+    const int end = alternation(from);
+    return ok_ && at_ == p_.size() ? end : -1;
+  }
+
+ private:
+  static constexpr std::uint16_t kAnyDigit = 0x3FF;
+  static constexpr std::size_t kMaxStates = 100000;  // the metadata's make a few hundred
+
+  int alternation(int from) {
+    const int end = concatenation(from);
+    if (peek() != '|') return end;
+    const int to = nfa_.add();
+    nfa_.link(end, to);
+    while (ok_ && peek() == '|') {
+      ++at_;
+      nfa_.link(concatenation(from), to);
+    }
+    return to;
+  }
+
+  int concatenation(int from) {
+    while (ok_ && at_ < p_.size() && peek() != '|' && peek() != ')') from = repeat(from);
+    return from;
+  }
+
+  // An atom and its quantifier, if any: the atom's states are built once
+  // to find where it ends, then again for each copy the quantifier asks.
+  int repeat(int from) {
+    const std::size_t atom_at = at_;
+    const DigitNfa::Mark mark = nfa_.mark();
+    const int end = atom(from);
+    int min = 1, max = 1;
+    if (!quantifier(min, max) || !ok_) return end;
+    const std::size_t after = at_;
+    nfa_.undo(mark);
+    auto copy = [&](int start) {
+      at_ = atom_at;
+      return nfa_.size() > kMaxStates ? fail(start) : atom(start);
+    };
+    for (int k = 0; k < min; ++k) from = copy(from);
+    int to;
+    if (max < 0) {
+      to = nfa_.add();
+      nfa_.link(from, to);
+      nfa_.link(copy(to), to);
+    } else {
+      to = nfa_.add();
+      for (int k = min; k < max; ++k) {
+        nfa_.link(from, to);
+        from = copy(from);
+      }
+      nfa_.link(from, to);
+    }
+    if (ok_) at_ = after;
+    return to;
+  }
+
+  bool quantifier(int& min, int& max) {
+    switch (peek()) {
+      case '?': min = 0, max = 1; break;
+      case '*': min = 0, max = -1; break;
+      case '+': min = 1, max = -1; break;
+      case '{': {
+        ++at_;
+        min = max = number();
+        if (peek() == ',') {
+          ++at_;
+          max = peek() == '}' ? -1 : number();
+        }
+        if (peek() != '}' || (max >= 0 && max < min)) fail(0);
+        break;
+      }
+      default: return false;
+    }
+    if (ok_) ++at_;
+    return true;
+  }
+
+  int atom(int from) {
+    const char c = take();
+    if (c >= '0' && c <= '9') return nfa_.read(from, static_cast<std::uint16_t>(1u << (c - '0')));
+    if (c == '\\') return take() == 'd' ? nfa_.read(from, kAnyDigit) : fail(from);
+    if (c == '[') {
+      const std::uint16_t set = digit_class();
+      return ok_ ? nfa_.read(from, set) : from;
+    }
+    if (c == '(') {
+      if (peek() == '?') {  // only (?:, a group that does not capture
+        ++at_;
+        if (take() != ':') return fail(from);
+      }
+      const int end = alternation(from);
+      return take() == ')' ? end : fail(from);
+    }
+    return fail(from);
+  }
+
+  std::uint16_t digit_class() {
+    std::uint16_t set = 0;
+    while (ok_ && peek() != ']') {
+      char lo = take(), hi = lo;
+      if (lo == '\\') {
+        if (take() != 'd') fail(0);
+        set |= kAnyDigit;
+        continue;
+      }
+      if (peek() == '-') {
+        ++at_;
+        hi = take();
+      }
+      if (lo < '0' || hi > '9' || lo > hi) fail(0);
+      for (char d = lo; d <= hi && ok_; ++d) set = static_cast<std::uint16_t>(set | 1u << (d - '0'));
+    }
+    if (take() != ']' || set == 0) fail(0);
+    return set;
+  }
+
+  int number() {
+    int v = 0;
+    const std::size_t from = at_;
+    while (at_ < p_.size() && p_[at_] >= '0' && p_[at_] <= '9' && v < 1000) v = v * 10 + (p_[at_++] - '0');
+    if (at_ == from || v >= 1000) fail(0);
+    return v;
+  }
+
+  char peek() const { return at_ < p_.size() ? p_[at_] : '\0'; }
+  char take() {
+    if (at_ < p_.size()) return p_[at_++];
+    ok_ = false;
+    return '\0';
+  }
+  int fail(int state) {
+    ok_ = false;
+    at_ = p_.size();
+    return state;
+  }
+
+  std::string_view p_;
+  DigitNfa& nfa_;
+  std::size_t at_ = 0;
+  bool ok_ = true;
+};
+
 // PhoneNumberUtil::GetNumberTypeHelper's order over the descriptions whose
 // pattern and possible lengths `matched` (bit per Desc) says the number
 // fits, then whether the type is a person's.
@@ -418,11 +423,11 @@ class Region {
     for (int k = 0; k < kDescCount; ++k) {
       const DescData& d = descs[static_cast<std::size_t>(k)];
       if (!d.present || d.pattern.empty()) continue;  // matches nothing, as in libphonenumber
-      PatternNode node;
-      if (!PatternParser(d.pattern).parse(node)) return false;
       const int start = nfa.add();
       nfa.link(root, start);
-      nfa.set_matched(nfa.build(node, start), k);
+      const int end = PatternCompiler(d.pattern, nfa).compile(start);
+      if (end < 0) return false;
+      nfa.set_matched(end, k);
       lengths_[static_cast<std::size_t>(k)] = d.lengths;
     }
     nfa.finish();
