@@ -392,7 +392,7 @@ class PatternCompiler {
 // PhoneNumberUtil::GetNumberTypeHelper's order over the descriptions whose
 // pattern and possible lengths `matched` (bit per Desc) says the number
 // fits, then whether the type is a person's.
-Plus7Verdict verdict_of(std::uint32_t matched) {
+constexpr Plus7Verdict verdict_of(std::uint32_t matched) {
   auto any = [&](std::initializer_list<Desc> ds) {
     for (Desc d : ds) {
       if (matched & (1u << d)) return true;
@@ -406,6 +406,13 @@ Plus7Verdict verdict_of(std::uint32_t matched) {
   if (any({kVoicemail, kFixedLine, kMobile})) return Plus7Verdict::kPersonal;
   return Plus7Verdict::kInvalid;
 }
+
+// verdict_of() of every set of descriptions: judging a number ends in one look-up.
+constexpr std::array<Plus7Verdict, 1u << kDescCount> kVerdicts = [] {
+  std::array<Plus7Verdict, 1u << kDescCount> v{};
+  for (std::uint32_t matched = 0; matched < v.size(); ++matched) v[matched] = verdict_of(matched);
+  return v;
+}();
 
 // One region's descriptions as a deterministic automaton over the digits,
 // built at start-up from the patterns (subset construction over DigitNfa):
@@ -478,7 +485,7 @@ class Region {
       state = next_[state][digit];
     }
     const std::size_t length = national.size();
-    return verdict_of(matched_[state] & (length < by_length_.size() ? by_length_[length] : fit_length(length)));
+    return kVerdicts[matched_[state] & (length < by_length_.size() ? by_length_[length] : fit_length(length))];
   }
 
  private:
