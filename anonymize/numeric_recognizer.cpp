@@ -109,8 +109,14 @@ bool blocked_after(const PatternScan& s, std::size_t i) {
 }
 
 // What may stand between two groups of a sequence: a dash, '(' or ')'.
+// Asked after most number tokens: the token is read once, not once per
+// character asked about.
 bool group_separator(const PatternScan& s, std::size_t k) {
-  return is_dash(s, k) || s.punct(k) == '(' || s.punct(k) == ')';
+  if (k >= s.n || s.kind(k) != TokenKind::kPunct) return false;
+  // A punctuation token is one code point: an ASCII first byte is all of it.
+  const char first = s.text[s.tok[k].begin];
+  if (first == '-' || first == '(' || first == ')') return true;
+  return first == '\xE2' && is_dash(s, k);
 }
 
 Sequence read_sequence(const PatternScan& s, std::size_t i) {
