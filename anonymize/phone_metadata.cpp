@@ -478,11 +478,12 @@ class Region {
   }
 
   Plus7Verdict judge(std::string_view national) const {
+    const auto* next = next_.data();  // a local: the loop's byte reads could alias the member
     std::size_t state = kStart;
     for (char c : national) {
       const unsigned digit = static_cast<unsigned char>(c) - unsigned{'0'};
       if (digit > 9) return Plus7Verdict::kInvalid;  // no pattern reads anything but digits
-      state = next_[state][digit];
+      state = next[state][digit];
     }
     const std::size_t length = national.size();
     return kVerdicts[matched_[state] & (length < by_length_.size() ? by_length_[length] : fit_length(length))];
