@@ -208,22 +208,32 @@ class DigitNfa {
     }
   };
 
-  // For each state, the states it reaches without reading (itself included).
+  // For each state, the states it reaches without reading (itself
+  // included) that read a digit or end a pattern: the others add nothing to
+  // what a set of states does, and left out they make fewer, smaller sets.
   std::vector<StateSet> closures() const {
+    StateSet useful = no_states();
+    for (std::size_t s = 0; s < matched_.size(); ++s) {
+      bool reads = false;
+      for (const Move& m : moves(s)) reads = reads || m.digits != 0;
+      if (reads || matched_[s] != 0) useful[s / 64] |= std::uint64_t{1} << (s % 64);
+    }
     std::vector<StateSet> reach(matched_.size(), no_states());
+    StateSet seen = no_states();
     std::vector<std::size_t> stack;
     for (std::size_t from = 0; from < matched_.size(); ++from) {
-      StateSet& r = reach[from];
+      std::fill(seen.begin(), seen.end(), 0);
       stack.assign(1, from);
       while (!stack.empty()) {
         const std::size_t s = stack.back();
         stack.pop_back();
-        if (r[s / 64] & (std::uint64_t{1} << (s % 64))) continue;
-        r[s / 64] |= std::uint64_t{1} << (s % 64);
+        if (seen[s / 64] & (std::uint64_t{1} << (s % 64))) continue;
+        seen[s / 64] |= std::uint64_t{1} << (s % 64);
         for (const Move& m : moves(s)) {
           if (m.digits == 0) stack.push_back(static_cast<std::size_t>(m.to));
         }
       }
+      for (std::size_t w = 0; w < seen.size(); ++w) reach[from][w] = seen[w] & useful[w];
     }
     return reach;
   }
