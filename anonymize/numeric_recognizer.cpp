@@ -203,21 +203,28 @@ class SequenceMatcher {
 
   void run() {
     // The groups from `a` on, joined once: the candidate a..b is a prefix of
-    // them, `joined[b - a]` digits long.
+    // them, `joined[b - a]` digits long. One group is read in the text
+    // itself, and groups too short for any candidate are not copied.
     std::uint8_t joined[kMaxGroups];
     for (std::size_t a = 0; a < q_.count; ++a) {
       std::size_t total = 0, last = a;
       for (std::size_t b = a; b < q_.count && total + q_.g[b].digits <= kMaxDigits; ++b) {
-        std::memcpy(digits_ + total, s_.text.data() + s_.tok[q_.g[b].tok].begin, q_.g[b].digits);
         total += q_.g[b].digits;
         joined[b - a] = static_cast<std::uint8_t>(total);
         last = b;
       }
       if (total < 9) continue;
+      const char* digits = s_.text.data() + s_.tok[q_.g[a].tok].begin;
+      if (last > a) {
+        for (std::size_t b = a, at = 0; b <= last; at += q_.g[b].digits, ++b) {
+          std::memcpy(digits_ + at, s_.text.data() + s_.tok[q_.g[b].tok].begin, q_.g[b].digits);
+        }
+        digits = digits_;
+      }
       for (std::size_t b = last + 1; b-- > a;) {
         std::size_t len = joined[b - a];
         if (len < 9) break;
-        if (try_candidate(a, b, std::string_view(digits_, len))) {
+        if (try_candidate(a, b, std::string_view(digits, len))) {
           a = b;
           break;
         }
