@@ -448,7 +448,6 @@ class Region {
       lengths_[static_cast<std::size_t>(k)] = d.lengths;
     }
     nfa.finish();
-    // State 0 is the dead state: no pattern can match any more.
     using StateSet = DigitNfa::StateSet;
     const std::vector<StateSet> reach = nfa.closures();
     std::unordered_map<StateSet, std::uint16_t, DigitNfa::StateSetHash> ids;
@@ -463,8 +462,8 @@ class Region {
       matched_.push_back(static_cast<std::uint16_t>(matched));
       return id;
     };
-    id_of(nfa.no_states());
-    id_of(reach[static_cast<std::size_t>(root)]);
+    id_of(nfa.no_states());  // state 0, the dead state: no pattern can match any more
+    id_of(reach[static_cast<std::size_t>(root)]);  // kStart
     std::array<StateSet, 10> to;
     to.fill(nfa.no_states());
     for (std::size_t state = 0; state < sets.size(); ++state) {
