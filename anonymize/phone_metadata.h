@@ -10,9 +10,10 @@
 //
 // The metadata is the blob libphonenumber compiles in (its exported
 // metadata_get()), read with a small protobuf wire-format reader. If the
-// blob cannot be found or read, or the fast path disagrees with
-// PhoneNumberUtil on a set of known numbers, it is not used and callers
-// fall back to PhoneNumberUtil. Private to anonymize/.
+// blob cannot be found or read, a pattern uses syntax beyond the digits,
+// classes, groups, alternation and repeats the metadata uses, or the fast
+// path disagrees with PhoneNumberUtil on a set of known numbers, it is not
+// used and callers fall back to PhoneNumberUtil. Private to anonymize/.
 //
 // That check costs a third of the start-up of `dpa anonymize` (PhoneNumber-
 // Util compiles its regular expressions first), and pipelines start it
