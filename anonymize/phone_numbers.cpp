@@ -77,7 +77,7 @@ std::optional<PhoneCheck> check_phone(std::string_view digits, bool plus) {
     // codes, city numbers): +7 7, then anything but the unused 79.
     validity = PhoneValidity::kKzStructure;
   } else {
-    return std::nullopt;  // 8 800 ... and other service numbers belong to companies
+    return std::nullopt;  // a company's service number (8 800 ...), or no number at all
   }
   // The E.164 form only for a number that is one.
   return PhoneCheck{joined("+7", national), validity};
