@@ -109,8 +109,14 @@ bool blocked_after(const PatternScan& s, std::size_t i) {
 }
 
 // What may stand between two groups of a sequence: a dash, '(' or ')'.
+// Asked after most number tokens: the token is read once, not once per
+// character asked about.
 bool group_separator(const PatternScan& s, std::size_t k) {
-  return is_dash(s, k) || s.punct(k) == '(' || s.punct(k) == ')';
+  if (k >= s.n || s.kind(k) != TokenKind::kPunct) return false;
+  // A punctuation token is one code point: an ASCII first byte is all of it.
+  const char first = s.text[s.tok[k].begin];
+  if (first == '-' || first == '(' || first == ')') return true;
+  return first == '\xE2' && is_dash(s, k);
 }
 
 Sequence read_sequence(const PatternScan& s, std::size_t i) {
@@ -197,21 +203,28 @@ class SequenceMatcher {
 
   void run() {
     // The groups from `a` on, joined once: the candidate a..b is a prefix of
-    // them, `joined[b - a]` digits long.
+    // them, `joined[b - a]` digits long. One group is read in the text
+    // itself, and groups too short for any candidate are not copied.
     std::uint8_t joined[kMaxGroups];
     for (std::size_t a = 0; a < q_.count; ++a) {
       std::size_t total = 0, last = a;
       for (std::size_t b = a; b < q_.count && total + q_.g[b].digits <= kMaxDigits; ++b) {
-        std::memcpy(digits_ + total, s_.text.data() + s_.tok[q_.g[b].tok].begin, q_.g[b].digits);
         total += q_.g[b].digits;
         joined[b - a] = static_cast<std::uint8_t>(total);
         last = b;
       }
       if (total < 9) continue;
+      const char* digits = s_.text.data() + s_.tok[q_.g[a].tok].begin;
+      if (last > a) {
+        for (std::size_t b = a, at = 0; b <= last; at += q_.g[b].digits, ++b) {
+          std::memcpy(digits_ + at, s_.text.data() + s_.tok[q_.g[b].tok].begin, q_.g[b].digits);
+        }
+        digits = digits_;
+      }
       for (std::size_t b = last + 1; b-- > a;) {
         std::size_t len = joined[b - a];
         if (len < 9) break;
-        if (try_candidate(a, b, std::string_view(digits_, len))) {
+        if (try_candidate(a, b, std::string_view(digits, len))) {
           a = b;
           break;
         }
@@ -367,7 +380,7 @@ class SequenceMatcher {
 };
 
 // "KZ86 125K ZT50 0410 0100": a two-letter word touching number token i.
-std::size_t try_iban(PatternScan& s, std::size_t i) {
+[[gnu::noinline]] std::size_t try_iban(PatternScan& s, std::size_t i) {
   std::size_t w = i - 1;
   std::string_view cc = s.view(w);
   if (cc.size() != 2) return i;
@@ -400,7 +413,7 @@ std::size_t try_iban(PatternScan& s, std::size_t i) {
 }
 
 // "N12345678" or "N 12345678" after a passport cue.
-std::size_t try_passport(PatternScan& s, std::size_t i) {
+[[gnu::noinline]] std::size_t try_passport(PatternScan& s, std::size_t i) {
   std::size_t w = i - 1;
   std::string_view letter = s.view(w);
   if (!(letter == "N" || letter == "n" || letter == "\xD0\x9D")) return i;  // N, n, Н
@@ -468,7 +481,7 @@ bool plate_letters_stand_out(const PatternScan& s, std::size_t i, std::size_t w,
 // Russian: "А123ВС77". Upper case or glued, a plate reads as one; in lower
 // case ("123 abc 02", as recognizers print it) after a vehicle cue, or when
 // its letters stand out from the words around (plate_letters_stand_out).
-std::size_t try_plate(PatternScan& s, std::size_t i) {
+[[gnu::noinline]] std::size_t try_plate(PatternScan& s, std::size_t i) {
   if (s.tok[i].letters != 3) return i;
   std::size_t w = i + 1, r = i + 2;
   if (i > 0 && s.tok[i - 1].end == s.tok[i].begin && !s.is_word(i - 1)) return i;
@@ -525,7 +538,7 @@ std::size_t try_plate(PatternScan& s, std::size_t i) {
 }
 
 // 192.168.1.10: four octets joined by dots, not part of a longer dotted run.
-std::size_t try_ipv4(PatternScan& s, std::size_t i) {
+[[gnu::noinline]] std::size_t try_ipv4(PatternScan& s, std::size_t i) {
   if (i + 6 >= s.n) return i;
   std::size_t k = i;
   for (int part = 0; part < 3; ++part) {
@@ -550,6 +563,17 @@ std::size_t try_ipv4(PatternScan& s, std::size_t i) {
   return k + 1;
 }
 
+// The sequence starting at number token i, its candidates matched; returns
+// the token after it. Most numbers never get here (see scan_number()).
+[[gnu::noinline]] std::size_t scan_sequence(PatternScan& s, std::size_t i) {
+  Sequence q = read_sequence(s, i);
+  if (q.digits >= 9) {
+    read_blocks(s, i, q);
+    SequenceMatcher(s, q).run();
+  }
+  return q.next;
+}
+
 }  // namespace
 
 bool is_currency_sign(const PatternScan& s, std::size_t i) {
@@ -559,6 +583,9 @@ bool is_currency_sign(const PatternScan& s, std::size_t i) {
          v == "\xE2\x82\xAC" /* € */ || v == "\xC2\xA3" /* £ */;
 }
 
+// Called for every number token. The rarer forms (IBAN, passport, plate,
+// IPv4, a sequence of groups) are tried out of line ([[gnu::noinline]]):
+// inlined, their frames and saved registers cost every lone number too.
 std::size_t scan_number(PatternScan& s, std::size_t i) {
   if (i > 0 && s.tok[i - 1].end == s.tok[i].begin && s.is_word(i - 1)) {
     std::size_t j = try_iban(s, i);
@@ -594,12 +621,7 @@ std::size_t scan_number(PatternScan& s, std::size_t i) {
   // after them read_sequence() would join, and too few digits for an
   // identifier. They need no Sequence.
   if (s.tok[i].letters < 9 && !s.is_number(i + 1) && !group_separator(s, i + 1)) return i + 1;
-  Sequence q = read_sequence(s, i);
-  if (q.digits >= 9) {
-    read_blocks(s, i, q);
-    SequenceMatcher(s, q).run();
-  }
-  return q.next;
+  return scan_sequence(s, i);
 }
 
 }  // namespace dpa::anonymize

@@ -10,8 +10,6 @@
 namespace dpa::anonymize {
 namespace {
 
-constexpr std::size_t kSlots = 2048;  // > 2 × the words of the data files
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -49,8 +47,7 @@ const Lexicon& Lexicon::get() {
 }
 
 LexEntry& Lexicon::slot(std::uint64_t key, std::string_view word) {
-  std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = static_cast<std::size_t>(key ^ (key >> 29)) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = static_cast<std::size_t>(key ^ (key >> 29)) & kMask;; i = (i + 1) & kMask) {
     if (slots_[i].key == key) return slots_[i];
     if (slots_[i].key == 0) {
       if (++used_ * 2 > slots_.size()) throw std::logic_error("pattern lexicon: too many words");
@@ -111,7 +108,7 @@ void Lexicon::load(std::string_view file, std::uint32_t role) {
   });
 }
 
-Lexicon::Lexicon() : tags_(kSlots), slots_(kSlots), words_(kSlots) {
+Lexicon::Lexicon() : words_(kSlots) {
   load("patterns/number_words.txt", kRoleNumber);
   load("patterns/street_types.txt", kRoleStreetPrefix);
   load("patterns/house_marks.txt", kRoleHouseMark);

@@ -95,20 +95,20 @@ class Lexicon {
 
  private:
   static std::uint16_t tag_of(std::uint64_t key) { return static_cast<std::uint16_t>((key >> 48) | 1); }
-  static std::uint32_t filter_bit(std::uint64_t key) { return static_cast<std::uint32_t>(key >> 32) & 0xFFFF; }
-  using Filter = std::array<std::uint64_t, 65536 / 64>;  // filter_bit() of every key in it
+  // A key's bit: the word from its top ten bits, the bit in it from its
+  // low six, which the bit-test instruction takes as they are: two
+  // instructions fewer a word than 16 bits from the middle of the key.
+  using Filter = std::array<std::uint64_t, 1024>;
+  static std::size_t filter_word(std::uint64_t key) { return static_cast<std::size_t>(key >> 54); }
   static bool has_bit(const Filter& filter, std::uint64_t key) {
-    std::uint32_t bit = filter_bit(key);
-    return (filter[bit >> 6] & (std::uint64_t{1} << (bit & 63))) != 0;
+    return ((filter[filter_word(key)] >> (key & 63)) & 1) != 0;
   }
   static void set_bit(Filter& filter, std::uint64_t key) {
-    std::uint32_t bit = filter_bit(key);
-    filter[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    filter[filter_word(key)] |= std::uint64_t{1} << (key & 63);
   }
   const LexEntry* probe(std::uint64_t fold_hash) const {
-    std::size_t mask = slots_.size() - 1;
     std::uint16_t tag = tag_of(fold_hash);
-    for (std::size_t i = static_cast<std::size_t>(fold_hash ^ (fold_hash >> 29)) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = static_cast<std::size_t>(fold_hash ^ (fold_hash >> 29)) & kMask;; i = (i + 1) & kMask) {
       std::uint16_t t = tags_[i];
       if (t == 0) return nullptr;
       if (t == tag && slots_[i].key == fold_hash) return &slots_[i];
@@ -117,12 +117,17 @@ class Lexicon {
   LexEntry& slot(std::uint64_t key, std::string_view word);
   void load(std::string_view file, std::uint32_t role);
 
+  // A fixed size (> 2 × the words of the data files), in the object: a
+  // probe reads no size nor pointer from memory.
+  static constexpr std::size_t kSlots = 2048;
+  static constexpr std::size_t kMask = kSlots - 1;
+
   // In the object, not behind a pointer: a filter is read for every word
   // of every text.
   Filter filter_{};          // every word
   Filter trigger_filter_{};  // the words with one of kTriggerRoles
-  std::vector<std::uint16_t> tags_;  // 0: empty slot; else tag_of(key)
-  std::vector<LexEntry> slots_;  // open addressing, power-of-two size
+  std::array<std::uint16_t, kSlots> tags_{};  // 0: empty slot; else tag_of(key)
+  std::array<LexEntry, kSlots> slots_{};  // open addressing
   std::vector<std::string_view> words_;  // parallel to slots_
   std::size_t used_ = 0;
 };

@@ -45,8 +45,9 @@ class PatternRecognizer final : public Recognizer {
         if (c == '@' && i >= email) email = scan_at_sign(s, i);
         // An IPv6 address runs on past its colons: a ':' with a space
         // after ("клиент: ...", a quarter of a million in a chat log) is
-        // turned away here, without the call.
-        else if (c == ':' && i >= colon && i + 1 < n && tok[i + 1].begin == t.end) colon = scan_colon(s, i);
+        // turned away here, without the call (and before the cursor is
+        // read from the stack).
+        else if (c == ':' && i + 1 < n && tok[i + 1].begin == t.end && i >= colon) colon = scan_colon(s, i);
       }
     }
   }

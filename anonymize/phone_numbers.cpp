@@ -67,18 +67,20 @@ std::optional<PhoneCheck> check_phone(std::string_view digits, bool plus) {
   // metadata for the one region the leading digit names (phone_metadata.h).
   char lead = national[0];
   if (lead == '0' || lead == '1' || lead == '2' || lead == '5' || lead == '6') return std::nullopt;
-  std::string e164 = joined("+7", national);
   const Plus7Metadata* fast = Plus7Metadata::get();
   Plus7Verdict verdict = fast ? fast->judge(national, lead == '7') : judge_with_libphonenumber(national, lead == '7');
-  // 8 800 ... and other service numbers belong to companies.
-  if (verdict == Plus7Verdict::kNotPersonal) return std::nullopt;
-  if (verdict == Plus7Verdict::kPersonal) return PhoneCheck{e164, PhoneValidity::kValid};
-  // Kazakh ranges libphonenumber's metadata lags behind (new operator
-  // codes, city numbers): +7 7, then anything but the unused 79.
-  if (lead == '7' && national[1] != '9') {
-    return PhoneCheck{e164, PhoneValidity::kKzStructure};
+  PhoneValidity validity;
+  if (verdict == Plus7Verdict::kPersonal) {
+    validity = PhoneValidity::kValid;
+  } else if (verdict == Plus7Verdict::kInvalid && lead == '7' && national[1] != '9') {
+    // Kazakh ranges libphonenumber's metadata lags behind (new operator
+    // codes, city numbers): +7 7, then anything but the unused 79.
+    validity = PhoneValidity::kKzStructure;
+  } else {
+    return std::nullopt;  // a company's service number (8 800 ...), or no number at all
   }
-  return std::nullopt;
+  // The E.164 form only for a number that is one.
+  return PhoneCheck{joined("+7", national), validity};
 }
 
 bool phone_is_valid(std::string_view e164_digits) {
