@@ -959,10 +959,10 @@ struct Dictionary::Builder {
     };
     for (auto h : d.stop_words_) add(h).stop = true;
     // The cues of a word are a run of cue_ids_ (sorted by word): the entry
-    // keeps where it starts and how long it is.
-    // Its cues that may stand before a name and end in it, and those that
-    // may follow a name and start with it, are runs of their own: matching
-    // around a name looks only at those.
+    // keeps where it starts and how long it is. The cues that may stand
+    // before a name and end in the word, and those that may follow a name
+    // and start with it, are runs of their own: matching around a name
+    // looks only at those.
     for (std::size_t b = 0, e = 0; b < d.cue_words_.size(); b = e) {
       const std::uint64_t hash = d.cue_words_[b].first;
       while (e < d.cue_words_.size() && d.cue_words_[e].first == hash) ++e;
@@ -1168,7 +1168,6 @@ const Dictionary& Dictionary::instance() {
 std::unique_ptr<Dictionary> Dictionary::build_from_data() {
   return std::unique_ptr<Dictionary>(new Dictionary(nullptr));
 }
-
 
 std::vector<Form> Dictionary::forms(std::uint32_t id) const {
   std::vector<Form> out;

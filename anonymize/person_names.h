@@ -253,7 +253,8 @@ class Dictionary {
   const Cue& cue(std::uint32_t id) const { return cues_[id]; }
   std::span<const Cue> cues() const { return cues_; }
   // What the word `hash` is beside a name, in one probe: the cues that
-  // contain it and whether it is a stop word.
+  // contain it (and those of them to match before or after a name) and
+  // whether it is a stop word.
   WordRoles roles(std::uint64_t hash) const {
     std::size_t i = static_cast<std::size_t>(mix(hash)) & small_mask_;
     for (;;) {

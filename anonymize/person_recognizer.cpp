@@ -34,13 +34,18 @@ std::size_t utf8_letters(std::string_view s) {
 }
 
 // The folded form of each Cyrillic letter (U+0400 to U+052F): lower case,
-// ё as е. One load per letter instead of a chain of range tests.
+// ё as е, as the tokenizer folds them (with Ӏ and the odd capitals
+// Ӂ..Ӎ). One load per letter instead of a chain of range tests.
 constexpr char32_t kCyrillicFirst = 0x400, kCyrillicLast = 0x52F;
 constexpr char32_t fold_cyrillic(char32_t cp) {
   if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
   else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
   else if (((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x52F)) &&
            cp % 2 == 0)
+    cp += 1;
+  else if (cp == 0x4C0)
+    cp = 0x4CF;
+  else if (cp >= 0x4C1 && cp <= 0x4CE && cp % 2 == 1)
     cp += 1;
   if (cp == 0x451) cp = 0x435;
   return cp;

@@ -426,3 +426,28 @@ TEST_CASE("the roles of a word name every cue that contains it", "[person]") {
   }
   CHECK_FALSE(dict.roles(fold_hash("феоктист")).stop_or_cue());
 }
+
+// A word no dictionary knows is folded by the reader itself, a Cyrillic
+// letter through a table: its lemma must be what the tokenizer's fold()
+// makes of it, for every letter of the Cyrillic blocks, in either case.
+TEST_CASE("a guessed surname is folded as the tokenizer folds it", "[person]") {
+  std::size_t checked = 0;
+  for (char32_t cp = 0x400; cp <= 0x52F; ++cp) {
+    std::string letter;
+    letter += static_cast<char>(0xC0 | (cp >> 6));
+    letter += static_cast<char>(0x80 | (cp & 0x3F));
+    const std::string word = letter + "аксылыков";
+    std::vector<Token> tokens;
+    tokenize(word, tokens);
+    if (tokens.size() != 1 || tokens[0].kind != TokenKind::kWord) continue;  // not a letter
+    names::ReadOptions options;
+    options.force_first = true;
+    names::NameReading reading;
+    INFO(word);
+    REQUIRE(names::read_name(word, tokens, 0, options, reading));
+    REQUIRE(reading.parts.size() == 1);
+    CHECK(reading.parts[0].lemma == fold(word));
+    ++checked;
+  }
+  CHECK(checked > 200);
+}
