@@ -1,7 +1,5 @@
 #include "dpa/pg_connection.h"
 
-#include <libpq-fe.h>
-
 #include <poll.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "dpa/error.h"
+#include "dpa/libpq_library.h"
 
 namespace dpa::pg {
 namespace {
@@ -31,13 +30,13 @@ std::string first_line(const char* message) {
 // but leaves enforcing it to whoever polls a connection it started.
 int effective_connect_timeout(pg_conn* c, int fallback_s) {
   int seconds = fallback_s;
-  if (PQconninfoOption* info = PQconninfo(c)) {
+  if (PQconninfoOption* info = libpq().PQconninfo(c)) {
     for (PQconninfoOption* o = info; o->keyword; ++o) {
       if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val) {
         seconds = std::atoi(o->val);
       }
     }
-    PQconninfoFree(info);
+    libpq().PQconninfoFree(info);
   }
   return seconds;
 }
@@ -50,8 +49,8 @@ bool finish_connecting(pg_conn* c, int timeout_s) {
   const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
   PostgresPollingStatusType status = PGRES_POLLING_WRITING;
   while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
-    if (PQstatus(c) == CONNECTION_BAD) return true;
-    pollfd fd{PQsocket(c), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+    if (libpq().PQstatus(c) == CONNECTION_BAD) return true;
+    pollfd fd{libpq().PQsocket(c), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
     int wait_ms = -1;
     if (timeout_s > 0) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -61,7 +60,7 @@ bool finish_connecting(pg_conn* c, int timeout_s) {
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) return true;  // the caller reports the connection as not made
     if (ready == 0) return false;
-    status = PQconnectPoll(c);
+    status = libpq().PQconnectPoll(c);
   }
   return true;
 }
@@ -78,24 +77,24 @@ Result::Result(pg_result* r) : r_(r) {}
 Result::Result(Result&& other) noexcept : r_(other.r_) { other.r_ = nullptr; }
 Result& Result::operator=(Result&& other) noexcept {
   if (this != &other) {
-    if (r_) PQclear(r_);
+    if (r_) libpq().PQclear(r_);
     r_ = other.r_;
     other.r_ = nullptr;
   }
   return *this;
 }
 Result::~Result() {
-  if (r_) PQclear(r_);
+  if (r_) libpq().PQclear(r_);
 }
 
-int Result::rows() const { return r_ ? PQntuples(r_) : 0; }
-int Result::columns() const { return r_ ? PQnfields(r_) : 0; }
-std::string Result::column_name(int col) const { return PQfname(r_, col); }
-bool Result::is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+int Result::rows() const { return r_ ? libpq().PQntuples(r_) : 0; }
+int Result::columns() const { return r_ ? libpq().PQnfields(r_) : 0; }
+std::string Result::column_name(int col) const { return libpq().PQfname(r_, col); }
+bool Result::is_null(int row, int col) const { return libpq().PQgetisnull(r_, row, col) != 0; }
 
 std::string Result::text(int row, int col) const {
   if (is_null(row, col)) return {};
-  return std::string(PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col)));
+  return std::string(libpq().PQgetvalue(r_, row, col), static_cast<std::size_t>(libpq().PQgetlength(r_, row, col)));
 }
 
 std::optional<std::string> Result::optional_text(int row, int col) const {
@@ -105,7 +104,7 @@ std::optional<std::string> Result::optional_text(int row, int col) const {
 
 std::int64_t Result::int64(int row, int col) const {
   if (is_null(row, col)) return 0;
-  const char* v = PQgetvalue(r_, row, col);
+  const char* v = libpq().PQgetvalue(r_, row, col);
   // Booleans come back as "t"/"f" in text format.
   if (v[0] == 't' && v[1] == '\0') return 1;
   if (v[0] == 'f' && v[1] == '\0') return 0;
@@ -116,15 +115,15 @@ std::vector<unsigned char> Result::bytes(int row, int col) const {
   if (is_null(row, col)) return {};
   std::size_t n = 0;
   unsigned char* raw =
-      PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, col)), &n);
+      libpq().PQunescapeBytea(reinterpret_cast<const unsigned char*>(libpq().PQgetvalue(r_, row, col)), &n);
   if (!raw) throw Error(ExitStatus::kInternal, "out of memory decoding a bytea value");
   std::vector<unsigned char> out(raw, raw + n);
-  PQfreemem(raw);
+  libpq().PQfreemem(raw);
   return out;
 }
 
 std::int64_t Result::affected() const {
-  const char* n = r_ ? PQcmdTuples(r_) : "";
+  const char* n = r_ ? libpq().PQcmdTuples(r_) : "";
   return (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
 }
 
@@ -137,7 +136,7 @@ Connection::Connection(Connection&& other) noexcept
 }
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
-    if (conn_) PQfinish(conn_);
+    if (conn_) libpq().PQfinish(conn_);
     conn_ = other.conn_;
     prepared_ = std::move(other.prepared_);
     other.conn_ = nullptr;
@@ -145,7 +144,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
   return *this;
 }
 Connection::~Connection() {
-  if (conn_) PQfinish(conn_);
+  if (conn_) libpq().PQfinish(conn_);
 }
 
 Connection Connection::open(const std::string& url, const ConnectOptions& options) {
@@ -159,21 +158,21 @@ Connection Connection::open(const std::string& url, const ConnectOptions& option
   const char* keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
   const char* values[] = {timeout.c_str(), options.application_name.c_str(), "UTF8", url.c_str(),
                           nullptr};
-  pg_conn* c = PQconnectStartParams(keys, values, 1);
+  pg_conn* c = libpq().PQconnectStartParams(keys, values, 1);
   if (!c) throw WorkspaceError("cannot connect to PostgreSQL: out of memory");
   // libpq prints notices on stderr: the NOTICEs of CREATE ... IF NOT EXISTS,
   // and an ERROR or FATAL that arrives between queries, such as the
   // backend's "terminating connection due to unexpected postmaster exit"
   // when the server dies. Silenced before the first byte is read, so a
   // failure stays the one line dpa prints.
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  libpq().PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   int timeout_s = effective_connect_timeout(c, options.connect_timeout_s);
   bool timed_out = !finish_connecting(c, timeout_s);
-  if (PQstatus(c) != CONNECTION_OK) {
+  if (libpq().PQstatus(c) != CONNECTION_OK) {
     std::string message = timed_out ? fmt::format("no answer within {} s (connect_timeout)", timeout_s)
-                                    : first_line(PQerrorMessage(c));
+                                    : first_line(libpq().PQerrorMessage(c));
     if (message.empty()) message = "the connection was not completed";
-    PQfinish(c);
+    libpq().PQfinish(c);
     throw WorkspaceError(fmt::format("cannot connect to PostgreSQL: {}", message));
   }
   Connection conn(c);
@@ -185,20 +184,20 @@ Connection Connection::open(const std::string& url, const ConnectOptions& option
 
 std::string Connection::where() const {
   if (!conn_) return "PostgreSQL";
-  const char* host = PQhost(conn_);
-  const char* port = PQport(conn_);
-  const char* db = PQdb(conn_);
+  const char* host = libpq().PQhost(conn_);
+  const char* port = libpq().PQport(conn_);
+  const char* db = libpq().PQdb(conn_);
   return fmt::format("{}:{}/{}", host ? host : "", port ? port : "", db ? db : "");
 }
 
 void Connection::fail(pg_result* r, std::string_view what) {
-  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = first_line(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
-  if (message.empty()) message = first_line(PQerrorMessage(conn_));
-  bool lost = PQstatus(conn_) == CONNECTION_BAD || starts_with(state, "08") ||
+  const char* state = r ? libpq().PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = first_line(r ? libpq().PQresultErrorMessage(r) : libpq().PQerrorMessage(conn_));
+  if (message.empty()) message = first_line(libpq().PQerrorMessage(conn_));
+  bool lost = libpq().PQstatus(conn_) == CONNECTION_BAD || starts_with(state, "08") ||
               starts_with(state, "57P");
   std::string sqlstate = state ? state : "";
-  if (r) PQclear(r);
+  if (r) libpq().PQclear(r);
   if (lost) {
     // Prepared statements die with the session.
     prepared_.clear();
@@ -224,9 +223,9 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params) 
   if (it == prepared_.end()) {
     std::string name = "dpa_" + std::to_string(prepared_.size() + 1);
     std::string text = to_dollar_placeholders(sql);
-    pg_result* r = PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
-    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) fail(r, "preparing a statement");
-    PQclear(r);
+    pg_result* r = libpq().PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
+    if (!r || libpq().PQresultStatus(r) != PGRES_COMMAND_OK) fail(r, "preparing a statement");
+    libpq().PQclear(r);
     it = prepared_.emplace(std::move(key), std::move(name)).first;
   }
 
@@ -250,33 +249,33 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params) 
       formats[i] = 1;
     }
   }
-  pg_result* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+  pg_result* r = libpq().PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
                                 values.data(), lengths.data(), formats.data(), 0);
-  ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  ExecStatusType status = r ? libpq().PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r, "a statement");
   return Result(r);
 }
 
 void Connection::exec_script(std::string_view sql) {
   std::string text(sql);
-  pg_result* r = PQexec(conn_, text.c_str());
-  ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  pg_result* r = libpq().PQexec(conn_, text.c_str());
+  ExecStatusType status = r ? libpq().PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r, "a script");
-  PQclear(r);
+  libpq().PQclear(r);
 }
 
 void Connection::copy_out(std::string_view sql, const std::function<void(std::string_view)>& sink) {
   std::string text(sql);
-  pg_result* r = PQexec(conn_, text.c_str());
-  if (!r || PQresultStatus(r) != PGRES_COPY_OUT) fail(r, "COPY");
-  PQclear(r);
+  pg_result* r = libpq().PQexec(conn_, text.c_str());
+  if (!r || libpq().PQresultStatus(r) != PGRES_COPY_OUT) fail(r, "COPY");
+  libpq().PQclear(r);
   for (;;) {
     char* buffer = nullptr;
-    int n = PQgetCopyData(conn_, &buffer, 0);
+    int n = libpq().PQgetCopyData(conn_, &buffer, 0);
     if (n > 0) {
       struct Free {
         char* p;
-        ~Free() { PQfreemem(p); }
+        ~Free() { libpq().PQfreemem(p); }
       } release{buffer};
       sink(std::string_view(buffer, static_cast<std::size_t>(n)));
       continue;
@@ -284,11 +283,11 @@ void Connection::copy_out(std::string_view sql, const std::function<void(std::st
     if (n == -1) break;  // done; the final status follows
     fail(nullptr, "COPY");
   }
-  pg_result* end = PQgetResult(conn_);
-  if (!end || PQresultStatus(end) != PGRES_COMMAND_OK) fail(end, "COPY");
-  PQclear(end);
+  pg_result* end = libpq().PQgetResult(conn_);
+  if (!end || libpq().PQresultStatus(end) != PGRES_COMMAND_OK) fail(end, "COPY");
+  libpq().PQclear(end);
   // Drain: libpq returns NULL once the command is complete.
-  while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+  while (pg_result* extra = libpq().PQgetResult(conn_)) libpq().PQclear(extra);
 }
 
 bool Connection::try_advisory_lock(std::int64_t key) {
@@ -358,17 +357,17 @@ std::string quote_identifier(std::string_view name) {
 
 bool url_has_password(const std::string& url) {
   char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  PQconninfoOption* options = libpq().PQconninfoParse(url.c_str(), &error);
   if (!options) {
     std::string message = first_line(error);
-    if (error) PQfreemem(error);
+    if (error) libpq().PQfreemem(error);
     throw InputError(fmt::format("not a PostgreSQL connection URL: {}", message));
   }
   bool has = false;
   for (PQconninfoOption* o = options; o->keyword; ++o) {
     if (std::strcmp(o->keyword, "password") == 0 && o->val && *o->val) has = true;
   }
-  PQconninfoFree(options);
+  libpq().PQconninfoFree(options);
   return has;
 }
 

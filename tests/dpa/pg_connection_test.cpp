@@ -11,6 +11,7 @@
 
 #include "dpa/error.h"
 #include "dpa/pg_connection.h"
+#include "support/test_support.h"
 
 using dpa::pg::Connection;
 using dpa::pg::to_dollar_placeholders;
@@ -46,6 +47,17 @@ TEST_CASE("a URL with a password is recognized, a malformed one refused", "[pg]"
   CHECK_FALSE(dpa::pg::url_has_password("postgresql:///dpa?host=/run/postgresql"));
   CHECK_THROWS_AS(dpa::pg::url_has_password("postgresql://[broken"), dpa::InputError);
   CHECK_THROWS_AS(Connection::open("postgresql://dpa:secret@127.0.0.1:1/dpa"), dpa::InputError);
+}
+
+TEST_CASE("dpa starts without libpq, which it opens when PostgreSQL is used", "[pg]") {
+  // The dynamic loader lists what it maps at start (what ldd shows) and exits.
+  auto r = dpa::test::run_dpa({"--version"}, "", {"LD_TRACE_LOADED_OBJECTS=1"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("libsodium") != std::string::npos);  // the listing is complete
+  CHECK(r.out.find("libpq") == std::string::npos);
+  CHECK(r.out.find("libgssapi") == std::string::npos);
+  // Opened on first use, it parses the URL.
+  CHECK(dpa::pg::url_has_password("postgresql://dpa:secret@db.example/dpa"));
 }
 
 TEST_CASE("advisory keys are stable and differ by name", "[pg]") {
