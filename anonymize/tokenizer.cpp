@@ -356,12 +356,14 @@ inline PlainRun plain_letters(const char* p) {
   unsigned run = static_cast<unsigned>(std::countr_one(ok));
   if (run == 16 && (lead_bits & 0x8000u)) run = 15;  // the last pair straddles the block
   const unsigned in_run = (1u << run) - 1u;
-  // Every letter is one byte or a lead and its continuation.
-  // The scripts from two tests, without branches.
-  const auto scripts = static_cast<std::uint8_t>((unsigned{(ascii_bits & in_run) != 0} << 3) |
-                                                 (unsigned{(lead_bits & in_run) != 0} << 2));
+  // Every letter is one byte or a lead and its continuation: the Cyrillic
+  // ones are the leads, the rest are ASCII.
+  const unsigned cyrillic = popcount16<kPopcnt>(lead_bits & in_run);
+  const unsigned letters = run - cyrillic;
+  const auto scripts = static_cast<std::uint8_t>((unsigned{letters != cyrillic} << 3) |
+                                                 (unsigned{cyrillic != 0} << 2));
   static_assert(kLatin == 1 << 3 && kCyrillic == 1 << 2);
-  return {run, run - popcount16<kPopcnt>(lead_bits & in_run), scripts};
+  return {run, letters, scripts};
 }
 
 
