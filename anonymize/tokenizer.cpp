@@ -349,12 +349,13 @@ inline PlainRun plain_letters(const char* p) {
   const __m128i d1 = _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(static_cast<char>(0xD1))),
                                    _mm_cmpeq_epi8(high, _mm_set1_epi8(static_cast<char>(0x80))));
   const auto ascii_bits = static_cast<unsigned>(_mm_movemask_epi8(ascii));
-  const auto lead_bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(d0, d1)));
+  // A lead in the last byte has its continuation in the next block: the
+  // run stops before it.
+  const auto lead_bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(d0, d1))) & 0x7FFFu;
   // A continuation byte is in the run when its lead is; lead and
   // continuation bytes are never ASCII, so the bits cannot collide.
-  const unsigned ok = (ascii_bits | lead_bits | (lead_bits << 1)) & 0xFFFFu;
-  unsigned run = static_cast<unsigned>(std::countr_one(ok));
-  if (run == 16 && (lead_bits & 0x8000u)) run = 15;  // the last pair straddles the block
+  const unsigned ok = ascii_bits | lead_bits | (lead_bits << 1);
+  const auto run = static_cast<unsigned>(std::countr_one(ok));
   const unsigned in_run = (1u << run) - 1u;
   // Every letter is one byte or a lead and its continuation: the Cyrillic
   // ones are the leads, the rest are ASCII.
