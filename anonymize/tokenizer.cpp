@@ -672,12 +672,13 @@ inline __attribute__((always_inline)) std::size_t scan(std::string_view s, std::
       ++i;
     } else if (cls == kDigitByte) {
       std::size_t j = i + digit_run(p + i);
-      if (j - i == 16) {
-        while (j < n && static_cast<unsigned>(static_cast<std::uint8_t>(p[j]) - '0') < 10u) ++j;
-      }
       std::size_t len = j - i;
+      if (len == 16) {
+        while (j < n && static_cast<unsigned>(static_cast<std::uint8_t>(p[j]) - '0') < 10u) ++j;
+        len = std::min<std::size_t>(j - i, 0xFFFF);
+      }
       tok.kind = TokenKind::kNumber;
-      tok.letters = static_cast<std::uint16_t>(len > 0xFFFF ? 0xFFFF : len);
+      tok.letters = static_cast<std::uint16_t>(len);
       i = j;
     } else if (cls == kGapByte) {
       ++i;
