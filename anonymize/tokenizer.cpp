@@ -171,6 +171,15 @@ constexpr ByteTables make_byte_tables() {
 
 constexpr ByteTables kBytes = make_byte_tables();
 
+// The scan loop relies on it (no range check before its jump table).
+constexpr bool byte_classes_in_range() {
+  for (std::uint8_t c : kBytes.cls) {
+    if (c > kSymbol2Byte) return false;
+  }
+  return true;
+}
+static_assert(byte_classes_in_range());
+
 // Code points U+0080..U+07FF (every two-byte sequence).
 // The script bits are TokenFlags' own, so a word's flags are an OR away.
 enum CodePointFlags : std::uint8_t {
@@ -654,6 +663,7 @@ inline __attribute__((always_inline)) std::size_t scan(std::string_view s, std::
       continue;
     }
     std::uint8_t cls = kBytes.cls[c];
+    if (cls > kSymbol2Byte) __builtin_unreachable();  // see byte_classes_in_range()
     Token& tok = *out;
     tok.begin = static_cast<std::uint32_t>(i);
     if (cls == kLetterByte || cls == kLead2Byte) {
