@@ -110,14 +110,13 @@ inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t fi
   }
   v = _mm_and_si128(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kFirstBytesMask.data() + 16 - rest)));
   // (The patch touches only bytes of the word: no need to mask it.)
-  const std::uint64_t lo = low_lane(v) ^ first_patch;
-  const std::uint64_t hi = high_lane(v);
+  std::uint64_t tail = low_lane(v) ^ first_patch;
   // A full 8-byte word and the tail, or the tail alone.
   if (rest >= 8) {
-    h = mix(lo ^ kP0, h ^ kP1);
-    return mix(h ^ hi ^ kP2, len ^ kP0) ^ len;
+    h = mix(tail ^ kP0, h ^ kP1);
+    tail = high_lane(v);
   }
-  return mix(h ^ lo ^ kP2, len ^ kP0) ^ len;
+  return mix(h ^ tail ^ kP2, len ^ kP0) ^ len;
 }
 
 // The hash of the `len` bytes of a word at `p`, with kSlack readable bytes
