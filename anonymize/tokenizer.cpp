@@ -84,9 +84,7 @@ inline std::uint64_t hash_bytes(const char* p, std::size_t len, const char* read
   return mix(h ^ acc ^ kP2, len ^ kP0) ^ len;
 }
 
-// hash_bytes() of a word of `len` (< 32) bytes from two 16-byte registers:
-// no loop and no tail load. Needs 32 readable bytes at `p` (the bytes past
-// the word are masked off).
+// A load at 16 - n keeps the first n (<= 16) bytes of a register.
 constexpr std::array<std::uint8_t, 32> kFirstBytesMask = [] {
   std::array<std::uint8_t, 32> m{};
   for (std::size_t k = 0; k < 16; ++k) m[k] = 0xFF;
@@ -96,18 +94,10 @@ constexpr std::array<std::uint8_t, 32> kFirstBytesMask = [] {
 inline std::uint64_t low_lane(__m128i v) { return static_cast<std::uint64_t>(_mm_cvtsi128_si64(v)); }
 inline std::uint64_t high_lane(__m128i v) { return low_lane(_mm_unpackhi_epi64(v, v)); }
 
-inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t first_patch) {
-  static_assert(std::endian::native == std::endian::little);  // SSE2: x86
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  std::uint64_t h = kSeed;
-  std::size_t rest = len;
-  if (len >= 16) {
-    h = mix(low_lane(v) ^ first_patch ^ kP0, h ^ kP1);
-    h = mix(high_lane(v) ^ kP0, h ^ kP1);
-    v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
-    rest = len - 16;
-    first_patch = 0;
-  }
+// The last `rest` (< 16) bytes of a word of `len`, in `v` (more past them),
+// hashed on from `h`.
+inline std::uint64_t hash_tail(std::uint64_t h, __m128i v, std::size_t rest, std::size_t len,
+                               std::uint64_t first_patch) {
   v = _mm_and_si128(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kFirstBytesMask.data() + 16 - rest)));
   // (The patch touches only bytes of the word: no need to mask it.)
   std::uint64_t tail = low_lane(v) ^ first_patch;
@@ -117,6 +107,19 @@ inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t fi
     tail = high_lane(v);
   }
   return mix(h ^ tail ^ kP2, len ^ kP0) ^ len;
+}
+
+// hash_bytes() of a word of `len` (< 32) bytes from two 16-byte registers:
+// no loop and no tail load. Needs 32 readable bytes at `p` (the bytes past
+// the word are masked off).
+inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t first_patch) {
+  static_assert(std::endian::native == std::endian::little);  // SSE2: x86
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Two paths, each with its own constants: most words are under 16 bytes.
+  if (len < 16) return hash_tail(kSeed, v, len, len, first_patch);
+  std::uint64_t h = mix(low_lane(v) ^ first_patch ^ kP0, kSeed ^ kP1);
+  h = mix(high_lane(v) ^ kP0, h ^ kP1);
+  return hash_tail(h, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)), len - 16, len, 0);
 }
 
 // The hash of the `len` bytes of a word at `p`, with kSlack readable bytes
