@@ -377,8 +377,7 @@ inline PlainRun plain_letters(const char* p) {
   // ones are the leads, the rest are ASCII.
   const unsigned cyrillic = popcount16<kPopcnt>(lead_bits & in_run);
   const unsigned letters = run - cyrillic;
-  const auto scripts = static_cast<std::uint8_t>((unsigned{letters != cyrillic} << 3) |
-                                                 (unsigned{cyrillic != 0} << 2));
+  const auto scripts = static_cast<std::uint8_t>((unsigned{letters != cyrillic} * 2 + unsigned{cyrillic != 0}) << 2);
   static_assert(kLatin == 1 << 3 && kCyrillic == 1 << 2);
   return {run, letters, scripts};
 }
