@@ -148,6 +148,11 @@ enum ByteClass : std::uint8_t {
 
 struct ByteTables {
   std::array<std::uint8_t, 256> cls{};
+  // Bytes that end a word after a letter when seen where the block path
+  // stops: ASCII that is not a letter (a letter, a lead byte or a mark may
+  // go on with the word: read_word and read_any_word decide). Next to cls:
+  // the scan loop reaches both from one address.
+  std::array<bool, 256> ends_word{};
   std::array<std::uint8_t, 256> fold{};  // ASCII letters: folded byte; else 0
 };
 
@@ -165,6 +170,7 @@ constexpr ByteTables make_byte_tables() {
     if (b >= 0xE0 && b <= 0xEF) c = kLead3Byte;
     if (b >= 0xF0 && b <= 0xF4) c = kLead4Byte;
     t.cls[static_cast<std::size_t>(b)] = c;
+    t.ends_word[static_cast<std::size_t>(b)] = b < 0x80 && c != kLetterByte;
     if (b >= 'a' && b <= 'z') t.fold[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(b);
     if (b >= 'A' && b <= 'Z') t.fold[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(b + 32);
   }
@@ -299,15 +305,6 @@ constexpr std::array<std::uint8_t, 256> make_ascii_info() {
   return t;
 }
 constexpr std::array<std::uint8_t, 256> kAsciiInfo = make_ascii_info();
-
-// Bytes that end a word after a letter when seen where the block path
-// stops: ASCII that is not a letter (a letter, a lead byte or a mark may go
-// on with the word: read_word and read_any_word decide).
-constexpr std::array<bool, 256> kEndsWord = [] {
-  std::array<bool, 256> t{};
-  for (std::size_t b = 0; b < 0x80; ++b) t[b] = !kAsciiInfo[b];
-  return t;
-}();
 
 // The trailing ones of a 16-bit mask (16 when all are set). The bits above
 // are clear, so its complement is never 0: a single instruction, without
@@ -586,7 +583,7 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     letters += run.letters;
     flags |= run.scripts;
     const auto stop = static_cast<std::uint8_t>(p[j]);
-    if (kEndsWord[stop]) [[likely]] break;
+    if (kBytes.ends_word[stop]) [[likely]] break;
     if (run.bytes < 16) {
       // A two-byte lower-case letter that folds to itself goes on with the word.
       const std::uint8_t script = plain_two_byte(stop, static_cast<std::uint8_t>(p[j + 1]));
