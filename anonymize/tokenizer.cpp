@@ -109,26 +109,24 @@ inline std::uint64_t hash_tail(std::uint64_t h, __m128i v, std::size_t rest, std
   return mix(h ^ tail ^ kP2, len ^ kP0) ^ len;
 }
 
-// hash_bytes() of a word of `len` (< 32) bytes from two 16-byte registers:
-// no loop and no tail load. Needs 32 readable bytes at `p` (the bytes past
-// the word are masked off).
-inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t first_patch) {
-  static_assert(std::endian::native == std::endian::little);  // SSE2: x86
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  // Two paths, each with its own constants: most words are under 16 bytes.
-  if (len < 16) return hash_tail(kSeed, v, len, len, first_patch);
-  std::uint64_t h = mix(low_lane(v) ^ first_patch ^ kP0, kSeed ^ kP1);
-  h = mix(high_lane(v) ^ kP0, h ^ kP1);
-  return hash_tail(h, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)), len - 16, len, 0);
-}
-
-// The hash of the `len` bytes of a word at `p`, with kSlack readable bytes
-// at `p` (see tokenize_text) and the text readable up to `readable_end`.
+// The hash of the `len` bytes of a word at `p`: hash_bytes(), but a word of
+// under 32 bytes (nearly all) from two 16-byte registers, with no loop and
+// no tail load. Needs kSlack readable bytes at `p` (see tokenize_text; the
+// bytes past the word are masked off), and the text readable up to
+// `readable_end`.
 constexpr std::size_t kSlack = 64;
 inline std::uint64_t hash_word(const char* p, std::size_t len, const char* readable_end,
                                std::uint64_t first_patch = 0) {
+  static_assert(std::endian::native == std::endian::little);  // SSE2: x86
   static_assert(kSlack >= 32);
-  if (len < 32) [[likely]] return hash_short(p, len, first_patch);
+  const auto block = [p](std::size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)); };
+  if (len < 16) [[likely]] return hash_tail(kSeed, block(0), len, len, first_patch);
+  if (len < 32) {
+    const __m128i v = block(0);
+    std::uint64_t h = mix(low_lane(v) ^ first_patch ^ kP0, kSeed ^ kP1);
+    h = mix(high_lane(v) ^ kP0, h ^ kP1);
+    return hash_tail(h, block(16), len - 16, len, 0);
+  }
   return hash_bytes(p, len, readable_end, first_patch);
 }
 
