@@ -443,8 +443,9 @@ inline __attribute__((always_inline)) std::size_t read_any_word(std::string_view
   std::size_t j = i + run.bytes;
   // Blocks while they are full, a letter byte by byte where one stops short
   // (a capital, a mark, a pair cut by the block's end), until a byte that
-  // is not a letter.
-  bool block = run.bytes == 16 || run.bytes == 32;
+  // is not a letter. After a capital the next letter is most likely one
+  // too (ИИН, IBAN): byte by byte again, not a block that would stop at once.
+  bool block = run.bytes == 16;
   while (j < n) {
     if (block && n - j >= 17) {
       run = plain_letters<kPopcnt>(p + j);
@@ -456,8 +457,8 @@ inline __attribute__((always_inline)) std::size_t read_any_word(std::string_view
     }
     std::uint8_t b = static_cast<std::uint8_t>(p[j]);
     std::uint8_t a = kAsciiInfo[b];
-    block = true;
     if (a) {
+      block = !(a & kCpUpper);
       info |= a;
       upper += a & kCpUpper;
       refolds += (a & kCpRefold) >> 1;
@@ -470,6 +471,7 @@ inline __attribute__((always_inline)) std::size_t read_any_word(std::string_view
     if ((b1 & 0xC0) != 0x80) break;
     std::uint8_t fl = kCp.flags[(static_cast<std::uint32_t>(b & 0x1F) << 6) | (b1 & 0x3F)];
     if (!(fl & (kCpLetter | kCpMark))) break;
+    block = !(fl & kCpUpper);
     info |= fl;
     upper += fl & kCpUpper;
     refolds += (fl & kCpRefold) >> 1;
