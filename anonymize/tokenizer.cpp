@@ -326,8 +326,9 @@ void fold_bytes(std::string_view s, Sink&& sink);
 // and 0xD1 0x80-0x8F), which fold to themselves and are neither capitals
 // nor marks. Returns how many bytes from `p` are such letters (whole code
 // points only), up to 16, with the ASCII letters and the Cyrillic ones
-// counted apart; the caller's byte loop goes on from there. Needs 17
-// readable bytes at `p`: a lead byte's continuation is read one ahead.
+// counted apart (a lead in the last byte is left for the caller, whose
+// continuation is in the next block); the caller goes on from there. Needs
+// 17 readable bytes at `p`: a lead byte's continuation is read one ahead.
 struct PlainRun {
   unsigned bytes = 0;
   unsigned letters = 0;   // code points in the run
@@ -542,8 +543,9 @@ inline std::size_t read_other_word(std::string_view s, std::size_t i, Token& tok
 // punctuation token (the slot's default fields) and a byte that does not
 // start a valid sequence is one too.
 //
-// The usual word is lower case, or a capital A..Z or А..Я and then lower
-// case: blocks of plain letters (plain_letters), and between them the
+// The usual word is lower case (its first letter may be қ or ә), or a
+// capital A..Z or А..Я and then lower case: blocks of plain letters
+// (plain_letters), and between them the
 // lower-case two-byte letters the blocks do not take but that fold to
 // themselves too (Kazakh ә, қ, і, ...; é, ü), until an ASCII byte that is
 // not a letter. Neither all-caps nor folded: hashed from the text, a
