@@ -84,9 +84,7 @@ inline std::uint64_t hash_bytes(const char* p, std::size_t len, const char* read
   return mix(h ^ acc ^ kP2, len ^ kP0) ^ len;
 }
 
-// hash_bytes() of a word of `len` (< 32) bytes from two 16-byte registers:
-// no loop and no tail load. Needs 32 readable bytes at `p` (the bytes past
-// the word are masked off).
+// A load at 16 - n keeps the first n (<= 16) bytes of a register.
 constexpr std::array<std::uint8_t, 32> kFirstBytesMask = [] {
   std::array<std::uint8_t, 32> m{};
   for (std::size_t k = 0; k < 16; ++k) m[k] = 0xFF;
@@ -96,37 +94,39 @@ constexpr std::array<std::uint8_t, 32> kFirstBytesMask = [] {
 inline std::uint64_t low_lane(__m128i v) { return static_cast<std::uint64_t>(_mm_cvtsi128_si64(v)); }
 inline std::uint64_t high_lane(__m128i v) { return low_lane(_mm_unpackhi_epi64(v, v)); }
 
-inline std::uint64_t hash_short(const char* p, std::size_t len, std::uint64_t first_patch) {
-  static_assert(std::endian::native == std::endian::little);  // SSE2: x86
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  std::uint64_t h = kSeed;
-  std::size_t rest = len;
-  if (len >= 16) {
-    h = mix(low_lane(v) ^ first_patch ^ kP0, h ^ kP1);
-    h = mix(high_lane(v) ^ kP0, h ^ kP1);
-    v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
-    rest = len - 16;
-    first_patch = 0;
-  }
+// The last `rest` (< 16) bytes of a word of `len`, in `v` (more past them),
+// hashed on from `h`.
+inline std::uint64_t hash_tail(std::uint64_t h, __m128i v, std::size_t rest, std::size_t len,
+                               std::uint64_t first_patch) {
   v = _mm_and_si128(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kFirstBytesMask.data() + 16 - rest)));
   // (The patch touches only bytes of the word: no need to mask it.)
-  const std::uint64_t lo = low_lane(v) ^ first_patch;
-  const std::uint64_t hi = high_lane(v);
+  std::uint64_t tail = low_lane(v) ^ first_patch;
   // A full 8-byte word and the tail, or the tail alone.
   if (rest >= 8) {
-    h = mix(lo ^ kP0, h ^ kP1);
-    return mix(h ^ hi ^ kP2, len ^ kP0) ^ len;
+    h = mix(tail ^ kP0, h ^ kP1);
+    tail = high_lane(v);
   }
-  return mix(h ^ lo ^ kP2, len ^ kP0) ^ len;
+  return mix(h ^ tail ^ kP2, len ^ kP0) ^ len;
 }
 
-// The hash of the `len` bytes of a word at `p`, with kSlack readable bytes
-// at `p` (see tokenize_text) and the text readable up to `readable_end`.
+// The hash of the `len` bytes of a word at `p`: hash_bytes(), but a word of
+// under 32 bytes (nearly all) from two 16-byte registers, with no loop and
+// no tail load. Needs kSlack readable bytes at `p` (see tokenize_text; the
+// bytes past the word are masked off), and the text readable up to
+// `readable_end`.
 constexpr std::size_t kSlack = 64;
 inline std::uint64_t hash_word(const char* p, std::size_t len, const char* readable_end,
                                std::uint64_t first_patch = 0) {
+  static_assert(std::endian::native == std::endian::little);  // SSE2: x86
   static_assert(kSlack >= 32);
-  if (len < 32) [[likely]] return hash_short(p, len, first_patch);
+  const auto block = [p](std::size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)); };
+  if (len < 16) [[likely]] return hash_tail(kSeed, block(0), len, len, first_patch);
+  if (len < 32) {
+    const __m128i v = block(0);
+    std::uint64_t h = mix(low_lane(v) ^ first_patch ^ kP0, kSeed ^ kP1);
+    h = mix(high_lane(v) ^ kP0, h ^ kP1);
+    return hash_tail(h, block(16), len - 16, len, 0);
+  }
   return hash_bytes(p, len, readable_end, first_patch);
 }
 
@@ -146,6 +146,11 @@ enum ByteClass : std::uint8_t {
 
 struct ByteTables {
   std::array<std::uint8_t, 256> cls{};
+  // Bytes that end a word after a letter when seen where the block path
+  // stops: ASCII that is not a letter (a letter, a lead byte or a mark may
+  // go on with the word: read_word and read_any_word decide). Next to cls:
+  // the scan loop reaches both from one address.
+  std::array<bool, 256> ends_word{};
   std::array<std::uint8_t, 256> fold{};  // ASCII letters: folded byte; else 0
 };
 
@@ -163,6 +168,7 @@ constexpr ByteTables make_byte_tables() {
     if (b >= 0xE0 && b <= 0xEF) c = kLead3Byte;
     if (b >= 0xF0 && b <= 0xF4) c = kLead4Byte;
     t.cls[static_cast<std::size_t>(b)] = c;
+    t.ends_word[static_cast<std::size_t>(b)] = b < 0x80 && c != kLetterByte;
     if (b >= 'a' && b <= 'z') t.fold[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(b);
     if (b >= 'A' && b <= 'Z') t.fold[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(b + 32);
   }
@@ -170,6 +176,15 @@ constexpr ByteTables make_byte_tables() {
 }
 
 constexpr ByteTables kBytes = make_byte_tables();
+
+// The scan loop relies on it (no range check before its jump table).
+constexpr bool byte_classes_in_range() {
+  for (std::uint8_t c : kBytes.cls) {
+    if (c > kSymbol2Byte) return false;
+  }
+  return true;
+}
+static_assert(byte_classes_in_range());
 
 // Code points U+0080..U+07FF (every two-byte sequence).
 // The script bits are TokenFlags' own, so a word's flags are an OR away.
@@ -289,14 +304,10 @@ constexpr std::array<std::uint8_t, 256> make_ascii_info() {
 }
 constexpr std::array<std::uint8_t, 256> kAsciiInfo = make_ascii_info();
 
-// Bytes that end a word after a letter when seen where the block path
-// stops: ASCII that is not a letter (a letter, a lead byte or a mark may go
-// on with the word: read_word and read_any_word decide).
-constexpr std::array<bool, 256> kEndsWord = [] {
-  std::array<bool, 256> t{};
-  for (std::size_t b = 0; b < 0x80; ++b) t[b] = !kAsciiInfo[b];
-  return t;
-}();
+// The trailing ones of a 16-bit mask (16 when all are set). The bits above
+// are clear, so its complement is never 0: a single instruction, without
+// the branch std::countr_one takes for an all-ones word.
+inline unsigned trailing_ones16(unsigned mask) { return static_cast<unsigned>(__builtin_ctz(~mask)); }
 
 // How many of the 16 bytes at `p` are ASCII digits before the first that
 // is not (16: all are).
@@ -304,7 +315,7 @@ inline unsigned digit_run(const char* p) {
   const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i shifted = _mm_add_epi8(c, _mm_set1_epi8(static_cast<char>(0x80 - '0')));
   const __m128i digits = _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(-128 + 10)));
-  return static_cast<unsigned>(std::countr_one(static_cast<unsigned>(_mm_movemask_epi8(digits))));
+  return trailing_ones16(static_cast<unsigned>(_mm_movemask_epi8(digits)));
 }
 
 template <class Sink>
@@ -315,8 +326,9 @@ void fold_bytes(std::string_view s, Sink&& sink);
 // and 0xD1 0x80-0x8F), which fold to themselves and are neither capitals
 // nor marks. Returns how many bytes from `p` are such letters (whole code
 // points only), up to 16, with the ASCII letters and the Cyrillic ones
-// counted apart; the caller's byte loop goes on from there. Needs 17
-// readable bytes at `p`: a lead byte's continuation is read one ahead.
+// counted apart (a lead in the last byte is left for the caller, whose
+// continuation is in the next block); the caller goes on from there. Needs
+// 17 readable bytes at `p`: a lead byte's continuation is read one ahead.
 struct PlainRun {
   unsigned bytes = 0;
   unsigned letters = 0;   // code points in the run
@@ -349,19 +361,21 @@ inline PlainRun plain_letters(const char* p) {
   const __m128i d1 = _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(static_cast<char>(0xD1))),
                                    _mm_cmpeq_epi8(high, _mm_set1_epi8(static_cast<char>(0x80))));
   const auto ascii_bits = static_cast<unsigned>(_mm_movemask_epi8(ascii));
-  const auto lead_bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(d0, d1)));
+  // A lead in the last byte has its continuation in the next block: the
+  // run stops before it.
+  const auto lead_bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(d0, d1))) & 0x7FFFu;
   // A continuation byte is in the run when its lead is; lead and
   // continuation bytes are never ASCII, so the bits cannot collide.
-  const unsigned ok = (ascii_bits | lead_bits | (lead_bits << 1)) & 0xFFFFu;
-  unsigned run = static_cast<unsigned>(std::countr_one(ok));
-  if (run == 16 && (lead_bits & 0x8000u)) run = 15;  // the last pair straddles the block
+  const unsigned ok = ascii_bits | lead_bits | (lead_bits << 1);
+  const auto run = trailing_ones16(ok);
   const unsigned in_run = (1u << run) - 1u;
-  // Every letter is one byte or a lead and its continuation.
-  // The scripts from two tests, without branches.
-  const auto scripts = static_cast<std::uint8_t>((unsigned{(ascii_bits & in_run) != 0} << 3) |
-                                                 (unsigned{(lead_bits & in_run) != 0} << 2));
+  // Every letter is one byte or a lead and its continuation: the Cyrillic
+  // ones are the leads, the rest are ASCII.
+  const unsigned cyrillic = popcount16<kPopcnt>(lead_bits & in_run);
+  const unsigned letters = run - cyrillic;
+  const auto scripts = static_cast<std::uint8_t>((unsigned{letters != cyrillic} * 2 + unsigned{cyrillic != 0}) << 2);
   static_assert(kLatin == 1 << 3 && kCyrillic == 1 << 2);
-  return {run, run - popcount16<kPopcnt>(lead_bits & in_run), scripts};
+  return {run, letters, scripts};
 }
 
 
@@ -430,8 +444,9 @@ inline __attribute__((always_inline)) std::size_t read_any_word(std::string_view
   std::size_t j = i + run.bytes;
   // Blocks while they are full, a letter byte by byte where one stops short
   // (a capital, a mark, a pair cut by the block's end), until a byte that
-  // is not a letter.
-  bool block = run.bytes == 16 || run.bytes == 32;
+  // is not a letter. After a capital the next letter is most likely one
+  // too (ИИН, IBAN): byte by byte again, not a block that would stop at once.
+  bool block = run.bytes == 16;
   while (j < n) {
     if (block && n - j >= 17) {
       run = plain_letters<kPopcnt>(p + j);
@@ -443,8 +458,8 @@ inline __attribute__((always_inline)) std::size_t read_any_word(std::string_view
     }
     std::uint8_t b = static_cast<std::uint8_t>(p[j]);
     std::uint8_t a = kAsciiInfo[b];
-    block = true;
     if (a) {
+      block = !(a & kCpUpper);
       info |= a;
       upper += a & kCpUpper;
       refolds += (a & kCpRefold) >> 1;
@@ -457,6 +472,7 @@ inline __attribute__((always_inline)) std::size_t read_any_word(std::string_view
     if ((b1 & 0xC0) != 0x80) break;
     std::uint8_t fl = kCp.flags[(static_cast<std::uint32_t>(b & 0x1F) << 6) | (b1 & 0x3F)];
     if (!(fl & (kCpLetter | kCpMark))) break;
+    block = !(fl & kCpUpper);
     info |= fl;
     upper += fl & kCpUpper;
     refolds += (fl & kCpRefold) >> 1;
@@ -527,8 +543,9 @@ inline std::size_t read_other_word(std::string_view s, std::size_t i, Token& tok
 // punctuation token (the slot's default fields) and a byte that does not
 // start a valid sequence is one too.
 //
-// The usual word is lower case, or a capital A..Z or А..Я and then lower
-// case: blocks of plain letters (plain_letters), and between them the
+// The usual word is lower case (its first letter may be қ or ә), or a
+// capital A..Z or А..Я and then lower case: blocks of plain letters
+// (plain_letters), and between them the
 // lower-case two-byte letters the blocks do not take but that fold to
 // themselves too (Kazakh ә, қ, і, ...; é, ü), until an ASCII byte that is
 // not a letter. Neither all-caps nor folded: hashed from the text, a
@@ -568,7 +585,7 @@ inline __attribute__((always_inline)) std::size_t read_word(std::string_view s, 
     letters += run.letters;
     flags |= run.scripts;
     const auto stop = static_cast<std::uint8_t>(p[j]);
-    if (kEndsWord[stop]) [[likely]] break;
+    if (kBytes.ends_word[stop]) [[likely]] break;
     if (run.bytes < 16) {
       // A two-byte lower-case letter that folds to itself goes on with the word.
       const std::uint8_t script = plain_two_byte(stop, static_cast<std::uint8_t>(p[j + 1]));
@@ -646,6 +663,7 @@ inline __attribute__((always_inline)) std::size_t scan(std::string_view s, std::
       continue;
     }
     std::uint8_t cls = kBytes.cls[c];
+    if (cls > kSymbol2Byte) __builtin_unreachable();  // see byte_classes_in_range()
     Token& tok = *out;
     tok.begin = static_cast<std::uint32_t>(i);
     if (cls == kLetterByte || cls == kLead2Byte) {
@@ -664,12 +682,13 @@ inline __attribute__((always_inline)) std::size_t scan(std::string_view s, std::
       ++i;
     } else if (cls == kDigitByte) {
       std::size_t j = i + digit_run(p + i);
-      if (j - i == 16) {
-        while (j < n && static_cast<unsigned>(static_cast<std::uint8_t>(p[j]) - '0') < 10u) ++j;
-      }
       std::size_t len = j - i;
+      if (len == 16) {
+        while (j < n && static_cast<unsigned>(static_cast<std::uint8_t>(p[j]) - '0') < 10u) ++j;
+        len = std::min<std::size_t>(j - i, 0xFFFF);
+      }
       tok.kind = TokenKind::kNumber;
-      tok.letters = static_cast<std::uint16_t>(len > 0xFFFF ? 0xFFFF : len);
+      tok.letters = static_cast<std::uint16_t>(len);
       i = j;
     } else if (cls == kGapByte) {
       ++i;
