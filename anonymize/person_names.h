@@ -9,14 +9,17 @@
 // allocates nothing. That table of every form is generated at build time
 // (anonymize/tools/make_name_table.cpp runs these same rules) and compiled
 // in: generating it at each start was 40 ms of CPU, 5% of a 64 MB run of
-// `dpa anonymize`. The lemmas, cues and surrogate pools are still read at
-// start-up (a few ms).
+// `dpa anonymize`. So are the lemmas and the surrogate pools (5 ms of a
+// 22 ms run on one transcript); only the cues are read at start-up, and the
+// ambiguity lists when forms() is first asked.
 #pragma once
 
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -102,12 +105,15 @@ enum class Paradigm : std::uint8_t {
   kLatinOnly,        // English names
 };
 
+// A lemma's strings are views: into the compiled-in tables (see
+// compiled_name_table()), or into the dictionary's own storage when it was
+// built from the data now. The compiled-in lemmas cost nothing at start.
 struct Lemma {
-  std::string text;     // the normalized form: canonical spelling, folded
-  std::string russian;  // spelling the Russian and Latin forms derive from (folded)
-  std::string kazakh;   // Kazakh spelling (folded), "" if none
-  std::string stem;     // oblique stem ("павл"), "" if the rule gives it
-  std::string patronymic_m, patronymic_f;  // overrides for given names, folded
+  std::string_view text;     // the normalized form: canonical spelling, folded
+  std::string_view russian;  // spelling the Russian and Latin forms derive from (folded)
+  std::string_view kazakh;   // Kazakh spelling (folded), "" if none
+  std::string_view stem;     // oblique stem ("павл"), "" if the rule gives it
+  std::string_view patronymic_m, patronymic_f;  // overrides for given names, folded
   Kind kind = Kind::kGiven;
   Origin origin = Origin::kRussian;
   Gender gender = Gender::kUnknown;
@@ -118,7 +124,14 @@ struct Lemma {
   // Given names: their patronymic lemmas (Russian m, f; Kazakh m, f), or
   // kNoLemma.
   std::uint32_t patronymics[4] = {kNoLemma, kNoLemma, kNoLemma, kNoLemma};
-  std::vector<std::string> variants;  // other Russian spellings (folded)
+  std::span<const std::string_view> variants;  // other Russian spellings (folded)
+};
+
+// The lemmas of one surrogate pool (Dictionary::pool): a run of
+// pool members, under the key of its kind, origin, gender and paradigm.
+struct PoolRun {
+  std::uint32_t key;
+  std::uint32_t begin, end;
 };
 
 // A cue phrase from data/names/cues.txt.
@@ -157,10 +170,18 @@ struct NameTable {
   std::span<const Analysis> analyses;
   std::size_t form_count = 0;                // forms generated, before merging
   std::size_t distinct_forms = 0;
+  // The lemmas and the surrogate pools: reading the name lists, deriving
+  // the patronymics and surnames of every given name and sorting the pools
+  // was most of the dictionary's start-up (24M instructions, paid by every
+  // `dpa anonymize` of one transcript), so they are generated too.
+  std::span<const Lemma> lemmas;
+  std::span<const PoolRun> pools;
+  std::span<const std::uint32_t> pool_members;
+  std::array<std::span<const std::uint32_t>, 4> fathers;  // by Origin
 };
 
-// The table generated at build time and compiled in; nullptr in the
-// generator itself, whose dictionary builds it from the data.
+// The tables generated at build time and compiled in; nullptr in the
+// generator itself, whose dictionary builds them from the data.
 const NameTable* compiled_name_table();
 
 // One generated form of a lemma.
@@ -246,6 +267,7 @@ class Dictionary {
   static std::unique_ptr<Dictionary> build_from_data();
 
   const Lemma& lemma(std::uint32_t id) const { return lemmas_[id]; }
+  std::span<const Lemma> lemmas() const { return lemmas_; }
   std::size_t lemma_count() const { return lemmas_.size(); }
   std::size_t form_count() const { return table_.form_count; }
   std::size_t distinct_form_count() const { return table_.distinct_forms; }
@@ -306,10 +328,14 @@ class Dictionary {
   // The form table, and the look-up in its spans.
   NameTable table_;
   FormIndex index_;
-  // The table's storage when generated at run time.
+  // The tables' storage when generated at run time (the lemmas' strings
+  // in a deque, which never moves them).
   std::vector<std::uint64_t> built_filter_, built_slots_;
   std::vector<Analysis> built_analyses_;
-  std::vector<Lemma> lemmas_;
+  std::vector<Lemma> built_lemmas_;
+  std::deque<std::string> built_strings_;
+  std::vector<std::string_view> built_variants_;
+  std::span<const Lemma> lemmas_;
 
   std::vector<Cue> cues_;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> cue_words_;  // sorted by hash
@@ -332,15 +358,17 @@ class Dictionary {
   std::size_t small_mask_ = 0;
 
   // data/names/ambiguous.txt: word -> level (1 ambiguous, 2 always, 3 never a name),
-  // for every form of a spelling, and for single forms.
-  std::unordered_map<std::string, std::uint8_t> ambiguous_spellings_;
-  std::unordered_map<std::string, std::uint8_t> ambiguous_forms_;
-
-  struct PoolKey {
-    std::uint32_t key;
-    std::uint32_t begin, end;
+  // for every form of a spelling, and for single forms. Only forms() needs
+  // them once the tables are compiled in: read on its first call.
+  struct AmbiguityLists {
+    std::unordered_map<std::string, std::uint8_t> spellings;
+    std::unordered_map<std::string, std::uint8_t> forms;
   };
-  std::vector<PoolKey> pools_;
+  const AmbiguityLists& ambiguity() const;
+  mutable std::once_flag ambiguity_once_;
+  mutable AmbiguityLists ambiguity_;
+
+  std::vector<PoolRun> pools_;
   std::vector<std::uint32_t> pool_members_;
   std::vector<std::uint32_t> fathers_[4];
 };
