@@ -925,6 +925,10 @@ struct Dictionary::Builder {
   void load_cues() {
     std::string_view text = data_file("names/cues.txt");
     std::vector<Token> toks;
+    // Every cue's words in one array (set as the cues' spans once it no
+    // longer grows).
+    std::vector<std::uint64_t>& all_words = d.built_cue_words_;
+    std::vector<std::size_t> first_word;
     for_each_line(text, [&](const std::vector<std::string_view>& w, std::string_view line) {
       if (w.size() < 3) return;
       Cue c;
@@ -947,64 +951,78 @@ struct Dictionary::Builder {
       c.text = phrase;
       toks.clear();
       tokenize(phrase, toks);
+      const std::size_t first = all_words.size();
       std::uint16_t longest = 0;
       for (const auto& t : toks) {
         if (t.kind != TokenKind::kWord) continue;
         if (t.letters >= longest) {
           longest = t.letters;
-          c.anchor = c.words.size();
+          c.anchor = all_words.size() - first;
         }
-        c.words.push_back(fold_hash(t.view(phrase)));
+        all_words.push_back(fold_hash(t.view(phrase)));
       }
-      if (c.words.empty()) return;
-      d.cues_.push_back(std::move(c));
+      if (all_words.size() == first) return;
+      first_word.push_back(first);
+      d.built_cues_.push_back(c);
     });
-    for (std::uint32_t i = 0; i < d.cues_.size(); ++i) {
-      for (auto h : d.cues_[i].words) d.cue_words_.emplace_back(h, i);
+    first_word.push_back(all_words.size());
+    for (std::size_t i = 0; i < d.built_cues_.size(); ++i) {
+      d.built_cues_[i].words =
+          std::span<const std::uint64_t>(all_words).subspan(first_word[i], first_word[i + 1] - first_word[i]);
     }
-    std::sort(d.cue_words_.begin(), d.cue_words_.end());
-    d.cue_words_.erase(std::unique(d.cue_words_.begin(), d.cue_words_.end()), d.cue_words_.end());
-    for (auto& [h, i] : d.cue_words_) d.cue_ids_.push_back(i);
+    d.cues_ = d.built_cues_;
 
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> cue_words;  // (word, cue id), sorted by word
+    for (std::uint32_t i = 0; i < d.cues_.size(); ++i) {
+      for (auto h : d.cues_[i].words) cue_words.emplace_back(h, i);
+    }
+    std::sort(cue_words.begin(), cue_words.end());
+    cue_words.erase(std::unique(cue_words.begin(), cue_words.end()), cue_words.end());
+    for (auto& [h, i] : cue_words) d.built_cue_ids_.push_back(i);
+
+    std::vector<std::uint64_t> stop_words;
     for_each_line(data_file("names/stopwords.txt"), [&](const std::vector<std::string_view>& w, std::string_view) {
-      for (auto s : w) d.stop_words_.push_back(fold_hash(s));
+      for (auto s : w) stop_words.push_back(fold_hash(s));
     });
-    std::sort(d.stop_words_.begin(), d.stop_words_.end());
-    d.stop_words_.erase(std::unique(d.stop_words_.begin(), d.stop_words_.end()), d.stop_words_.end());
+    std::sort(stop_words.begin(), stop_words.end());
+    stop_words.erase(std::unique(stop_words.begin(), stop_words.end()), stop_words.end());
 
     std::size_t cap = 64;
-    while (cap < (d.stop_words_.size() + d.cue_words_.size()) * 2) cap <<= 1;
-    d.small_.assign(cap, SmallEntry{});
-    d.small_mask_ = cap - 1;
-    auto add = [&](std::uint64_t hash) -> SmallEntry& {
-      std::size_t i = static_cast<std::size_t>(mix(hash)) & d.small_mask_;
-      while (d.small_[i].used && d.small_[i].key != hash) i = (i + 1) & d.small_mask_;
-      d.small_[i].key = hash;
-      d.small_[i].used = true;
-      return d.small_[i];
+    while (cap < (stop_words.size() + cue_words.size()) * 2) cap <<= 1;
+    std::vector<RoleSlot>& slots = d.built_roles_;
+    slots.assign(cap, RoleSlot{});
+    const std::size_t mask = cap - 1;
+    auto add = [&](std::uint64_t hash) -> RoleSlot& {
+      std::size_t i = static_cast<std::size_t>(mix(hash)) & mask;
+      while (slots[i].used && slots[i].key != hash) i = (i + 1) & mask;
+      slots[i].key = hash;
+      slots[i].used = true;
+      return slots[i];
     };
-    for (auto h : d.stop_words_) add(h).stop = true;
+    for (auto h : stop_words) add(h).stop = true;
     // The cues of a word are a run of cue_ids_ (sorted by word): the entry
     // keeps where it starts and how long it is. The cues that may stand
     // before a name and end in the word, and those that may follow a name
     // and start with it, are runs of their own: matching around a name
     // looks only at those.
-    for (std::size_t b = 0, e = 0; b < d.cue_words_.size(); b = e) {
-      const std::uint64_t hash = d.cue_words_[b].first;
-      while (e < d.cue_words_.size() && d.cue_words_[e].first == hash) ++e;
-      SmallEntry& entry = add(hash);
+    auto& before_name = d.built_cues_before_name_;
+    auto& after_name = d.built_cues_after_name_;
+    for (std::size_t b = 0, e = 0; b < cue_words.size(); b = e) {
+      const std::uint64_t hash = cue_words[b].first;
+      while (e < cue_words.size() && cue_words[e].first == hash) ++e;
+      RoleSlot& entry = add(hash);
       entry.cues = {static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e - b)};
-      entry.before_name.begin = static_cast<std::uint32_t>(d.cues_before_name_.size());
-      entry.after_name.begin = static_cast<std::uint32_t>(d.cues_after_name_.size());
+      entry.before_name.begin = static_cast<std::uint32_t>(before_name.size());
+      entry.after_name.begin = static_cast<std::uint32_t>(after_name.size());
       for (std::size_t k = b; k < e; ++k) {
-        const std::uint32_t id = d.cue_words_[k].second;
+        const std::uint32_t id = cue_words[k].second;
         const Cue& c = d.cues_[id];
         const bool after = c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter;
-        if (!after && c.words.back() == hash) d.cues_before_name_.push_back(id);
-        if ((after || c.kind == CueKind::kAfterIntro) && c.words.front() == hash) d.cues_after_name_.push_back(id);
+        if (!after && c.words.back() == hash) before_name.push_back(id);
+        if ((after || c.kind == CueKind::kAfterIntro) && c.words.front() == hash) after_name.push_back(id);
       }
-      entry.before_name.count = static_cast<std::uint32_t>(d.cues_before_name_.size()) - entry.before_name.begin;
-      entry.after_name.count = static_cast<std::uint32_t>(d.cues_after_name_.size()) - entry.after_name.begin;
+      entry.before_name.count = static_cast<std::uint32_t>(before_name.size()) - entry.before_name.begin;
+      entry.after_name.count = static_cast<std::uint32_t>(after_name.size()) - entry.after_name.begin;
     }
   }
 
@@ -1049,7 +1067,7 @@ struct Dictionary::Builder {
     for (std::uint32_t i = 0; i < d.lemmas_.size(); ++i) {
       const Lemma& l = d.lemmas_[i];
       if (l.kind == Kind::kGiven && l.gender == Gender::kMale && !l.diminutive && l.origin != Origin::kEnglish)
-        d.fathers_[static_cast<int>(l.origin)].push_back(i);
+        d.built_fathers_[static_cast<int>(l.origin)].push_back(i);
       if (l.kind == Kind::kPatronymic) continue;  // surrogates derive them from fathers
       // Names that are common words make poor surrogates.
       if (amb.spellings.count(std::string(l.russian)) || amb.spellings.count(std::string(l.text))) continue;
@@ -1061,10 +1079,10 @@ struct Dictionary::Builder {
     for (std::size_t i = 0; i < keyed.size();) {
       std::size_t j = i;
       while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
-      PoolRun pk{keyed[i].first, static_cast<std::uint32_t>(d.pool_members_.size()), 0};
-      for (std::size_t k = i; k < j; ++k) d.pool_members_.push_back(keyed[k].second);
-      pk.end = static_cast<std::uint32_t>(d.pool_members_.size());
-      d.pools_.push_back(pk);
+      PoolRun pk{keyed[i].first, static_cast<std::uint32_t>(d.built_pool_members_.size()), 0};
+      for (std::size_t k = i; k < j; ++k) d.built_pool_members_.push_back(keyed[k].second);
+      pk.end = static_cast<std::uint32_t>(d.built_pool_members_.size());
+      d.built_pools_.push_back(pk);
       i = j;
     }
   }
@@ -1187,29 +1205,27 @@ struct Dictionary::Builder {
     t.analyses = analyses;
     t.form_count = form_count;
     t.distinct_forms = distinct;
-    t.lemmas = d.lemmas_;
-    t.pools = d.pools_;
-    t.pool_members = d.pool_members_;
-    for (std::size_t o = 0; o < t.fathers.size(); ++o) t.fathers[o] = d.fathers_[o];
+    t.lemmas = d.built_lemmas_;
+    t.pools = d.built_pools_;
+    t.pool_members = d.built_pool_members_;
+    for (std::size_t o = 0; o < t.fathers.size(); ++o) t.fathers[o] = d.built_fathers_[o];
+    t.cues = d.built_cues_;
+    t.cue_ids = d.built_cue_ids_;
+    t.cues_before_name = d.built_cues_before_name_;
+    t.cues_after_name = d.built_cues_after_name_;
+    t.roles = d.built_roles_;
     d.set_table(t);
   }
 
 };
 
 Dictionary::Dictionary(const NameTable* compiled) {
-  Builder b{*this};
-  b.load_cues();
   if (compiled) {
-    // The lemmas are the compiled-in ones; the pools are copied (a few
-    // thousand ids) to keep one representation for both ways of building.
-    lemmas_ = compiled->lemmas;
-    pools_.assign(compiled->pools.begin(), compiled->pools.end());
-    pool_members_.assign(compiled->pool_members.begin(), compiled->pool_members.end());
-    for (std::size_t o = 0; o < compiled->fathers.size(); ++o)
-      fathers_[o].assign(compiled->fathers[o].begin(), compiled->fathers[o].end());
     set_table(*compiled);
     return;
   }
+  Builder b{*this};
+  b.load_cues();
   b.load_given("names/given_kz.txt", Origin::kKazakh);
   b.load_given("names/given_ru.txt", Origin::kRussian);
   b.load_given("names/given_other.txt", Origin::kOther);
@@ -1226,6 +1242,13 @@ Dictionary::Dictionary(const NameTable* compiled) {
 void Dictionary::set_table(const NameTable& table) {
   table_ = table;
   index_ = FormIndex(table);
+  lemmas_ = table.lemmas;
+  cues_ = table.cues;
+  cue_ids_ = table.cue_ids;
+  cues_before_name_ = table.cues_before_name;
+  cues_after_name_ = table.cues_after_name;
+  small_ = table.roles;
+  small_mask_ = table.roles.size() - 1;
 }
 
 FormIndex::FormIndex(const NameTable& table)
@@ -1255,10 +1278,10 @@ std::vector<Form> Dictionary::forms(std::uint32_t id) const {
 std::span<const std::uint32_t> Dictionary::pool(Kind kind, Origin origin, Gender gender, Paradigm paradigm) const {
   auto find = [&](Paradigm p) -> std::span<const std::uint32_t> {
     std::uint32_t key = Builder::pool_key(kind, origin, gender, p);
-    auto it = std::lower_bound(pools_.begin(), pools_.end(), key,
+    auto it = std::lower_bound(table_.pools.begin(), table_.pools.end(), key,
                                [](const PoolRun& pk, std::uint32_t k) { return pk.key < k; });
-    if (it == pools_.end() || it->key != key) return {};
-    return {pool_members_.data() + it->begin, it->end - it->begin};
+    if (it == table_.pools.end() || it->key != key) return {};
+    return table_.pool_members.subspan(it->begin, it->end - it->begin);
   };
   auto exact = find(paradigm);
   if (exact.size() >= 8) return exact;
@@ -1270,6 +1293,8 @@ std::string_view Dictionary::marker_suffix(std::uint32_t lemma) {
   return lemma < std::size(kMarkers) ? kMarkers[lemma].canonical : "";
 }
 
-std::span<const std::uint32_t> Dictionary::fathers(Origin origin) const { return fathers_[static_cast<int>(origin)]; }
+std::span<const std::uint32_t> Dictionary::fathers(Origin origin) const {
+  return table_.fathers[static_cast<std::size_t>(origin)];
+}
 
 }  // namespace dpa::anonymize::names

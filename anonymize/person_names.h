@@ -9,9 +9,10 @@
 // allocates nothing. That table of every form is generated at build time
 // (anonymize/tools/make_name_table.cpp runs these same rules) and compiled
 // in: generating it at each start was 40 ms of CPU, 5% of a 64 MB run of
-// `dpa anonymize`. So are the lemmas and the surrogate pools (5 ms of a
-// 22 ms run on one transcript); only the cues are read at start-up, and the
-// ambiguity lists when forms() is first asked.
+// `dpa anonymize`. So are the lemmas, the surrogate pools and the cues:
+// reading and deriving them was still 5 ms of a 22 ms run on one
+// transcript, paid by every start. Only the ambiguity lists are read at run
+// time, when forms() (the surrogates) first needs them.
 #pragma once
 
 #include <array>
@@ -147,7 +148,7 @@ struct Cue {
   CueKind kind = CueKind::kBefore;
   float weight = 0;
   std::string_view text;               // as written in the data file (static)
-  std::vector<std::uint64_t> words;    // fold_hash of each word, in order
+  std::span<const std::uint64_t> words;  // fold_hash of each word, in order
   std::size_t anchor = 0;              // index of its longest word, the one looked up
 };
 
@@ -163,6 +164,18 @@ struct WordRoles {
   bool stop_or_cue() const { return stop_word || !cues.empty(); }
 };
 
+// A word's entry in the table of stop words and cue words
+// (Dictionary::roles): its runs of cue ids, and whether it is a stop word.
+struct RoleRun {
+  std::uint32_t begin = 0, count = 0;
+};
+struct RoleSlot {
+  std::uint64_t key = 0;
+  RoleRun cues, before_name, after_name;
+  bool stop = false;
+  bool used = false;
+};
+
 // The look-up table of every form (see Dictionary::lookup for its layout).
 struct NameTable {
   std::span<const std::uint64_t> filter;     // Dictionary::kFilterWords words
@@ -172,12 +185,17 @@ struct NameTable {
   std::size_t distinct_forms = 0;
   // The lemmas and the surrogate pools: reading the name lists, deriving
   // the patronymics and surnames of every given name and sorting the pools
-  // was most of the dictionary's start-up (24M instructions, paid by every
-  // `dpa anonymize` of one transcript), so they are generated too.
+  // was most of the dictionary's start-up (22M of 24M instructions, paid by
+  // every `dpa anonymize` of one transcript), so they are generated too.
   std::span<const Lemma> lemmas;
   std::span<const PoolRun> pools;
   std::span<const std::uint32_t> pool_members;
   std::array<std::span<const std::uint32_t>, 4> fathers;  // by Origin
+  // The cues and the roles of their words and of stop words (the words'
+  // hashes depend on the tokenizer's fold_hash, as the form table's do).
+  std::span<const Cue> cues;
+  std::span<const std::uint32_t> cue_ids, cues_before_name, cues_after_name;
+  std::span<const RoleSlot> roles;  // a power of two
 };
 
 // The tables generated at build time and compiled in; nullptr in the
@@ -280,7 +298,7 @@ class Dictionary {
   WordRoles roles(std::uint64_t hash) const {
     std::size_t i = static_cast<std::size_t>(mix(hash)) & small_mask_;
     for (;;) {
-      const SmallEntry& e = small_[i];
+      const RoleSlot& e = small_[i];
       if (!e.used) return {};
       if (e.key == hash) {
         return {{cue_ids_.data() + e.cues.begin, e.cues.count},
@@ -325,36 +343,33 @@ class Dictionary {
 
   void set_table(const NameTable& table);
 
-  // The form table, and the look-up in its spans.
+  // The tables (compiled in, or built from the data), and the look-up in
+  // the form table's spans.
   NameTable table_;
   FormIndex index_;
-  // The tables' storage when generated at run time (the lemmas' strings
-  // in a deque, which never moves them).
+  // The tables' storage when built at run time (the lemmas' strings in a
+  // deque, which never moves them).
   std::vector<std::uint64_t> built_filter_, built_slots_;
   std::vector<Analysis> built_analyses_;
   std::vector<Lemma> built_lemmas_;
   std::deque<std::string> built_strings_;
   std::vector<std::string_view> built_variants_;
-  std::span<const Lemma> lemmas_;
+  std::vector<PoolRun> built_pools_;
+  std::vector<std::uint32_t> built_pool_members_, built_fathers_[4];
+  std::vector<Cue> built_cues_;
+  std::vector<std::uint64_t> built_cue_words_;
+  std::vector<std::uint32_t> built_cue_ids_, built_cues_before_name_, built_cues_after_name_;
+  std::vector<RoleSlot> built_roles_;
 
-  std::vector<Cue> cues_;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> cue_words_;  // sorted by hash
-  std::vector<std::uint32_t> cue_ids_;     // the ids of cue_words_, in its order
-  std::vector<std::uint32_t> cues_before_name_, cues_after_name_;  // runs for WordRoles
-  std::vector<std::uint64_t> stop_words_;  // sorted
+  // The spans of table_ asked most, kept beside each other.
+  std::span<const Lemma> lemmas_;
+  std::span<const Cue> cues_;
+  std::span<const std::uint32_t> cue_ids_;  // ids of the cues with a word, by the word's hash
+  std::span<const std::uint32_t> cues_before_name_, cues_after_name_;  // runs for WordRoles
   // The roles of stop words and cue words, asked of most words beside a
   // name: a small open-addressing table that stays in L1. A cue word's
   // entry holds its run of cue_ids_, so no search follows the probe.
-  struct Run {
-    std::uint32_t begin = 0, count = 0;
-  };
-  struct SmallEntry {
-    std::uint64_t key = 0;
-    Run cues, before_name, after_name;
-    bool stop = false;
-    bool used = false;
-  };
-  std::vector<SmallEntry> small_;
+  std::span<const RoleSlot> small_;
   std::size_t small_mask_ = 0;
 
   // data/names/ambiguous.txt: word -> level (1 ambiguous, 2 always, 3 never a name),
@@ -368,9 +383,6 @@ class Dictionary {
   mutable std::once_flag ambiguity_once_;
   mutable AmbiguityLists ambiguity_;
 
-  std::vector<PoolRun> pools_;
-  std::vector<std::uint32_t> pool_members_;
-  std::vector<std::uint32_t> fathers_[4];
 };
 
 // Letter-level helpers shared by the recognizer and the surrogates.

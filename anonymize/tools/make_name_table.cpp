@@ -1,7 +1,6 @@
-// make_name_table: generates the name dictionary's form table, lemmas and
-// surrogate pools at build time, as a C++ source that compiles them into
-// dpa (see
-// anonymize/person_names.h). It runs the same rules as the dictionary: it is
+// make_name_table: generates the name dictionary's tables (forms, lemmas,
+// surrogate pools, cues) at build time, as a C++ source that compiles them
+// into dpa (see anonymize/person_names.h). It runs the same rules as the dictionary: it is
 // built from person_names.cpp, the tokenizer and the embedded data files.
 //
 //   make_name_table OUTPUT.cpp
@@ -98,6 +97,42 @@ void lemmas(std::ostringstream& out, const Dictionary& dict) {
   out << "\n";
 }
 
+// The cues (their words in one array the cues' spans point into) and the
+// table of the roles of cue words and stop words.
+void cues(std::ostringstream& out, const Dictionary& dict) {
+  const NameTable& t = dict.table();
+  std::vector<std::uint64_t> all_words;
+  for (const Cue& c : t.cues) all_words.insert(all_words.end(), c.words.begin(), c.words.end());
+  words(out, "kCueWords", all_words);
+  out << "constexpr Cue kCues[" << t.cues.size() << "] = {\n";
+  std::size_t first = 0;
+  char weight[40];
+  for (const Cue& c : t.cues) {
+    std::snprintf(weight, sizeof weight, "%af", static_cast<double>(c.weight));  // exact
+    out << "{CueKind(" << int(c.kind) << ")," << weight << "," << literal(c.text)
+        << ",std::span<const std::uint64_t>(kCueWords + " << first << ", " << c.words.size() << ")," << c.anchor
+        << "u},\n";
+    first += c.words.size();
+  }
+  out << "};\n";
+  ids(out, "kCueIds", t.cue_ids);
+  ids(out, "kCuesBeforeName", t.cues_before_name);
+  ids(out, "kCuesAfterName", t.cues_after_name);
+  out << "constexpr RoleSlot kRoles[" << t.roles.size() << "] = {\n";
+  char key[24];
+  for (const RoleSlot& r : t.roles) {
+    if (!r.used) {
+      out << "{},\n";
+      continue;
+    }
+    std::snprintf(key, sizeof key, "0x%llxu", static_cast<unsigned long long>(r.key));
+    out << "{" << key << ",{" << r.cues.begin << "u," << r.cues.count << "u},{" << r.before_name.begin << "u,"
+        << r.before_name.count << "u},{" << r.after_name.begin << "u," << r.after_name.count << "u},"
+        << (r.stop ? "true" : "false") << ",true},\n";
+  }
+  out << "};\n\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,6 +157,7 @@ int main(int argc, char** argv) {
   }
   out << "};\n\n";
   lemmas(out, *dict);
+  cues(out, *dict);
   out << "constexpr NameTable kTable{kFilter, kSlots, kAnalyses, " << t.form_count << "u, " << t.distinct_forms
       << "u,\n  kLemmas, {kPools, " << t.pools.size() << "}, {kPoolMembers, " << t.pool_members.size() << "}, {{";
   std::size_t father = 0;
@@ -129,7 +165,9 @@ int main(int argc, char** argv) {
     out << "std::span<const std::uint32_t>(kFathers + " << father << ", " << f.size() << "),";
     father += f.size();
   }
-  out << "}}};\n\n}  // namespace\n\nconst NameTable* compiled_name_table() { return &kTable; }\n\n"
+  out << "}},\n  kCues, {kCueIds, " << t.cue_ids.size() << "}, {kCuesBeforeName, " << t.cues_before_name.size()
+      << "}, {kCuesAfterName, " << t.cues_after_name.size() << "}, kRoles};\n\n}  // namespace\n\n"
+      << "const NameTable* compiled_name_table() { return &kTable; }\n\n"
          "}  // namespace dpa::anonymize::names\n";
   std::ofstream f(argv[1], std::ios::binary | std::ios::trunc);
   f << out.str();

@@ -71,6 +71,45 @@ TEST_CASE("the compiled-in form table is the one built from the data", "[person]
                    fresh.analyses.end(), same));
 }
 
+// The cues and the roles of their words are generated at build time too:
+// every cue and every slot of the role table must be those the data give
+// now, and the compiled-in dictionary must use them.
+TEST_CASE("the compiled-in cues and word roles are those built from the data", "[person]") {
+  const names::NameTable* compiled = names::compiled_name_table();
+  REQUIRE(compiled != nullptr);
+  const auto& d = names::Dictionary::instance();
+  CHECK(d.cues().data() == compiled->cues.data());
+  auto built = names::Dictionary::build_from_data();
+  const auto& fresh = built->table();
+  REQUIRE(compiled->cues.size() == fresh.cues.size());
+  for (std::size_t i = 0; i < fresh.cues.size(); ++i) {
+    INFO("cue " << i);
+    const names::Cue& a = compiled->cues[i];
+    const names::Cue& b = fresh.cues[i];
+    CHECK(a.kind == b.kind);
+    CHECK(a.weight == b.weight);
+    CHECK(a.text == b.text);
+    CHECK(std::equal(a.words.begin(), a.words.end(), b.words.begin(), b.words.end()));
+    CHECK(a.anchor == b.anchor);
+  }
+  CHECK(std::equal(compiled->cue_ids.begin(), compiled->cue_ids.end(), fresh.cue_ids.begin(), fresh.cue_ids.end()));
+  CHECK(std::equal(compiled->cues_before_name.begin(), compiled->cues_before_name.end(),
+                   fresh.cues_before_name.begin(), fresh.cues_before_name.end()));
+  CHECK(std::equal(compiled->cues_after_name.begin(), compiled->cues_after_name.end(),
+                   fresh.cues_after_name.begin(), fresh.cues_after_name.end()));
+  auto same_run = [](const names::RoleRun& a, const names::RoleRun& b) {
+    return a.begin == b.begin && a.count == b.count;
+  };
+  auto same_slot = [&](const names::RoleSlot& a, const names::RoleSlot& b) {
+    return a.used == b.used && a.key == b.key && a.stop == b.stop && same_run(a.cues, b.cues) &&
+           same_run(a.before_name, b.before_name) && same_run(a.after_name, b.after_name);
+  };
+  CHECK(std::equal(compiled->roles.begin(), compiled->roles.end(), fresh.roles.begin(), fresh.roles.end(), same_slot));
+  std::size_t stops = 0;
+  for (const auto& r : compiled->roles) stops += r.stop;
+  CHECK(stops > 20);
+}
+
 // The lemmas and surrogate pools are generated at build time too: every
 // field of every lemma, every pool and the fathers must be those the data
 // give now, and the compiled-in dictionary must use them.
@@ -120,7 +159,8 @@ TEST_CASE("the compiled-in lemmas and surrogate pools are those built from the d
   CHECK(std::equal(compiled->pools.begin(), compiled->pools.end(), fresh.pools.begin(), fresh.pools.end(), same_run));
   CHECK(std::equal(compiled->pool_members.begin(), compiled->pool_members.end(), fresh.pool_members.begin(),
                    fresh.pool_members.end()));
-  for (auto origin : {names::Origin::kRussian, names::Origin::kKazakh, names::Origin::kOther, names::Origin::kEnglish}) {
+  for (auto origin :
+       {names::Origin::kRussian, names::Origin::kKazakh, names::Origin::kOther, names::Origin::kEnglish}) {
     auto a = d.fathers(origin);
     auto b = built->fathers(origin);
     CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end()));
