@@ -1032,14 +1032,14 @@ struct Dictionary::Builder {
     std::size_t variant_count = 0;
     for (const DraftLemma& l : lemmas) variant_count += l.variants.size();
     d.built_variants_.reserve(variant_count);  // never reallocated: the lemmas' spans point into it
-    d.built_lemmas_.reserve(lemmas.size());
+    d.lemmas_.reserve(lemmas.size());
     auto keep = [&](std::string& s) -> std::string_view {
       if (s.empty()) return {};
       return d.built_strings_.emplace_back(std::move(s));
     };
     for (DraftLemma& l : lemmas) {
-      Lemma& out = d.built_lemmas_.emplace_back();
-      out.text = keep(l.text);
+      Lemma& out = d.lemmas_.emplace_back();
+      out.text = std::move(l.text);
       out.russian = keep(l.russian);
       out.kazakh = keep(l.kazakh);
       out.stem = keep(l.stem);
@@ -1058,7 +1058,6 @@ struct Dictionary::Builder {
       out.variants = std::span<const std::string_view>(d.built_variants_).subspan(first, l.variants.size());
     }
     lemmas.clear();
-    d.lemmas_ = d.built_lemmas_;
   }
 
   void build_pools() {
@@ -1205,7 +1204,6 @@ struct Dictionary::Builder {
     t.analyses = analyses;
     t.form_count = form_count;
     t.distinct_forms = distinct;
-    t.lemmas = d.built_lemmas_;
     t.pools = d.built_pools_;
     t.pool_members = d.built_pool_members_;
     for (std::size_t o = 0; o < t.fathers.size(); ++o) t.fathers[o] = d.built_fathers_[o];
@@ -1222,6 +1220,8 @@ struct Dictionary::Builder {
 Dictionary::Dictionary(const NameTable* compiled) {
   if (compiled) {
     set_table(*compiled);
+    lemmas_.reserve(compiled->lemmas.size());
+    for (const CompiledLemma& l : compiled->lemmas) lemmas_.push_back(Lemma{l.info, std::string(l.text)});
     return;
   }
   Builder b{*this};
@@ -1242,7 +1242,6 @@ Dictionary::Dictionary(const NameTable* compiled) {
 void Dictionary::set_table(const NameTable& table) {
   table_ = table;
   index_ = FormIndex(table);
-  lemmas_ = table.lemmas;
   cues_ = table.cues;
   cue_ids_ = table.cue_ids;
   cues_before_name_ = table.cues_before_name;

@@ -11,8 +11,9 @@
 // in: generating it at each start was 40 ms of CPU, 5% of a 64 MB run of
 // `dpa anonymize`. So are the lemmas, the surrogate pools and the cues:
 // reading and deriving them was still 5 ms of a 22 ms run on one
-// transcript, paid by every start. Only the ambiguity lists are read at run
-// time, when forms() (the surrogates) first needs them.
+// transcript, paid by every start. At start, only the lemmas' texts become
+// strings (Lemma says why); the ambiguity lists are read when forms() (the
+// surrogates) first needs them.
 #pragma once
 
 #include <array>
@@ -106,11 +107,10 @@ enum class Paradigm : std::uint8_t {
   kLatinOnly,        // English names
 };
 
-// A lemma's strings are views: into the compiled-in tables (see
-// compiled_name_table()), or into the dictionary's own storage when it was
-// built from the data now. The compiled-in lemmas cost nothing at start.
-struct Lemma {
-  std::string_view text;     // the normalized form: canonical spelling, folded
+// Everything about a lemma but its text. The strings are views: into the
+// compiled-in tables (see compiled_name_table()), or into the dictionary's
+// own storage when it was built from the data now.
+struct LemmaInfo {
   std::string_view russian;  // spelling the Russian and Latin forms derive from (folded)
   std::string_view kazakh;   // Kazakh spelling (folded), "" if none
   std::string_view stem;     // oblique stem ("павл"), "" if the rule gives it
@@ -126,6 +126,21 @@ struct Lemma {
   // kNoLemma.
   std::uint32_t patronymics[4] = {kNoLemma, kNoLemma, kNoLemma, kNoLemma};
   std::span<const std::string_view> variants;  // other Russian spellings (folded)
+};
+
+struct Lemma : LemmaInfo {
+  // The normalized form: canonical spelling, folded. A string, not a view:
+  // the recognizer copies it into every finding's lemma, and std::string
+  // copies a string in a third of the instructions it takes for a view
+  // (its general replace); a view cost 1.9M instructions on 8 MB.
+  std::string text;
+};
+
+// A lemma as compiled in: the text becomes a std::string at start (a few
+// thousand short strings).
+struct CompiledLemma {
+  std::string_view text;
+  LemmaInfo info;
 };
 
 // The lemmas of one surrogate pool (Dictionary::pool): a run of
@@ -187,7 +202,7 @@ struct NameTable {
   // the patronymics and surnames of every given name and sorting the pools
   // was most of the dictionary's start-up (22M of 24M instructions, paid by
   // every `dpa anonymize` of one transcript), so they are generated too.
-  std::span<const Lemma> lemmas;
+  std::span<const CompiledLemma> lemmas;  // empty when built at run time: see Dictionary::lemmas()
   std::span<const PoolRun> pools;
   std::span<const std::uint32_t> pool_members;
   std::array<std::span<const std::uint32_t>, 4> fathers;  // by Origin
@@ -351,7 +366,6 @@ class Dictionary {
   // deque, which never moves them).
   std::vector<std::uint64_t> built_filter_, built_slots_;
   std::vector<Analysis> built_analyses_;
-  std::vector<Lemma> built_lemmas_;
   std::deque<std::string> built_strings_;
   std::vector<std::string_view> built_variants_;
   std::vector<PoolRun> built_pools_;
@@ -361,8 +375,8 @@ class Dictionary {
   std::vector<std::uint32_t> built_cue_ids_, built_cues_before_name_, built_cues_after_name_;
   std::vector<RoleSlot> built_roles_;
 
+  std::vector<Lemma> lemmas_;
   // The spans of table_ asked most, kept beside each other.
-  std::span<const Lemma> lemmas_;
   std::span<const Cue> cues_;
   std::span<const std::uint32_t> cue_ids_;  // ids of the cues with a word, by the word's hash
   std::span<const std::uint32_t> cues_before_name_, cues_after_name_;  // runs for WordRoles

@@ -67,10 +67,10 @@ void lemmas(std::ostringstream& out, const Dictionary& dict) {
   for (std::size_t i = 0; i < variants.size(); ++i) out << literal(variants[i]) << "," << ((i % 8 == 7) ? "\n" : "");
   out << "};\n\n";
 
-  out << "constexpr Lemma kLemmas[" << dict.lemma_count() << "] = {\n";
+  out << "constexpr CompiledLemma kLemmas[" << dict.lemma_count() << "] = {\n";
   std::size_t variant = 0;
   for (const Lemma& l : dict.lemmas()) {
-    out << "{" << literal(l.text) << "," << literal(l.russian) << "," << literal(l.kazakh) << "," << literal(l.stem)
+    out << "{" << literal(l.text) << ",{" << literal(l.russian) << "," << literal(l.kazakh) << "," << literal(l.stem)
         << "," << literal(l.patronymic_m) << "," << literal(l.patronymic_f) << ",Kind(" << int(l.kind) << "),Origin("
         << int(l.origin) << "),Gender(" << int(l.gender) << "),Paradigm(" << int(l.paradigm) << "),"
         << (l.diminutive ? "true" : "false") << "," << (l.feminine_form ? "true" : "false") << "," << l.father
@@ -79,7 +79,7 @@ void lemmas(std::ostringstream& out, const Dictionary& dict) {
     if (l.variants.empty()) out << "{}";
     else out << "std::span<const std::string_view>(kVariants + " << variant << ", " << l.variants.size() << ")";
     variant += l.variants.size();
-    out << "},\n";
+    out << "}},\n";
   }
   out << "};\n\n";
 
