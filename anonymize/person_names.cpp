@@ -366,8 +366,10 @@ void latin_forms(Emitter& e, const U& russian, Gender g) {
   for (const auto& l : latin_of(russian)) e.add_utf8(l, g, Case::kNom);
 }
 
-// The Russian patronymic of a father's name, masculine then feminine.
-std::pair<U, U> russian_patronymic(const Lemma& father) {
+// The Russian patronymic of a father's name, masculine then feminine (of a
+// Lemma, or of the builder's draft of one).
+template <class FatherLemma>
+std::pair<U, U> russian_patronymic(const FatherLemma& father) {
   if (!father.patronymic_m.empty()) return {to_u32(father.patronymic_m), to_u32(father.patronymic_f)};
   U f = to_u32(father.russian);
   U m;
@@ -511,7 +513,7 @@ U surname_from_given(const U& g) {
   return g + U"ов";
 }
 
-void generate(const std::vector<Lemma>& lemmas, std::uint32_t id, const Ambiguity* amb, std::vector<Form>& out) {
+void generate(std::span<const Lemma> lemmas, std::uint32_t id, const Ambiguity* amb, std::vector<Form>& out) {
   const Lemma& L = lemmas[id];
   Emitter e(amb, id, L.kind, out);
   const U ru = to_u32(L.russian);
@@ -730,33 +732,57 @@ std::string capitalize(std::string_view folded, bool all_caps) {
   return to_utf8(w);
 }
 
+namespace {
+
+// A lemma while the lists are read: its strings are still being filled in.
+struct DraftLemma {
+  std::string text, russian, kazakh, stem, patronymic_m, patronymic_f;
+  Kind kind = Kind::kGiven;
+  Origin origin = Origin::kRussian;
+  Gender gender = Gender::kUnknown;
+  Paradigm paradigm = Paradigm::kGivenConsonant;
+  bool diminutive = false;
+  bool feminine_form = false;
+  std::uint32_t father = 0;
+  std::uint32_t patronymics[4] = {kNoLemma, kNoLemma, kNoLemma, kNoLemma};
+  std::vector<std::string> variants;
+};
+
+void load_ambiguity_lists(std::unordered_map<std::string, std::uint8_t>& spellings,
+                          std::unordered_map<std::string, std::uint8_t>& forms) {
+  for_each_line(data_file("names/ambiguous.txt"), [&](const std::vector<std::string_view>& w, std::string_view) {
+    std::string word = fold(w[0]);
+    std::uint8_t level = 1;
+    bool lemma_level = false;
+    if (w.size() > 1) {
+      if (w[1] == "*") { lemma_level = true; level = 1; }
+      else if (w[1] == "**") { lemma_level = true; level = 2; }
+      else if (w[1] == "-") { level = 3; }
+      else if (w[1] == "!") { level = 2; }
+    }
+    auto& map = lemma_level ? spellings : forms;
+    auto& slot = map[word];
+    slot = std::max(slot, level);
+  });
+}
+
+}  // namespace
+
+const Dictionary::AmbiguityLists& Dictionary::ambiguity() const {
+  std::call_once(ambiguity_once_, [this] { load_ambiguity_lists(ambiguity_.spellings, ambiguity_.forms); });
+  return ambiguity_;
+}
+
 struct Dictionary::Builder {
   explicit Builder(Dictionary& dict) : d(dict) {}
   Dictionary& d;
-  Ambiguity amb{d.ambiguous_spellings_, d.ambiguous_forms_};
+  std::vector<DraftLemma> lemmas;
   std::unordered_map<std::string, std::uint32_t> given_by_key;    // russian spelling -> lemma
   std::unordered_map<std::string, std::uint32_t> surname_by_key;  // russian masc spelling -> masc lemma
 
-  std::uint32_t add_lemma(Lemma l) {
-    d.lemmas_.push_back(std::move(l));
-    return static_cast<std::uint32_t>(d.lemmas_.size() - 1);
-  }
-
-  void load_ambiguity() {
-    for_each_line(data_file("names/ambiguous.txt"), [&](const std::vector<std::string_view>& w, std::string_view) {
-      std::string word = fold(w[0]);
-      std::uint8_t level = 1;
-      bool lemma_level = false;
-      if (w.size() > 1) {
-        if (w[1] == "*") { lemma_level = true; level = 1; }
-        else if (w[1] == "**") { lemma_level = true; level = 2; }
-        else if (w[1] == "-") { level = 3; }
-        else if (w[1] == "!") { level = 2; }
-      }
-      auto& map = lemma_level ? d.ambiguous_spellings_ : d.ambiguous_forms_;
-      auto& slot = map[word];
-      slot = std::max(slot, level);
-    });
+  std::uint32_t add_lemma(DraftLemma l) {
+    lemmas.push_back(std::move(l));
+    return static_cast<std::uint32_t>(lemmas.size() - 1);
   }
 
   void load_given(std::string_view file, Origin origin) {
@@ -768,10 +794,10 @@ struct Dictionary::Builder {
       std::uint32_t id;
       if (auto it = given_by_key.find(key); it != given_by_key.end()) {
         id = it->second;
-        Lemma& l = d.lemmas_[id];
+        DraftLemma& l = lemmas[id];
         if (l.kazakh.empty() && has_kazakh_letters(name)) l.kazakh = name;
       } else {
-        Lemma l;
+        DraftLemma l;
         l.text = name;
         l.russian = key;
         if (has_kazakh_letters(name)) l.kazakh = name;
@@ -782,7 +808,7 @@ struct Dictionary::Builder {
         id = add_lemma(std::move(l));
         given_by_key.emplace(key, id);
       }
-      Lemma& l = d.lemmas_[id];
+      DraftLemma& l = lemmas[id];
       for (std::size_t i = 2; i < w.size(); ++i) {
         std::string_view opt = w[i];
         if (opt == "dim") l.diminutive = true;
@@ -803,14 +829,14 @@ struct Dictionary::Builder {
   std::uint32_t add_surname(const std::string& masc, Origin origin, Paradigm p, const std::string& kazakh) {
     if (auto it = surname_by_key.find(masc); it != surname_by_key.end()) {
       if (!kazakh.empty()) {
-        for (std::uint32_t id = it->second; id < it->second + 2 && id < d.lemmas_.size(); ++id) {
-          if (d.lemmas_[id].kind == Kind::kSurname && d.lemmas_[id].russian == masc && d.lemmas_[id].kazakh.empty())
-            d.lemmas_[id].kazakh = kazakh;
+        for (std::uint32_t id = it->second; id < it->second + 2 && id < lemmas.size(); ++id) {
+          if (lemmas[id].kind == Kind::kSurname && lemmas[id].russian == masc && lemmas[id].kazakh.empty())
+            lemmas[id].kazakh = kazakh;
         }
       }
       return it->second;
     }
-    Lemma l;
+    DraftLemma l;
     l.russian = masc;
     l.kazakh = kazakh;
     l.kind = Kind::kSurname;
@@ -823,7 +849,7 @@ struct Dictionary::Builder {
       surname_by_key.emplace(masc, id);
       return id;
     }
-    Lemma f = l;
+    DraftLemma f = l;
     l.text = kazakh.empty() ? masc : masc;
     l.gender = Gender::kMale;
     f.gender = Gender::kFemale;
@@ -858,15 +884,15 @@ struct Dictionary::Builder {
   // Kazakh and Central Asian surnames are often the grandfather's name +
   // -ов/-ев; the Kazakh patronymics are the father's name + ұлы/қызы.
   void derive_from_given() {
-    std::size_t n = d.lemmas_.size();
+    std::size_t n = lemmas.size();
     for (std::size_t i = 0; i < n; ++i) {
       {
-        const Lemma& l = d.lemmas_[i];
+        const DraftLemma& l = lemmas[i];
         if (l.kind != Kind::kGiven || l.gender != Gender::kMale || l.diminutive) continue;
         if (l.origin == Origin::kEnglish) continue;
       }
       // A copy: adding the derived lemmas may move the father's.
-      const Lemma father = d.lemmas_[i];
+      const DraftLemma father = lemmas[i];
       auto fid = static_cast<std::uint32_t>(i);
       if (father.origin != Origin::kRussian) {
         U ru = to_u32(father.russian);
@@ -875,7 +901,7 @@ struct Dictionary::Builder {
         add_surname(masc, father.origin, Paradigm::kSurnameOv, kz);
       }
       for (int fem = 0; fem < 2; ++fem) {
-        Lemma p;
+        DraftLemma p;
         p.kind = Kind::kPatronymic;
         p.origin = father.origin;
         p.gender = fem ? Gender::kFemale : Gender::kMale;
@@ -885,13 +911,13 @@ struct Dictionary::Builder {
         auto [m, f] = russian_patronymic(father);
         p.text = to_utf8(fem ? f : m);
         p.russian = p.text;
-        d.lemmas_[fid].patronymics[fem] = add_lemma(p);
+        lemmas[fid].patronymics[fem] = add_lemma(p);
         if (father.origin == Origin::kRussian) continue;
         p.paradigm = Paradigm::kPatronymicKz;
         std::string base = father.kazakh.empty() ? father.russian : father.kazakh;
         p.text = base + (fem ? "қызы" : "ұлы");
         p.russian = father.russian + (fem ? "кызы" : "улы");
-        d.lemmas_[fid].patronymics[2 + fem] = add_lemma(p);
+        lemmas[fid].patronymics[2 + fem] = add_lemma(p);
       }
     }
   }
@@ -899,6 +925,10 @@ struct Dictionary::Builder {
   void load_cues() {
     std::string_view text = data_file("names/cues.txt");
     std::vector<Token> toks;
+    // Every cue's words in one array (set as the cues' spans once it no
+    // longer grows).
+    std::vector<std::uint64_t>& all_words = d.built_cue_words_;
+    std::vector<std::size_t> first_word;
     for_each_line(text, [&](const std::vector<std::string_view>& w, std::string_view line) {
       if (w.size() < 3) return;
       Cue c;
@@ -921,76 +951,125 @@ struct Dictionary::Builder {
       c.text = phrase;
       toks.clear();
       tokenize(phrase, toks);
+      const std::size_t first = all_words.size();
       std::uint16_t longest = 0;
       for (const auto& t : toks) {
         if (t.kind != TokenKind::kWord) continue;
         if (t.letters >= longest) {
           longest = t.letters;
-          c.anchor = c.words.size();
+          c.anchor = all_words.size() - first;
         }
-        c.words.push_back(fold_hash(t.view(phrase)));
+        all_words.push_back(fold_hash(t.view(phrase)));
       }
-      if (c.words.empty()) return;
-      d.cues_.push_back(std::move(c));
+      if (all_words.size() == first) return;
+      first_word.push_back(first);
+      d.built_cues_.push_back(c);
     });
-    for (std::uint32_t i = 0; i < d.cues_.size(); ++i) {
-      for (auto h : d.cues_[i].words) d.cue_words_.emplace_back(h, i);
+    first_word.push_back(all_words.size());
+    for (std::size_t i = 0; i < d.built_cues_.size(); ++i) {
+      d.built_cues_[i].words =
+          std::span<const std::uint64_t>(all_words).subspan(first_word[i], first_word[i + 1] - first_word[i]);
     }
-    std::sort(d.cue_words_.begin(), d.cue_words_.end());
-    d.cue_words_.erase(std::unique(d.cue_words_.begin(), d.cue_words_.end()), d.cue_words_.end());
-    for (auto& [h, i] : d.cue_words_) d.cue_ids_.push_back(i);
+    d.cues_ = d.built_cues_;
 
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> cue_words;  // (word, cue id), sorted by word
+    for (std::uint32_t i = 0; i < d.cues_.size(); ++i) {
+      for (auto h : d.cues_[i].words) cue_words.emplace_back(h, i);
+    }
+    std::sort(cue_words.begin(), cue_words.end());
+    cue_words.erase(std::unique(cue_words.begin(), cue_words.end()), cue_words.end());
+    for (auto& [h, i] : cue_words) d.built_cue_ids_.push_back(i);
+
+    std::vector<std::uint64_t> stop_words;
     for_each_line(data_file("names/stopwords.txt"), [&](const std::vector<std::string_view>& w, std::string_view) {
-      for (auto s : w) d.stop_words_.push_back(fold_hash(s));
+      for (auto s : w) stop_words.push_back(fold_hash(s));
     });
-    std::sort(d.stop_words_.begin(), d.stop_words_.end());
-    d.stop_words_.erase(std::unique(d.stop_words_.begin(), d.stop_words_.end()), d.stop_words_.end());
+    std::sort(stop_words.begin(), stop_words.end());
+    stop_words.erase(std::unique(stop_words.begin(), stop_words.end()), stop_words.end());
 
     std::size_t cap = 64;
-    while (cap < (d.stop_words_.size() + d.cue_words_.size()) * 2) cap <<= 1;
-    d.small_.assign(cap, SmallEntry{});
-    d.small_mask_ = cap - 1;
-    auto add = [&](std::uint64_t hash) -> SmallEntry& {
-      std::size_t i = static_cast<std::size_t>(mix(hash)) & d.small_mask_;
-      while (d.small_[i].used && d.small_[i].key != hash) i = (i + 1) & d.small_mask_;
-      d.small_[i].key = hash;
-      d.small_[i].used = true;
-      return d.small_[i];
+    while (cap < (stop_words.size() + cue_words.size()) * 2) cap <<= 1;
+    std::vector<RoleSlot>& slots = d.built_roles_;
+    slots.assign(cap, RoleSlot{});
+    const std::size_t mask = cap - 1;
+    auto add = [&](std::uint64_t hash) -> RoleSlot& {
+      std::size_t i = static_cast<std::size_t>(mix(hash)) & mask;
+      while (slots[i].used && slots[i].key != hash) i = (i + 1) & mask;
+      slots[i].key = hash;
+      slots[i].used = true;
+      return slots[i];
     };
-    for (auto h : d.stop_words_) add(h).stop = true;
+    for (auto h : stop_words) add(h).stop = true;
     // The cues of a word are a run of cue_ids_ (sorted by word): the entry
     // keeps where it starts and how long it is. The cues that may stand
     // before a name and end in the word, and those that may follow a name
     // and start with it, are runs of their own: matching around a name
     // looks only at those.
-    for (std::size_t b = 0, e = 0; b < d.cue_words_.size(); b = e) {
-      const std::uint64_t hash = d.cue_words_[b].first;
-      while (e < d.cue_words_.size() && d.cue_words_[e].first == hash) ++e;
-      SmallEntry& entry = add(hash);
+    auto& before_name = d.built_cues_before_name_;
+    auto& after_name = d.built_cues_after_name_;
+    for (std::size_t b = 0, e = 0; b < cue_words.size(); b = e) {
+      const std::uint64_t hash = cue_words[b].first;
+      while (e < cue_words.size() && cue_words[e].first == hash) ++e;
+      RoleSlot& entry = add(hash);
       entry.cues = {static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e - b)};
-      entry.before_name.begin = static_cast<std::uint32_t>(d.cues_before_name_.size());
-      entry.after_name.begin = static_cast<std::uint32_t>(d.cues_after_name_.size());
+      entry.before_name.begin = static_cast<std::uint32_t>(before_name.size());
+      entry.after_name.begin = static_cast<std::uint32_t>(after_name.size());
       for (std::size_t k = b; k < e; ++k) {
-        const std::uint32_t id = d.cue_words_[k].second;
+        const std::uint32_t id = cue_words[k].second;
         const Cue& c = d.cues_[id];
         const bool after = c.kind == CueKind::kAfter || c.kind == CueKind::kNotAfter;
-        if (!after && c.words.back() == hash) d.cues_before_name_.push_back(id);
-        if ((after || c.kind == CueKind::kAfterIntro) && c.words.front() == hash) d.cues_after_name_.push_back(id);
+        if (!after && c.words.back() == hash) before_name.push_back(id);
+        if ((after || c.kind == CueKind::kAfterIntro) && c.words.front() == hash) after_name.push_back(id);
       }
-      entry.before_name.count = static_cast<std::uint32_t>(d.cues_before_name_.size()) - entry.before_name.begin;
-      entry.after_name.count = static_cast<std::uint32_t>(d.cues_after_name_.size()) - entry.after_name.begin;
+      entry.before_name.count = static_cast<std::uint32_t>(before_name.size()) - entry.before_name.begin;
+      entry.after_name.count = static_cast<std::uint32_t>(after_name.size()) - entry.after_name.begin;
     }
   }
 
+  // The drafts become the dictionary's lemmas, their strings kept in
+  // built_strings_ (a deque: the views stay valid as it grows).
+  void freeze() {
+    std::size_t variant_count = 0;
+    for (const DraftLemma& l : lemmas) variant_count += l.variants.size();
+    d.built_variants_.reserve(variant_count);  // never reallocated: the lemmas' spans point into it
+    d.lemmas_.reserve(lemmas.size());
+    auto keep = [&](std::string& s) -> std::string_view {
+      if (s.empty()) return {};
+      return d.built_strings_.emplace_back(std::move(s));
+    };
+    for (DraftLemma& l : lemmas) {
+      Lemma& out = d.lemmas_.emplace_back();
+      out.text = std::move(l.text);
+      out.russian = keep(l.russian);
+      out.kazakh = keep(l.kazakh);
+      out.stem = keep(l.stem);
+      out.patronymic_m = keep(l.patronymic_m);
+      out.patronymic_f = keep(l.patronymic_f);
+      out.kind = l.kind;
+      out.origin = l.origin;
+      out.gender = l.gender;
+      out.paradigm = l.paradigm;
+      out.diminutive = l.diminutive;
+      out.feminine_form = l.feminine_form;
+      out.father = l.father;
+      std::copy(std::begin(l.patronymics), std::end(l.patronymics), out.patronymics);
+      const std::size_t first = d.built_variants_.size();
+      for (std::string& v : l.variants) d.built_variants_.push_back(keep(v));
+      out.variants = std::span<const std::string_view>(d.built_variants_).subspan(first, l.variants.size());
+    }
+    lemmas.clear();
+  }
+
   void build_pools() {
+    const AmbiguityLists& amb = d.ambiguity();
     std::vector<std::pair<std::uint32_t, std::uint32_t>> keyed;
     for (std::uint32_t i = 0; i < d.lemmas_.size(); ++i) {
       const Lemma& l = d.lemmas_[i];
       if (l.kind == Kind::kGiven && l.gender == Gender::kMale && !l.diminutive && l.origin != Origin::kEnglish)
-        d.fathers_[static_cast<int>(l.origin)].push_back(i);
+        d.built_fathers_[static_cast<int>(l.origin)].push_back(i);
       if (l.kind == Kind::kPatronymic) continue;  // surrogates derive them from fathers
       // Names that are common words make poor surrogates.
-      if (d.ambiguous_spellings_.count(l.russian) || d.ambiguous_spellings_.count(l.text)) continue;
+      if (amb.spellings.count(std::string(l.russian)) || amb.spellings.count(std::string(l.text))) continue;
       keyed.emplace_back(pool_key(l.kind, l.origin, l.gender, l.paradigm), i);
       keyed.emplace_back(pool_key(l.kind, l.origin, l.gender, kAnyParadigm), i);
     }
@@ -999,10 +1078,10 @@ struct Dictionary::Builder {
     for (std::size_t i = 0; i < keyed.size();) {
       std::size_t j = i;
       while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
-      PoolKey pk{keyed[i].first, static_cast<std::uint32_t>(d.pool_members_.size()), 0};
-      for (std::size_t k = i; k < j; ++k) d.pool_members_.push_back(keyed[k].second);
-      pk.end = static_cast<std::uint32_t>(d.pool_members_.size());
-      d.pools_.push_back(pk);
+      PoolRun pk{keyed[i].first, static_cast<std::uint32_t>(d.built_pool_members_.size()), 0};
+      for (std::size_t k = i; k < j; ++k) d.built_pool_members_.push_back(keyed[k].second);
+      pk.end = static_cast<std::uint32_t>(d.built_pool_members_.size());
+      d.built_pools_.push_back(pk);
       i = j;
     }
   }
@@ -1032,6 +1111,8 @@ struct Dictionary::Builder {
                              std::uint64_t{static_cast<std::uint8_t>(a.gender)} << 8 | a.flags,
                          a});
     };
+    const AmbiguityLists& lists = d.ambiguity();
+    const Ambiguity amb{lists.spellings, lists.forms};
     std::vector<Form> forms;
     std::size_t form_count = 0;
     for (std::uint32_t id = 0; id < d.lemmas_.size(); ++id) {
@@ -1123,14 +1204,28 @@ struct Dictionary::Builder {
     t.analyses = analyses;
     t.form_count = form_count;
     t.distinct_forms = distinct;
+    t.pools = d.built_pools_;
+    t.pool_members = d.built_pool_members_;
+    for (std::size_t o = 0; o < t.fathers.size(); ++o) t.fathers[o] = d.built_fathers_[o];
+    t.cues = d.built_cues_;
+    t.cue_ids = d.built_cue_ids_;
+    t.cues_before_name = d.built_cues_before_name_;
+    t.cues_after_name = d.built_cues_after_name_;
+    t.roles = d.built_roles_;
     d.set_table(t);
   }
 
 };
 
 Dictionary::Dictionary(const NameTable* compiled) {
+  if (compiled) {
+    set_table(*compiled);
+    lemmas_.reserve(compiled->lemmas.size());
+    for (const CompiledLemma& l : compiled->lemmas) lemmas_.push_back(Lemma{l.info, std::string(l.text)});
+    return;
+  }
   Builder b{*this};
-  b.load_ambiguity();
+  b.load_cues();
   b.load_given("names/given_kz.txt", Origin::kKazakh);
   b.load_given("names/given_ru.txt", Origin::kRussian);
   b.load_given("names/given_other.txt", Origin::kOther);
@@ -1139,18 +1234,20 @@ Dictionary::Dictionary(const NameTable* compiled) {
   b.load_surnames("names/surnames_kz.txt", Origin::kKazakh);
   b.load_surnames("names/surnames_en.txt", Origin::kEnglish);
   b.derive_from_given();
-  b.load_cues();
+  b.freeze();
   b.build_pools();
-  if (compiled) {
-    set_table(*compiled);
-  } else {
-    b.build_table();
-  }
+  b.build_table();
 }
 
 void Dictionary::set_table(const NameTable& table) {
   table_ = table;
   index_ = FormIndex(table);
+  cues_ = table.cues;
+  cue_ids_ = table.cue_ids;
+  cues_before_name_ = table.cues_before_name;
+  cues_after_name_ = table.cues_after_name;
+  small_ = table.roles;
+  small_mask_ = table.roles.size() - 1;
 }
 
 FormIndex::FormIndex(const NameTable& table)
@@ -1171,7 +1268,8 @@ std::unique_ptr<Dictionary> Dictionary::build_from_data() {
 
 std::vector<Form> Dictionary::forms(std::uint32_t id) const {
   std::vector<Form> out;
-  Ambiguity amb{ambiguous_spellings_, ambiguous_forms_};
+  const AmbiguityLists& lists = ambiguity();
+  const Ambiguity amb{lists.spellings, lists.forms};
   generate(lemmas_, id, &amb, out);
   return out;
 }
@@ -1179,10 +1277,10 @@ std::vector<Form> Dictionary::forms(std::uint32_t id) const {
 std::span<const std::uint32_t> Dictionary::pool(Kind kind, Origin origin, Gender gender, Paradigm paradigm) const {
   auto find = [&](Paradigm p) -> std::span<const std::uint32_t> {
     std::uint32_t key = Builder::pool_key(kind, origin, gender, p);
-    auto it = std::lower_bound(pools_.begin(), pools_.end(), key,
-                               [](const PoolKey& pk, std::uint32_t k) { return pk.key < k; });
-    if (it == pools_.end() || it->key != key) return {};
-    return {pool_members_.data() + it->begin, it->end - it->begin};
+    auto it = std::lower_bound(table_.pools.begin(), table_.pools.end(), key,
+                               [](const PoolRun& pk, std::uint32_t k) { return pk.key < k; });
+    if (it == table_.pools.end() || it->key != key) return {};
+    return table_.pool_members.subspan(it->begin, it->end - it->begin);
   };
   auto exact = find(paradigm);
   if (exact.size() >= 8) return exact;
@@ -1194,6 +1292,8 @@ std::string_view Dictionary::marker_suffix(std::uint32_t lemma) {
   return lemma < std::size(kMarkers) ? kMarkers[lemma].canonical : "";
 }
 
-std::span<const std::uint32_t> Dictionary::fathers(Origin origin) const { return fathers_[static_cast<int>(origin)]; }
+std::span<const std::uint32_t> Dictionary::fathers(Origin origin) const {
+  return table_.fathers[static_cast<std::size_t>(origin)];
+}
 
 }  // namespace dpa::anonymize::names

@@ -9,14 +9,19 @@
 // allocates nothing. That table of every form is generated at build time
 // (anonymize/tools/make_name_table.cpp runs these same rules) and compiled
 // in: generating it at each start was 40 ms of CPU, 5% of a 64 MB run of
-// `dpa anonymize`. The lemmas, cues and surrogate pools are still read at
-// start-up (a few ms).
+// `dpa anonymize`. So are the lemmas, the surrogate pools and the cues:
+// reading and deriving them was still 5 ms of a 22 ms run on one
+// transcript, paid by every start. At start, only the lemmas' texts become
+// strings (Lemma says why); the ambiguity lists are read when forms() (the
+// surrogates) first needs them.
 #pragma once
 
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -102,12 +107,14 @@ enum class Paradigm : std::uint8_t {
   kLatinOnly,        // English names
 };
 
-struct Lemma {
-  std::string text;     // the normalized form: canonical spelling, folded
-  std::string russian;  // spelling the Russian and Latin forms derive from (folded)
-  std::string kazakh;   // Kazakh spelling (folded), "" if none
-  std::string stem;     // oblique stem ("павл"), "" if the rule gives it
-  std::string patronymic_m, patronymic_f;  // overrides for given names, folded
+// Everything about a lemma but its text. The strings are views: into the
+// compiled-in tables (see compiled_name_table()), or into the dictionary's
+// own storage when it was built from the data now.
+struct LemmaInfo {
+  std::string_view russian;  // spelling the Russian and Latin forms derive from (folded)
+  std::string_view kazakh;   // Kazakh spelling (folded), "" if none
+  std::string_view stem;     // oblique stem ("павл"), "" if the rule gives it
+  std::string_view patronymic_m, patronymic_f;  // overrides for given names, folded
   Kind kind = Kind::kGiven;
   Origin origin = Origin::kRussian;
   Gender gender = Gender::kUnknown;
@@ -118,7 +125,29 @@ struct Lemma {
   // Given names: their patronymic lemmas (Russian m, f; Kazakh m, f), or
   // kNoLemma.
   std::uint32_t patronymics[4] = {kNoLemma, kNoLemma, kNoLemma, kNoLemma};
-  std::vector<std::string> variants;  // other Russian spellings (folded)
+  std::span<const std::string_view> variants;  // other Russian spellings (folded)
+};
+
+struct Lemma : LemmaInfo {
+  // The normalized form: canonical spelling, folded. A string, not a view:
+  // the recognizer copies it into every finding's lemma, and a std::string
+  // copies another inline but a view through its general replace (81
+  // instructions a call): as a view, it cost read_name 5% more.
+  std::string text;
+};
+
+// A lemma as compiled in: the text becomes a std::string at start (a few
+// thousand short strings).
+struct CompiledLemma {
+  std::string_view text;
+  LemmaInfo info;
+};
+
+// The lemmas of one surrogate pool (Dictionary::pool): a run of
+// pool members, under the key of its kind, origin, gender and paradigm.
+struct PoolRun {
+  std::uint32_t key;
+  std::uint32_t begin, end;
 };
 
 // A cue phrase from data/names/cues.txt.
@@ -134,7 +163,7 @@ struct Cue {
   CueKind kind = CueKind::kBefore;
   float weight = 0;
   std::string_view text;               // as written in the data file (static)
-  std::vector<std::uint64_t> words;    // fold_hash of each word, in order
+  std::span<const std::uint64_t> words;  // fold_hash of each word, in order
   std::size_t anchor = 0;              // index of its longest word, the one looked up
 };
 
@@ -150,6 +179,18 @@ struct WordRoles {
   bool stop_or_cue() const { return stop_word || !cues.empty(); }
 };
 
+// A word's entry in the table of stop words and cue words
+// (Dictionary::roles): its runs of cue ids, and whether it is a stop word.
+struct RoleRun {
+  std::uint32_t begin = 0, count = 0;
+};
+struct RoleSlot {
+  std::uint64_t key = 0;
+  RoleRun cues, before_name, after_name;
+  bool stop = false;
+  bool used = false;
+};
+
 // The look-up table of every form (see Dictionary::lookup for its layout).
 struct NameTable {
   std::span<const std::uint64_t> filter;     // Dictionary::kFilterWords words
@@ -157,10 +198,23 @@ struct NameTable {
   std::span<const Analysis> analyses;
   std::size_t form_count = 0;                // forms generated, before merging
   std::size_t distinct_forms = 0;
+  // The lemmas and the surrogate pools: reading the name lists, deriving
+  // the patronymics and surnames of every given name and sorting the pools
+  // was most of the dictionary's start-up (22M of 24M instructions, paid by
+  // every `dpa anonymize` of one transcript), so they are generated too.
+  std::span<const CompiledLemma> lemmas;  // empty when built at run time: see Dictionary::lemmas()
+  std::span<const PoolRun> pools;
+  std::span<const std::uint32_t> pool_members;
+  std::array<std::span<const std::uint32_t>, 4> fathers;  // by Origin
+  // The cues and the roles of their words and of stop words (the words'
+  // hashes depend on the tokenizer's fold_hash, as the form table's do).
+  std::span<const Cue> cues;
+  std::span<const std::uint32_t> cue_ids, cues_before_name, cues_after_name;
+  std::span<const RoleSlot> roles;  // a power of two
 };
 
-// The table generated at build time and compiled in; nullptr in the
-// generator itself, whose dictionary builds it from the data.
+// The tables generated at build time and compiled in; nullptr in the
+// generator itself, whose dictionary builds them from the data.
 const NameTable* compiled_name_table();
 
 // One generated form of a lemma.
@@ -246,6 +300,7 @@ class Dictionary {
   static std::unique_ptr<Dictionary> build_from_data();
 
   const Lemma& lemma(std::uint32_t id) const { return lemmas_[id]; }
+  std::span<const Lemma> lemmas() const { return lemmas_; }
   std::size_t lemma_count() const { return lemmas_.size(); }
   std::size_t form_count() const { return table_.form_count; }
   std::size_t distinct_form_count() const { return table_.distinct_forms; }
@@ -258,7 +313,7 @@ class Dictionary {
   WordRoles roles(std::uint64_t hash) const {
     std::size_t i = static_cast<std::size_t>(mix(hash)) & small_mask_;
     for (;;) {
-      const SmallEntry& e = small_[i];
+      const RoleSlot& e = small_[i];
       if (!e.used) return {};
       if (e.key == hash) {
         return {{cue_ids_.data() + e.cues.begin, e.cues.count},
@@ -303,46 +358,44 @@ class Dictionary {
 
   void set_table(const NameTable& table);
 
-  // The form table, and the look-up in its spans.
+  // The tables (compiled in, or built from the data), and the look-up in
+  // the form table's spans.
   NameTable table_;
   FormIndex index_;
-  // The table's storage when generated at run time.
+  // The tables' storage when built at run time (the lemmas' strings in a
+  // deque, which never moves them).
   std::vector<std::uint64_t> built_filter_, built_slots_;
   std::vector<Analysis> built_analyses_;
-  std::vector<Lemma> lemmas_;
+  std::deque<std::string> built_strings_;
+  std::vector<std::string_view> built_variants_;
+  std::vector<PoolRun> built_pools_;
+  std::vector<std::uint32_t> built_pool_members_, built_fathers_[4];
+  std::vector<Cue> built_cues_;
+  std::vector<std::uint64_t> built_cue_words_;
+  std::vector<std::uint32_t> built_cue_ids_, built_cues_before_name_, built_cues_after_name_;
+  std::vector<RoleSlot> built_roles_;
 
-  std::vector<Cue> cues_;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> cue_words_;  // sorted by hash
-  std::vector<std::uint32_t> cue_ids_;     // the ids of cue_words_, in its order
-  std::vector<std::uint32_t> cues_before_name_, cues_after_name_;  // runs for WordRoles
-  std::vector<std::uint64_t> stop_words_;  // sorted
+  std::vector<Lemma> lemmas_;
+  // The spans of table_ asked most, kept beside each other.
+  std::span<const Cue> cues_;
+  std::span<const std::uint32_t> cue_ids_;  // ids of the cues with a word, by the word's hash
+  std::span<const std::uint32_t> cues_before_name_, cues_after_name_;  // runs for WordRoles
   // The roles of stop words and cue words, asked of most words beside a
   // name: a small open-addressing table that stays in L1. A cue word's
   // entry holds its run of cue_ids_, so no search follows the probe.
-  struct Run {
-    std::uint32_t begin = 0, count = 0;
-  };
-  struct SmallEntry {
-    std::uint64_t key = 0;
-    Run cues, before_name, after_name;
-    bool stop = false;
-    bool used = false;
-  };
-  std::vector<SmallEntry> small_;
+  std::span<const RoleSlot> small_;
   std::size_t small_mask_ = 0;
 
   // data/names/ambiguous.txt: word -> level (1 ambiguous, 2 always, 3 never a name),
-  // for every form of a spelling, and for single forms.
-  std::unordered_map<std::string, std::uint8_t> ambiguous_spellings_;
-  std::unordered_map<std::string, std::uint8_t> ambiguous_forms_;
-
-  struct PoolKey {
-    std::uint32_t key;
-    std::uint32_t begin, end;
+  // for every form of a spelling, and for single forms. Only forms() needs
+  // them once the tables are compiled in: read on its first call.
+  struct AmbiguityLists {
+    std::unordered_map<std::string, std::uint8_t> spellings;
+    std::unordered_map<std::string, std::uint8_t> forms;
   };
-  std::vector<PoolKey> pools_;
-  std::vector<std::uint32_t> pool_members_;
-  std::vector<std::uint32_t> fathers_[4];
+  const AmbiguityLists& ambiguity() const;
+  mutable std::once_flag ambiguity_once_;
+  mutable AmbiguityLists ambiguity_;
 };
 
 // Letter-level helpers shared by the recognizer and the surrogates.

@@ -71,6 +71,123 @@ TEST_CASE("the compiled-in form table is the one built from the data", "[person]
                    fresh.analyses.end(), same));
 }
 
+// The cues and the roles of their words are generated at build time too:
+// every cue and every slot of the role table must be those the data give
+// now, and the compiled-in dictionary must use them.
+TEST_CASE("the compiled-in cues and word roles are those built from the data", "[person]") {
+  const names::NameTable* compiled = names::compiled_name_table();
+  REQUIRE(compiled != nullptr);
+  const auto& d = names::Dictionary::instance();
+  CHECK(d.cues().data() == compiled->cues.data());
+  auto built = names::Dictionary::build_from_data();
+  const auto& fresh = built->table();
+  REQUIRE(compiled->cues.size() == fresh.cues.size());
+  for (std::size_t i = 0; i < fresh.cues.size(); ++i) {
+    INFO("cue " << i);
+    const names::Cue& a = compiled->cues[i];
+    const names::Cue& b = fresh.cues[i];
+    CHECK(a.kind == b.kind);
+    CHECK(a.weight == b.weight);
+    CHECK(a.text == b.text);
+    CHECK(std::equal(a.words.begin(), a.words.end(), b.words.begin(), b.words.end()));
+    CHECK(a.anchor == b.anchor);
+  }
+  CHECK(std::equal(compiled->cue_ids.begin(), compiled->cue_ids.end(), fresh.cue_ids.begin(), fresh.cue_ids.end()));
+  CHECK(std::equal(compiled->cues_before_name.begin(), compiled->cues_before_name.end(),
+                   fresh.cues_before_name.begin(), fresh.cues_before_name.end()));
+  CHECK(std::equal(compiled->cues_after_name.begin(), compiled->cues_after_name.end(),
+                   fresh.cues_after_name.begin(), fresh.cues_after_name.end()));
+  auto same_run = [](const names::RoleRun& a, const names::RoleRun& b) {
+    return a.begin == b.begin && a.count == b.count;
+  };
+  auto same_slot = [&](const names::RoleSlot& a, const names::RoleSlot& b) {
+    return a.used == b.used && a.key == b.key && a.stop == b.stop && same_run(a.cues, b.cues) &&
+           same_run(a.before_name, b.before_name) && same_run(a.after_name, b.after_name);
+  };
+  CHECK(std::equal(compiled->roles.begin(), compiled->roles.end(), fresh.roles.begin(), fresh.roles.end(), same_slot));
+  std::size_t stops = 0;
+  for (const auto& r : compiled->roles) stops += r.stop;
+  CHECK(stops > 20);
+}
+
+// The lemmas and surrogate pools are generated at build time too: every
+// field of every lemma, every pool and the fathers must be those the data
+// give now, and the compiled-in dictionary must use them.
+TEST_CASE("the compiled-in lemmas and surrogate pools are those built from the data", "[person]") {
+  const names::NameTable* compiled = names::compiled_name_table();
+  REQUIRE(compiled != nullptr);
+  const auto& d = names::Dictionary::instance();
+  REQUIRE(compiled->lemmas.size() == d.lemma_count());
+  for (std::uint32_t id = 0; id < d.lemma_count(); ++id) REQUIRE(d.lemma(id).text == compiled->lemmas[id].text);
+  auto built = names::Dictionary::build_from_data();
+  REQUIRE(built->lemma_count() == d.lemma_count());
+  std::size_t with_variants = 0, with_kazakh = 0, with_stem = 0, with_override = 0;
+  for (std::uint32_t id = 0; id < d.lemma_count(); ++id) {
+    INFO("lemma " << id);
+    const names::Lemma& a = d.lemma(id);
+    const names::Lemma& b = built->lemma(id);
+    CHECK(a.text == b.text);
+    CHECK(a.russian == b.russian);
+    CHECK(a.kazakh == b.kazakh);
+    CHECK(a.stem == b.stem);
+    CHECK(a.patronymic_m == b.patronymic_m);
+    CHECK(a.patronymic_f == b.patronymic_f);
+    CHECK(a.kind == b.kind);
+    CHECK(a.origin == b.origin);
+    CHECK(a.gender == b.gender);
+    CHECK(a.paradigm == b.paradigm);
+    CHECK(a.diminutive == b.diminutive);
+    CHECK(a.feminine_form == b.feminine_form);
+    CHECK(a.father == b.father);
+    CHECK(std::equal(std::begin(a.patronymics), std::end(a.patronymics), std::begin(b.patronymics)));
+    CHECK(std::equal(a.variants.begin(), a.variants.end(), b.variants.begin(), b.variants.end()));
+    with_variants += !a.variants.empty();
+    with_kazakh += !a.kazakh.empty();
+    with_stem += !a.stem.empty();
+    with_override += !a.patronymic_m.empty();
+  }
+  // The comparison covers each optional field with lemmas that have it.
+  CHECK(with_variants > 0);
+  CHECK(with_kazakh > 0);
+  CHECK(with_stem > 0);
+  CHECK(with_override > 0);
+
+  const auto& fresh = built->table();
+  auto same_run = [](const names::PoolRun& a, const names::PoolRun& b) {
+    return a.key == b.key && a.begin == b.begin && a.end == b.end;
+  };
+  CHECK(std::equal(compiled->pools.begin(), compiled->pools.end(), fresh.pools.begin(), fresh.pools.end(), same_run));
+  CHECK(std::equal(compiled->pool_members.begin(), compiled->pool_members.end(), fresh.pool_members.begin(),
+                   fresh.pool_members.end()));
+  for (auto origin :
+       {names::Origin::kRussian, names::Origin::kKazakh, names::Origin::kOther, names::Origin::kEnglish}) {
+    auto a = d.fathers(origin);
+    auto b = built->fathers(origin);
+    CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+    for (auto kind : {names::Kind::kGiven, names::Kind::kSurname}) {
+      for (auto gender : {Gender::kMale, Gender::kFemale, Gender::kUnknown}) {
+        for (int p = 0; p <= static_cast<int>(names::Paradigm::kLatinOnly); ++p) {
+          auto pa = d.pool(kind, origin, gender, static_cast<names::Paradigm>(p));
+          auto pb = built->pool(kind, origin, gender, static_cast<names::Paradigm>(p));
+          CHECK(std::equal(pa.begin(), pa.end(), pb.begin(), pb.end()));
+        }
+      }
+    }
+  }
+  // The forms a surrogate is rendered from (with the ambiguity lists the
+  // compiled-in dictionary reads only then) are the same.
+  for (std::uint32_t id = 0; id < d.lemma_count(); id += 5) {
+    auto fa = d.forms(id);
+    auto fb = built->forms(id);
+    REQUIRE(fa.size() == fb.size());
+    for (std::size_t k = 0; k < fa.size(); ++k) {
+      CHECK(fa[k].text == fb[k].text);
+      CHECK(fa[k].analysis.flags == fb[k].analysis.flags);
+      CHECK(fa[k].analysis.gcase == fb[k].analysis.gcase);
+    }
+  }
+}
+
 TEST_CASE("the name dictionary knows inflected forms of every part", "[person]") {
   const auto& d = names::Dictionary::instance();
   CHECK(d.lemma_count() > 3000);
