@@ -191,7 +191,7 @@ void TagNumbering::grow() {
   // megabytes, and rehashing every key at each doubling cost more than the
   // numbering itself.
   const std::size_t count = slot_count_ == 0 ? 1024 : slot_count_ * 4;
-  ZeroedPages pages(count * sizeof(Slot));
+  ZeroedPages pages(count * sizeof(Slot), /*populate=*/true);
   static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 16);
   auto* slots = std::launder(reinterpret_cast<Slot*>(pages.data()));
   const std::size_t mask = count - 1;

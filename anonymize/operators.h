@@ -90,9 +90,9 @@ class TagNumbering {
   void grow();
 
   // The table lives in pages the kernel zeroes (an all-zero slot is
-  // empty): it grows to tens of megabytes for a long document, and taking
-  // it as huge pages, unwritten, saved most of its page faults and all of
-  // its zeroing.
+  // empty), filled in when it grows: the rehash writes all over it at once,
+  // and a long document's table of tens of megabytes then costs one call,
+  // not a page fault per page, and no zeroing of its own.
   ZeroedPages slot_pages_;
   Slot* slots_ = nullptr;
   std::size_t slot_count_ = 0;  // a power of two

@@ -99,9 +99,8 @@ void SpoolSink::FreeDeleter::operator()(char* p) const { std::free(p); }
 
 // Filled in when mapped (anonymize::ZeroedPages, populated): filled one
 // fault at a time as the output arrived, the 64 MiB head cost 16,000 page
-// faults, each a trap into the kernel. Blocks of 2 MiB and more take huge
-// pages where the system allows them, which cut the run's system time on
-// a 64 MB input by about half again.
+// faults, each a trap into the kernel. (Not as huge pages: zeroed_pages.h
+// says why.)
 SpoolSink::Block::Block(std::size_t bytes) try : pages(bytes, /*populate=*/true), capacity(pages.size()) {
 } catch (const std::bad_alloc&) {
   throw Error(ExitStatus::kInternal, fmt::format("cannot hold the output: {}", std::strerror(ENOMEM)));
