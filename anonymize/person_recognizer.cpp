@@ -790,7 +790,8 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
         if (j + 1 < n && punct_is(tokens[j + 1], text, ".")) s.last = j + 1;
       } else {
         bool first = count == 0;
-        if (dict.is_stop_word(tokens[j].fold_hash)) break;
+        const WordRoles roles = dict.roles(tokens[j].fold_hash);  // one probe for the tests below
+        if (roles.stop_word) break;
         if (first && !options.force_first) break;
         // A guess must look like its neighbours: a lowercase word beside a
         // capitalized name is not one in cased text.
@@ -803,23 +804,22 @@ bool read_name(std::string_view text, std::span<const Token> tokens, std::uint32
           if (first) {
             fill_unknown(s, folded, options.unknown_kind);
           } else if (options.unknown_tail && count == 1 && slots[0].known && !capitalized(tokens[j]) &&
-                     dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded) &&
+                     roles.cues.empty() && !verb_like(folded) &&
                      !kazakh_or_verb_ending(folded) && tail_ends_phrase(text, tokens, j, n)) {
             // "меня зовут марат жаксыбеков клиент: ...": after an intro, the
             // last word of the phrase after a given name is its surname.
             fill_unknown(s, folded, Kind::kSurname);
           } else if (!slots[count - 1].initial && j + 1 < n && tokens[j + 1].kind == TokenKind::kWord &&
-                     dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded) &&
+                     roles.cues.empty() && !verb_like(folded) &&
                      !kazakh_or_verb_ending(folded) &&
-                     std::any_of(dict.lookup(tokens[j + 1].fold_hash).begin(), dict.lookup(tokens[j + 1].fold_hash).end(),
-                                 [](const Analysis& a) {
-                                   return a.kind == Kind::kPatronymic || a.kind == Kind::kSurname;
-                                 })) {
+                     std::ranges::any_of(dict.lookup(tokens[j + 1].fold_hash), [](const Analysis& a) {
+                       return a.kind == Kind::kPatronymic || a.kind == Kind::kSurname;
+                     })) {
             // "байжанова евстафия петровича": a word between two name words
             // is the given name.
             fill_unknown(s, folded, Kind::kGiven);
           } else if (tokens[j].letters >= 2 && capitalized(tokens[j]) && capitalized(tokens[slots[count - 1].first]) &&
-                     dict.cues_with_word(tokens[j].fold_hash).empty() && !verb_like(folded)) {
+                     roles.cues.empty() && !verb_like(folded)) {
             // "Jessica Nakashima", "Асель Жаксыбекқызы": a capitalized word
             // beside a capitalized name is part of it.
             fill_unknown(s, folded, Kind::kSurname);
