@@ -18,8 +18,10 @@ namespace {
 // handler may run on any thread (workers read the mapping too).
 std::atomic<std::uintptr_t> g_begin{0}, g_end{0};
 std::atomic<bool> g_lost{false};
+std::atomic<bool> g_lease_broken{false};
 std::uintptr_t g_page = 4096;
 struct sigaction g_previous {};
+struct sigaction g_previous_sigio {};
 std::mutex g_live_mutex;
 bool g_live = false;  // under g_live_mutex
 
@@ -44,6 +46,25 @@ void on_sigbus(int sig, siginfo_t* info, void*) {
   }
   ::sigaction(SIGBUS, &g_previous, nullptr);
   if (info->si_code <= 0) ::raise(sig);
+}
+
+// The kernel's word that a writer waits for the lease (SIGIO, whose
+// default action would end the process). Installed without SA_RESTART: a
+// write to a slow reader that blocks is cut short, so that the writer is
+// seen to without waiting for the reader.
+void on_sigio(int) { g_lease_broken.store(true); }
+
+// Takes a read lease on `fd`, with the SIGIO handler in place first;
+// false (and the handler removed) where no lease can be had.
+bool take_lease(int fd) {
+  struct sigaction sa {};
+  sa.sa_handler = on_sigio;
+  sigemptyset(&sa.sa_mask);
+  if (::sigaction(SIGIO, &sa, &g_previous_sigio) != 0) return false;
+  g_lease_broken.store(false);
+  if (::fcntl(fd, F_SETLEASE, F_RDLCK) == 0) return true;
+  ::sigaction(SIGIO, &g_previous_sigio, nullptr);
+  return false;
 }
 
 }  // namespace
@@ -86,11 +107,27 @@ std::unique_ptr<MappedFile> MappedFile::map(int fd, std::uint64_t offset) {
   }
   g_live = true;
   auto* data = static_cast<const char*>(base) + (offset - start);
-  return std::unique_ptr<MappedFile>(
+  std::unique_ptr<MappedFile> file(
       new MappedFile(base, mapped, data, static_cast<std::size_t>(file_size - offset), own_fd, file_size));
+  file->leased_ = take_lease(own_fd);
+  return file;
+}
+
+bool MappedFile::write_pending() const {
+  // While a break is pending the kernel reports the lease it will leave
+  // (none, for a writer); a stray SIGIO from elsewhere leaves it whole.
+  return leased_ && g_lease_broken.load() && ::fcntl(fd_, F_GETLEASE) != F_RDLCK;
+}
+
+void MappedFile::release_lease() {
+  if (!leased_) return;
+  ::fcntl(fd_, F_SETLEASE, F_UNLCK);
+  ::sigaction(SIGIO, &g_previous_sigio, nullptr);
+  leased_ = false;
 }
 
 MappedFile::~MappedFile() {
+  release_lease();
   std::lock_guard lock(g_live_mutex);
   ::sigaction(SIGBUS, &g_previous, nullptr);
   g_begin.store(0);

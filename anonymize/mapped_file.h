@@ -9,6 +9,17 @@
 // says so, and the reader fails with a clear error before any output
 // leaves. Growth after the mapping is not seen: the input is the file as
 // it was when mapped.
+//
+// Bytes read in place may also change in place: another program writing
+// into the file changes the mapped pages too. So the mapping also takes a
+// read lease on the file where it can (fcntl F_SETLEASE): the kernel
+// grants it only while no one has the file open for writing, and whoever
+// opens it for writing or truncates it afterwards waits until the lease is
+// given up (at most /proc/sys/fs/lease-break-time, 45 s by default). The
+// request arrives as SIGIO, which sets write_pending(). While leased() and
+// no write is pending, the bytes are the ones that were checked. A reader
+// that needs that (the pseudonymizer does) reads a file it cannot lease
+// instead of mapping it.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +45,17 @@ class MappedFile {
   // were lost (they read as zeros). A system call: ask once per chunk.
   bool truncated() const;
 
+  // Whether the file is held under a read lease. Not for a descriptor open
+  // for writing, a file of another user (without CAP_LEASE), a file system
+  // without leases, or a file someone has open for writing.
+  bool leased() const { return leased_; }
+  // True once another program has asked to write to the file (or truncate
+  // it) since it was leased; it waits for release_lease().
+  bool write_pending() const;
+  // Gives the lease up: a waiting writer goes on, and bytes() may change
+  // from then on. The destructor does it too.
+  void release_lease();
+
  private:
   MappedFile(void* base, std::size_t mapped, const char* data, std::size_t size, int fd, std::uint64_t file_size)
       : base_(base), mapped_(mapped), data_(data), size_(size), fd_(fd), file_size_(file_size) {}
@@ -43,6 +65,7 @@ class MappedFile {
   std::size_t size_;
   int fd_;                   // a duplicate, to watch the file's size
   std::uint64_t file_size_;  // when mapped
+  bool leased_ = false;
 };
 
 }  // namespace dpa::anonymize

@@ -163,22 +163,27 @@ std::uint32_t TagNumbering::number(const Finding& f, std::uint64_t hash) {
     Slot& s = slots_[i];
     if (s.number() == 0) {
       std::uint32_t n = ++next_[type];
-      if (n > kNumberMask || keys_.size() >= (std::uint64_t{1} << 36)) {
+      if (n > kNumberMask || key_bytes_ >= (std::uint64_t{1} << 36)) {
         throw InputError("one document holds too many distinct entities to number its tags");
       }
       s.hash = hash;
-      s.packed = (static_cast<std::uint64_t>(keys_.size()) << 28) | n;
-      char head[5] = {static_cast<char>(type)};
+      s.packed = (static_cast<std::uint64_t>(key_bytes_) << 28) | n;
+      const std::size_t key_size = 5 + value.size();
+      if (key_pages_.size() - key_bytes_ < key_size) {
+        key_pages_.grow(std::max({2 * key_pages_.size(), key_bytes_ + key_size, std::size_t{64} << 10}));
+      }
+      char* key = key_pages_.data() + key_bytes_;
+      key[0] = static_cast<char>(type);
       auto size = static_cast<std::uint32_t>(value.size());
-      std::memcpy(head + 1, &size, 4);
-      keys_.append(head, 5);
-      keys_.append(value);
+      std::memcpy(key + 1, &size, 4);
+      std::memcpy(key + 5, value.data(), value.size());
+      key_bytes_ += key_size;
       filled_.push_back(static_cast<std::uint32_t>(i));
       ++used_;
       return n;
     }
     if (s.hash == hash) {
-      const char* key = keys_.data() + s.key_at();
+      const char* key = key_pages_.data() + s.key_at();
       std::uint32_t size;
       std::memcpy(&size, key + 1, 4);
       if (static_cast<std::uint8_t>(key[0]) == type && std::string_view(key + 5, size) == value) return s.number();
@@ -195,7 +200,10 @@ void TagNumbering::grow() {
   static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 16);
   auto* slots = std::launder(reinterpret_cast<Slot*>(pages.data()));
   const std::size_t mask = count - 1;
+  // Room for every slot used before the next growth, reserved while empty:
+  // the list is never copied as it fills.
   filled_.clear();
+  filled_.reserve(count / 2 + 1);
   for (std::size_t k = 0; k < slot_count_; ++k) {
     const Slot& s = slots_[k];
     if (s.number() == 0) continue;
@@ -215,7 +223,7 @@ void TagNumbering::reset() {
   for (std::uint32_t i : filled_) slots_[i] = Slot{};
   filled_.clear();
   used_ = 0;
-  keys_.clear();
+  key_bytes_ = 0;
   next_.fill(0);
 }
 

@@ -57,6 +57,19 @@ class Renderer {
     return static_cast<std::size_t>(o.end - out);
   }
 
+  // render() for bounded() findings as pieces: the text between findings
+  // in place, each tag written into `room.bytes` (room for
+  // findings.size() tags) and pointed to there. Returns the pieces, the tag
+  // bytes and the output bytes written.
+  struct Rendered {
+    std::size_t pieces = 0, tag_bytes = 0, output_bytes = 0;
+  };
+  Rendered render_pieces(std::string_view text, const std::vector<Finding>& findings, ByteSink::PieceRoom room) {
+    PieceOut o{room.pieces, room.bytes};
+    render_to(text, findings, o);
+    return {static_cast<std::size_t>(o.next - room.pieces), static_cast<std::size_t>(o.end - room.bytes), o.bytes};
+  }
+
   void new_document() { tags_.reset(); }
 
  private:
@@ -79,6 +92,26 @@ class Renderer {
       end += v.size();
     }
     void tag(TagNumbering& tags, const Finding& f, std::uint64_t hash) { end = tags.write_tag(f, hash, end); }
+  };
+
+  // Pieces instead of bytes (tag and redact only).
+  struct PieceOut {
+    static constexpr bool kAnyOperator = false;
+    iovec* next;
+    char* end;  // the next tag's room
+    std::size_t bytes = 0;
+    void append(std::string_view v) {
+      if (v.empty()) return;
+      *next++ = {const_cast<char*>(v.data()), v.size()};
+      bytes += v.size();
+    }
+    void tag(TagNumbering& tags, const Finding& f, std::uint64_t hash) {
+      char* start = end;
+      end = tags.write_tag(f, hash, end);
+      if (end == start) return;  // redact
+      *next++ = {start, static_cast<std::size_t>(end - start)};
+      bytes += static_cast<std::size_t>(end - start);
+    }
   };
 
   template <class Out>
@@ -135,6 +168,20 @@ char* ByteSink::reserve(std::size_t n) {
 
 void ByteSink::append_reserved(std::size_t k) { write(std::string_view(lent_.get(), k)); }
 
+bool ByteSink::takes_references(std::size_t, std::size_t, std::size_t) { return false; }
+
+ByteSink::PieceRoom ByteSink::lend_pieces(std::size_t pieces, std::size_t bytes) {
+  lent_pieces_.resize(pieces);
+  return {lent_pieces_.data(), reserve(bytes)};
+}
+
+// The default keeps no references: it writes what the pieces hold.
+void ByteSink::append_pieces(std::size_t pieces, std::size_t) {
+  for (std::size_t i = 0; i < pieces; ++i) {
+    write(std::string_view(static_cast<const char*>(lent_pieces_[i].iov_base), lent_pieces_[i].iov_len));
+  }
+}
+
 PseudonymizeStats pseudonymize(ByteSource& in, ByteSink& out, const Detector& detector, Vault* vault,
                                const PseudonymizeOptions& options) {
   if (options.operators.uses_vault() && !vault) {
@@ -153,6 +200,16 @@ PseudonymizeStats pseudonymize(ByteSource& in, ByteSink& out, const Detector& de
       const auto& findings = chunk.piece.findings;
       stats.bytes_in += text.size();
       if (renderer.bounded(findings)) {
+        // A tag and the text before it, for each finding, and the rest.
+        const std::size_t pieces = 2 * findings.size() + 1;
+        const std::size_t tag_room = findings.size() * TagNumbering::kMaxTagBytes;
+        if (chunk.piece.in_place && out.takes_references(text.size(), pieces, tag_room)) {
+          auto room = out.lend_pieces(pieces, tag_room);
+          auto rendered = renderer.render_pieces(text, findings, room);
+          out.append_pieces(rendered.pieces, rendered.tag_bytes);
+          stats.bytes_out += rendered.output_bytes;
+          return;
+        }
         char* room = out.reserve(Renderer::in_place_bound(text, findings));
         std::size_t written = renderer.render_in_place(text, findings, room);
         out.append_reserved(written);

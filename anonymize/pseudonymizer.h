@@ -2,11 +2,14 @@
 // finding by its operator's output.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "anonymize/operators.h"
 #include "anonymize/stream.h"
@@ -28,9 +31,28 @@ class ByteSink {
   virtual char* reserve(std::size_t n);
   virtual void append_reserved(std::size_t k);
 
+  // A sink that holds the output until the run ends may keep, instead of a
+  // copy of the input's bytes, where they lie, if they stay unchanged
+  // until then (a file mapped under a lease): most of a tagged text is its
+  // input. takes_references() says whether it takes the next output as up
+  // to `pieces` pieces that refer to up to `referenced` input bytes and to
+  // up to `lent` bytes of its own (the tags). lend_pieces() then lends
+  // room for that many pieces and bytes; the caller fills a prefix of each
+  // and keeps them with append_pieces(), before any other call. A piece
+  // points into the text of a TextPiece that is in place, or into the lent
+  // bytes.
+  struct PieceRoom {
+    iovec* pieces;
+    char* bytes;
+  };
+  virtual bool takes_references(std::size_t referenced, std::size_t pieces, std::size_t lent);
+  virtual PieceRoom lend_pieces(std::size_t pieces, std::size_t bytes);
+  virtual void append_pieces(std::size_t pieces, std::size_t bytes);
+
  private:
   std::unique_ptr<char[]> lent_;  // the default's buffer, never zero-filled
   std::size_t lent_size_ = 0;
+  std::vector<iovec> lent_pieces_;  // the default's pieces
 };
 
 class StringSink final : public ByteSink {

@@ -314,6 +314,7 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
     // The piece is a view of the window: nothing copied.
     chunk.piece.text = job.window().substr(std::min(shift, job.window().size()), static_cast<std::size_t>(end - start));
     chunk.piece.body_end = chunk.piece.text.size();
+    chunk.piece.in_place = input.in_place();
     covered = end;
     consume(chunk);
     findings.clear();

@@ -79,6 +79,9 @@ struct TextPiece {
   // twice more to hand it over.
   std::string_view text;
   std::size_t body_end = 0;         // text mode: bytes of `text` that belong to this chunk
+  // `text` lies in the source's view (a mapped file), which stays for the
+  // whole run, not in a buffer that is reused.
+  bool in_place = false;
   std::vector<Finding> findings;    // offsets within `text`, sorted, non-overlapping
 };
 

@@ -24,6 +24,19 @@ ZeroedPages::ZeroedPages(std::size_t bytes, bool populate) {
   size_ = length;
 }
 
+void ZeroedPages::grow(std::size_t bytes) {
+  if (bytes <= size_) return;
+  if (!data_) {
+    *this = ZeroedPages(bytes);
+    return;
+  }
+  const std::size_t length = round_up(bytes, static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)));
+  void* p = ::mremap(data_, size_, length, MREMAP_MAYMOVE);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  data_ = static_cast<char*>(p);
+  size_ = length;
+}
+
 ZeroedPages::~ZeroedPages() {
   if (data_) ::munmap(data_, size_);
 }

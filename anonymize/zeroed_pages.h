@@ -34,6 +34,11 @@ class ZeroedPages {
   char* data() const { return data_; }
   std::size_t size() const { return size_; }  // usable bytes: `bytes` rounded up to whole pages
 
+  // Makes room for at least `bytes`, keeping the contents: the kernel
+  // moves the pages (mremap), nothing is copied, and the new part is
+  // zeros. data() may change. Throws std::bad_alloc.
+  void grow(std::size_t bytes);
+
  private:
   char* data_ = nullptr;
   std::size_t size_ = 0;

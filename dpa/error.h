@@ -16,7 +16,7 @@ enum class ExitStatus : int {
   kUsage = 2,          // unknown flag, missing or malformed argument
   kInvalidInput = 3,   // bad file, TOML, UTF-8, date, unknown name
   kWorkspace = 4,      // missing/uninitialized workspace, unsafe key files, newer schema
-  kBusy = 5,           // the database or a lock is held by another process
+  kBusy = 5,           // the database, a lock or the input file is held by another process
   kRefused = 6,        // a policy forbids the action; the message cites the clause
   kVerifyFailed = 7,   // integrity check failed (audit chain, export package)
 };

@@ -181,6 +181,7 @@ int run_anonymize(Invocation& inv) {
   std::size_t spool_memory = SpoolSink::kMemoryBytes;
   if (auto m = inv.maybe<std::size_t>("spool-memory-bytes")) spool_memory = *m;
   SpoolSink out(STDOUT_FILENO, inv.get<bool>("no-spool"), spool_dir, spool_memory);
+  out.take_references_from(in);
   PseudonymizeStats stats = pseudonymize(in, out, detector, vault ? &*vault : nullptr, options);
 
   nlohmann::json counts = counts_json(stats.counts);

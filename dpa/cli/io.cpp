@@ -50,6 +50,11 @@ std::optional<std::string_view> FdSource::view() {
   off_t at = ::lseek(fd_, 0, SEEK_CUR);
   if (at < 0) return std::nullopt;  // a pipe or a terminal
   mapped_ = anonymize::MappedFile::map(fd_, static_cast<std::uint64_t>(at));
+  if (mapped_ && !mapped_->leased()) {
+    // Bytes read in place must not change before they are written out;
+    // without a lease nothing stops that: read a copy instead.
+    mapped_.reset();
+  }
   if (!mapped_) return std::nullopt;
   // The input counts as read, as after read() to the end: a script that
   // shares the descriptor goes on after it.
@@ -58,9 +63,15 @@ std::optional<std::string_view> FdSource::view() {
 }
 
 void FdSource::check_view() const {
-  if (mapped_ && mapped_->truncated()) {
+  if (!mapped_) return;
+  if (mapped_->truncated()) {
     throw InputError(fmt::format("{} shrank while it was read (another program truncated the file)",
                                  name_));
+  }
+  if (mapped_->write_pending()) {
+    throw BusyError(fmt::format("another program opened {} for writing while it was read; nothing was "
+                                "written; run again once it is done",
+                                name_));
   }
 }
 
@@ -117,29 +128,64 @@ void SpoolSink::write(std::string_view bytes) {
   }
   // The head of the output fills memory up to memory_bytes_; the rest goes
   // to the file, in order after it.
-  if (size_ == 0 && held_ < memory_bytes_) {
-    std::string_view head = bytes.substr(0, memory_bytes_ - held_);
+  if (std::size_t room = head_room(); room > 0) {
+    std::string_view head = bytes.substr(0, room);
     Block& b = block_with_room(head.size());
     std::memcpy(b.data() + b.size, head.data(), head.size());
+    add_segment(b.data() + b.size, head.size());
     b.size += head.size();
-    held_ += head.size();
+    block_bytes_ += head.size();
     bytes.remove_prefix(head.size());
   }
   if (!bytes.empty()) spill(bytes);
+}
+
+// How many more bytes of output the head takes as one more segment: none
+// once output went to the file.
+std::size_t SpoolSink::head_room() const {
+  if (spool_fd_ < 0 || size_ > 0 || head_cost_ + sizeof(iovec) >= memory_bytes_) return 0;
+  return memory_bytes_ - head_cost_ - sizeof(iovec);
+}
+
+iovec* SpoolSink::segment_room(std::size_t n) {
+  if (segments_.empty() || segments_.back().capacity - segments_.back().size < n) {
+    const std::size_t capacity = std::max(n, kSegmentsPerList);
+    try {
+      segments_.push_back({anonymize::ZeroedPages(capacity * sizeof(iovec), /*populate=*/true), 0, capacity});
+    } catch (const std::bad_alloc&) {
+      throw Error(ExitStatus::kInternal, fmt::format("cannot hold the output: {}", std::strerror(ENOMEM)));
+    }
+  }
+  return segments_.back().at() + segments_.back().size;
+}
+
+void SpoolSink::add_segment(const char* data, std::size_t size) {
+  if (size == 0) return;
+  head_cost_ += size;
+  if (!segments_.empty() && segments_.back().size > 0) {
+    iovec& last = segments_.back().at()[segments_.back().size - 1];
+    if (static_cast<const char*>(last.iov_base) + last.iov_len == data) {
+      last.iov_len += size;
+      return;
+    }
+  }
+  *segment_room(1) = {const_cast<char*>(data), size};
+  ++segments_.back().size;
+  head_cost_ += sizeof(iovec);
 }
 
 // Blocks are filled in place (no copy on growth), each as large as what
 // came before it up to 4 MiB: a short output maps little.
 SpoolSink::Block& SpoolSink::block_with_room(std::size_t n) {
   if (blocks_.empty() || blocks_.back().capacity - blocks_.back().size < n) {
-    std::size_t block = std::clamp(held_, std::size_t{64} << 10, std::size_t{4} << 20);
+    std::size_t block = std::clamp(block_bytes_, std::size_t{64} << 10, std::size_t{4} << 20);
     blocks_.emplace_back(std::max(block, n));
   }
   return blocks_.back();
 }
 
 char* SpoolSink::reserve(std::size_t n) {
-  lent_block_ = spool_fd_ >= 0 && size_ == 0 && n <= memory_bytes_ - held_;
+  lent_block_ = n <= head_room();
   if (!lent_block_) return ByteSink::reserve(n);
   Block& b = block_with_room(n);
   return b.data() + b.size;
@@ -147,9 +193,35 @@ char* SpoolSink::reserve(std::size_t n) {
 
 void SpoolSink::append_reserved(std::size_t k) {
   if (!lent_block_) return ByteSink::append_reserved(k);
-  blocks_.back().size += k;
-  held_ += k;
+  Block& b = blocks_.back();
+  add_segment(b.data() + b.size, k);
+  b.size += k;
+  block_bytes_ += k;
   lent_block_ = false;
+}
+
+bool SpoolSink::takes_references(std::size_t referenced, std::size_t pieces, std::size_t lent) {
+  const anonymize::MappedFile* file = references_from_ ? references_from_->mapped() : nullptr;
+  return file && file->leased() && lent + pieces * sizeof(iovec) <= head_room() &&
+         referenced <= memory_bytes_ - referenced_;
+}
+
+// After takes_references(): the head has room for both.
+SpoolSink::PieceRoom SpoolSink::lend_pieces(std::size_t pieces, std::size_t bytes) {
+  Block& b = block_with_room(bytes);
+  return {segment_room(pieces), b.data() + b.size};
+}
+
+void SpoolSink::append_pieces(std::size_t pieces, std::size_t bytes) {
+  SegmentList& list = segments_.back();
+  const iovec* added = list.at() + list.size;
+  std::size_t output = 0;
+  for (std::size_t i = 0; i < pieces; ++i) output += added[i].iov_len;
+  list.size += pieces;
+  head_cost_ += bytes + pieces * sizeof(iovec);
+  referenced_ += output - bytes;
+  blocks_.back().size += bytes;
+  block_bytes_ += bytes;
 }
 
 void SpoolSink::spill(std::string_view bytes) {
@@ -207,9 +279,7 @@ void SpoolSink::stop_direct() {
 
 void SpoolSink::commit() {
   if (spool_fd_ < 0) return;
-  for (const auto& b : blocks_) write_all(out_fd_, b.data(), b.size, "standard output");
-  blocks_.clear();
-  held_ = 0;
+  write_head();
   off_t offset = 0;
   std::uint64_t left = size_;
   if (staging_) {
@@ -257,6 +327,72 @@ void SpoolSink::commit() {
     }
     left -= static_cast<std::uint64_t>(n);
   }
+}
+
+// Writes the head's segments, up to IOV_MAX a writev(). A writer that asks
+// for the referenced file meanwhile waits on the lease; its request (a
+// signal, which also cuts short a write blocked on a slow reader) is
+// answered by copying the pieces still in the file and letting it go.
+void SpoolSink::write_head() {
+  const anonymize::MappedFile* file = references_from_ ? references_from_->mapped() : nullptr;
+  for (std::size_t l = 0; l < segments_.size(); ++l) {
+    SegmentList& list = segments_[l];
+    std::size_t i = 0;
+    while (i < list.size) {
+      if (file && file->write_pending()) copy_referenced(l, i);
+      auto count = static_cast<int>(std::min(list.size - i, kSegmentsPerWrite));
+      ssize_t w = ::writev(out_fd_, list.at() + i, count);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) {
+        throw Error(ExitStatus::kInternal, fmt::format("cannot write standard output: {}", std::strerror(errno)));
+      }
+      // Past what was written; a segment written in part keeps its rest.
+      auto left = static_cast<std::size_t>(w);
+      iovec* at = list.at();
+      while (i < list.size && at[i].iov_len <= left) left -= at[i++].iov_len;
+      if (left > 0) {
+        at[i].iov_base = static_cast<char*>(at[i].iov_base) + left;
+        at[i].iov_len -= left;
+      }
+    }
+  }
+  segments_.clear();
+  blocks_.clear();
+  copied_.reset();
+  head_cost_ = referenced_ = block_bytes_ = 0;
+}
+
+// Copies what the segments from list `first_list`, position `first`, on
+// point to in the referenced file, and gives up the lease. The copy is at
+// most the head's size.
+void SpoolSink::copy_referenced(std::size_t first_list, std::size_t first) {
+  auto* file = references_from_->mapped();
+  const std::string_view bytes = file->bytes();
+  auto in_file = [&](const iovec& v) {
+    auto p = static_cast<const char*>(v.iov_base);
+    return p >= bytes.data() && p < bytes.data() + bytes.size();
+  };
+  auto each_rest = [&](auto&& f) {
+    for (std::size_t l = first_list; l < segments_.size(); ++l) {
+      for (std::size_t i = l == first_list ? first : 0; i < segments_[l].size; ++i) {
+        if (in_file(segments_[l].at()[i])) f(segments_[l].at()[i]);
+      }
+    }
+  };
+  std::size_t total = 0;
+  each_rest([&](const iovec& v) { total += v.iov_len; });
+  try {
+    copied_ = std::make_unique_for_overwrite<char[]>(total);
+  } catch (const std::bad_alloc&) {
+    throw Error(ExitStatus::kInternal, fmt::format("cannot hold the output: {}", std::strerror(ENOMEM)));
+  }
+  char* to = copied_.get();
+  each_rest([&](iovec& v) {
+    std::memcpy(to, v.iov_base, v.iov_len);
+    v.iov_base = to;
+    to += v.iov_len;
+  });
+  file->release_lease();
 }
 
 int open_input(const std::string& path) {

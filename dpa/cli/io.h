@@ -1,6 +1,8 @@
 // Standard input and output for the streaming filters.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -14,9 +16,11 @@
 namespace dpa::cli {
 
 // Reads a file descriptor. When it is a regular file (`dpa anonymize <
-// file`), view() maps the rest of it instead, and the pseudonymizer works
-// on the file's pages in place (anonymize/mapped_file.h); pipes and
-// terminals are read.
+// file`) that can be leased, view() maps the rest of it instead, and the
+// pseudonymizer works on the file's pages in place
+// (anonymize/mapped_file.h); pipes, terminals and files that cannot be
+// leased are read. check_view() fails the run (BusyError) once another
+// program wants to write to the file.
 class FdSource final : public anonymize::ByteSource {
  public:
   explicit FdSource(int fd, std::string name = "standard input");
@@ -24,6 +28,8 @@ class FdSource final : public anonymize::ByteSource {
   std::size_t read(char* buf, std::size_t n) override;
   std::optional<std::string_view> view() override;
   void check_view() const override;
+  // The file mapped by view(), under its lease; nullptr when it was read.
+  anonymize::MappedFile* mapped() const { return mapped_.get(); }
 
  private:
   int fd_;
@@ -64,11 +70,28 @@ class SpoolSink final : public anonymize::ByteSink {
   // default's buffer.
   char* reserve(std::size_t n) override;
   void append_reserved(std::size_t k) override;
+
+  // Keeps references into `source`'s mapped file, while it is leased,
+  // instead of copies of its bytes: the head then holds where the output's
+  // pieces lie, and only the tags are copied (a 64 MB run mapped, filled
+  // and freed 64 MB of fresh pages for a copy of its text). Should another
+  // program ask to write to the file while commit() writes, the pieces
+  // still in the file are copied first, then the lease is given up.
+  void take_references_from(const FdSource& source) { references_from_ = &source; }
+  bool takes_references(std::size_t referenced, std::size_t pieces, std::size_t lent) override;
+  PieceRoom lend_pieces(std::size_t pieces, std::size_t bytes) override;
+  void append_pieces(std::size_t pieces, std::size_t bytes) override;
+
   void commit();
 
  private:
   struct Block;
   Block& block_with_room(std::size_t n);
+  iovec* segment_room(std::size_t n);
+  void add_segment(const char* data, std::size_t size);
+  std::size_t head_room() const;
+  void write_head();
+  void copy_referenced(std::size_t list, std::size_t first);
   void spill(std::string_view bytes);
   void flush_staging();
   void stop_direct();
@@ -89,8 +112,28 @@ class SpoolSink final : public anonymize::ByteSink {
     explicit Block(std::size_t bytes);
     char* data() const { return pages.data(); }
   };
-  std::vector<Block> blocks_;        // the first memory_bytes_ of the output
-  std::size_t held_ = 0;             // bytes in blocks_
+  // The head of the output: the first memory_bytes_ of it, less the
+  // segment lists' own size. Segments point into blocks_ (the bytes the
+  // head holds itself) or into the referenced file. Lists are filled in
+  // place, like blocks.
+  std::vector<Block> blocks_;
+  struct SegmentList {
+    anonymize::ZeroedPages pages;  // populated, as blocks are
+    std::size_t size = 0;
+    std::size_t capacity = 0;
+    iovec* at() const { return reinterpret_cast<iovec*>(pages.data()); }
+  };
+  std::vector<SegmentList> segments_;
+  static constexpr std::size_t kSegmentsPerList = std::size_t{64} << 10;
+  static constexpr std::size_t kSegmentsPerWrite = 1024;  // IOV_MAX on Linux
+  // The head's own bytes and the segments' size: at most memory_bytes_.
+  std::size_t head_cost_ = 0;
+  // Bytes of the head that lie in the referenced file: at most
+  // memory_bytes_ too, as a writer's request copies them.
+  std::size_t referenced_ = 0;
+  std::size_t block_bytes_ = 0;      // bytes in blocks_
+  const FdSource* references_from_ = nullptr;
+  std::unique_ptr<char[]> copied_;   // pieces copied out of the file when a writer asked for it
   std::uint64_t size_ = 0;           // the output after blocks_: in the file and staged
   std::uint64_t written_ = 0;        // bytes in the spool file
   std::unique_ptr<char, FreeDeleter> staging_;  // direct_io_: what waits for a full write

@@ -1,6 +1,16 @@
 // End-to-end: dpa anonymize, reidentify and scan through the real binary.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
@@ -167,6 +177,117 @@ TEST_CASE("anonymize output through the spool file is the streamed output", "[e2
     CHECK(spooled.out.size() == streamed.out.size());
     CHECK(spooled.out == streamed.out);
   }
+
+  // A regular file on stdin is leased and the spool refers to its bytes
+  // instead of copying them, as far as its memory would hold their copy;
+  // past that, copies go to the spool file. The bytes that come out are
+  // the same.
+  auto file = w.dir.path() / "chat.txt";
+  dpa::test::write_file(file, input);
+  for (std::string memory : {"0", "1000", "1048577", "3000000", "67108864"}) {
+    for (std::string jobs : {"1", "2"}) {
+      INFO("spool memory " << memory << ", jobs " << jobs);
+      auto referenced = dpa::test::run_dpa_on_file(
+          {"--home", w.dir.path().string(), "anonymize", "--tenant", "acme", "--operator", "tag", "--jobs", jobs,
+           "--spool-dir", w.dir.path().string(), "--spool-memory-bytes", memory},
+          file);
+      REQUIRE(referenced.status == 0);
+      CHECK(referenced.out == streamed.out);
+    }
+  }
+  // A file someone still has open for writing cannot be leased: it is read
+  // (copied in), and the output is the same.
+  {
+    int writer = ::open(file.c_str(), O_WRONLY | O_APPEND);
+    REQUIRE(writer >= 0);
+    auto copied = dpa::test::run_dpa_on_file(
+        {"--home", w.dir.path().string(), "anonymize", "--tenant", "acme", "--operator", "tag"}, file);
+    ::close(writer);
+    REQUIRE(copied.status == 0);
+    CHECK(copied.out == streamed.out);
+  }
+}
+
+namespace {
+
+// Whether /proc/locks lists a lease held by process `pid`.
+bool holds_lease(pid_t pid) {
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  const std::string id = " " + std::to_string(pid) + " ";
+  while (std::getline(locks, line)) {
+    if (line.find("LEASE") != std::string::npos && line.find(id) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// The file on stdin is read in place under a lease. A program that opens
+// it for writing meanwhile is held back, and the run, which can no longer
+// vouch that the bytes it checked are the bytes it would write, stops with
+// exit status 5 and nothing on stdout (or, if the request came while the
+// output was being written, finishes with the full output); then the
+// writer gets in.
+TEST_CASE("anonymize stops when another program opens its input file for writing", "[e2e][anonymize]") {
+  Workspace w;
+  std::string input;
+  for (int i = 0; i < 120000; ++i) input += kChat;  // about 18 MB: long enough to be caught mid-run
+  auto in_path = w.dir.path() / "in.txt", out_path = w.dir.path() / "out.txt", err_path = w.dir.path() / "err.txt";
+  dpa::test::write_file(in_path, input);
+
+  std::vector<std::string> argv_store = {DPA_BINARY, "--home", w.dir.path().string(), "anonymize", "--tenant", "acme",
+                                         "--operator", "tag"};
+  std::vector<char*> argv;
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, in_path.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, DPA_BINARY, &fa, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+
+  // Once the lease is there, ask to write without waiting for it.
+  bool asked = false;
+  int status = 0;
+  bool done = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!asked && std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      done = true;
+      break;
+    }
+    if (holds_lease(pid)) {
+      errno = 0;
+      int fd = ::open(in_path.c_str(), O_WRONLY | O_NONBLOCK);
+      CHECK(fd == -1);
+      CHECK(errno == EWOULDBLOCK);
+      if (fd >= 0) ::close(fd);
+      asked = true;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  if (!done) REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  std::string out = dpa::test::read_file(out_path), err = dpa::test::read_file(err_path);
+  if (!asked) {
+    WARN("the run ended before its lease was seen; only its output is checked");
+    CHECK(WEXITSTATUS(status) == 0);
+  } else if (WEXITSTATUS(status) == 5) {
+    CHECK(out.empty());
+    CHECK_THAT(err, Catch::Contains("opened standard input for writing while it was read"));
+  } else {
+    // Asked while the spooled output was written: the rest was copied first.
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  if (WEXITSTATUS(status) == 0) CHECK(out == w.run({"anonymize", "--tenant", "acme", "--operator", "tag"}, input).out);
+  // The writer is let in.
+  int fd = ::open(in_path.c_str(), O_WRONLY | O_NONBLOCK);
+  CHECK(fd >= 0);
+  if (fd >= 0) ::close(fd);
 }
 
 TEST_CASE("anonymize jsonl keeps lines valid and other fields untouched", "[e2e][anonymize]") {
