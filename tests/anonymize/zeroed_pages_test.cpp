@@ -57,3 +57,27 @@ TEST_CASE("zeroed pages move: the mapping changes owner and is unmapped once", "
   CHECK(c.size() == 8192);
   CHECK(all_zero(c.data(), c.size()));
 }
+
+TEST_CASE("zeroed pages grow in place or moved, keeping their bytes, the new part zeroed", "[operators]") {
+  ZeroedPages pages;
+  pages.grow(100);  // from nothing: a fresh mapping
+  REQUIRE(pages.data() != nullptr);
+  CHECK(pages.size() == 4096);
+  std::memset(pages.data(), 0x11, pages.size());
+  std::size_t before = pages.size();
+  for (std::size_t bytes : {std::size_t{5000}, std::size_t{1} << 20, std::size_t{9} << 20}) {
+    INFO("to " << bytes);
+    pages.grow(bytes);
+    CHECK(pages.size() >= bytes);
+    CHECK(pages.size() % 4096 == 0);
+    CHECK(pages.data()[0] == 0x11);
+    CHECK(pages.data()[before - 1] == 0x11);
+    CHECK(all_zero(pages.data() + before, pages.size() - before));
+    std::memset(pages.data() + before, 0x11, pages.size() - before);
+    before = pages.size();
+  }
+  char* at = pages.data();
+  pages.grow(100);  // already large enough: nothing moves
+  CHECK(pages.data() == at);
+  CHECK(pages.size() == before);
+}
