@@ -1,7 +1,8 @@
 // Chunked, parallel detection over a byte stream with bounded memory.
 //
-// Text input is cut into chunks of about `chunk_bytes`, preferably at a line
-// end, else at a space. Each chunk is detected with `context_bytes` of the
+// Text input is cut into chunks of about `chunk_bytes` (the last 2 × jobs
+// chunks' worth in quarters, so that the workers finish together),
+// preferably at a line end, else at a space. Each chunk is detected with `context_bytes` of the
 // text before it (for cues) and `overlap_bytes` after it, so an entity that
 // crosses a cut is seen whole; a finding belongs to the chunk its first byte
 // is in. Cuts depend only on the input, so the results are the same for any

@@ -2,6 +2,7 @@
 // jobs and UTF-8 handling are tested apart from detection quality.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <random>
 
 #include "anonymize/pseudonymizer.h"
@@ -99,6 +100,56 @@ TEST_CASE("entities on chunk boundaries are found whole, for any chunk size and 
       so.jobs = jobs;
       INFO("chunk " << chunk << " jobs " << jobs);
       CHECK(run(input, so) == reference);
+    }
+  }
+}
+
+// A source whose bytes lie in memory for the whole run, as a mapped file's.
+class ViewSource final : public ByteSource {
+ public:
+  explicit ViewSource(std::string s) : s_(std::move(s)) {}
+  std::size_t read(char*, std::size_t) override {
+    FAIL("a source that gave a view is not read");
+    return 0;
+  }
+  std::optional<std::string_view> view() override { return s_; }
+
+ private:
+  std::string s_;
+};
+
+TEST_CASE("the input's last chunks are cut finer, so that the workers finish together", "[stream]") {
+  std::string input;
+  while (input.size() < 20000) input += "word secret-" + std::to_string(input.size()) + " word\n";
+  auto d = secret_detector();
+  for (int jobs : {1, 2}) {
+    for (bool in_place : {false, true}) {
+      INFO("jobs " << jobs << (in_place ? ", in place" : ", read"));
+      StreamOptions so;
+      so.chunk_bytes = 1000;
+      so.jobs = jobs;
+      ViewSource view(input);
+      ChunkedSource chunked(input, 300);
+      ByteSource& src = in_place ? static_cast<ByteSource&>(view) : chunked;
+      std::vector<std::pair<std::uint64_t, std::size_t>> chunks;  // offset, body size
+      detect_stream(src, *d, so, [&](StreamChunk& c) {
+        CHECK(c.piece.in_place == in_place);
+        chunks.emplace_back(c.offset, c.piece.body_end);
+      });
+      REQUIRE(chunks.size() > 4);
+      CHECK(chunks.back().first + chunks.back().second == input.size());
+      // Whole chunks (cut after a line in their second half) until the
+      // last 2 × jobs chunks' worth, known from the start in place and
+      // once the end was read otherwise; quarter chunks after that.
+      const std::size_t finer_from = input.size() - (in_place ? 2 * jobs * so.chunk_bytes : so.chunk_bytes + 300);
+      for (const auto& [offset, size] : chunks) {
+        if (offset + so.chunk_bytes + so.overlap_bytes < finer_from) {
+          CHECK(size > so.chunk_bytes / 2);
+        } else if (offset >= finer_from) {
+          CHECK(size <= so.chunk_bytes / 4 + 40);  // a quarter, up to the line the cut falls in
+        }
+      }
+      CHECK(chunks.back().second <= so.chunk_bytes / 4 + 40);
     }
   }
 }
