@@ -735,16 +735,9 @@ std::string capitalize(std::string_view folded, bool all_caps) {
 namespace {
 
 // A lemma while the lists are read: its strings are still being filled in.
-struct DraftLemma {
+// A lemma while the dictionary is built: its spellings owned.
+struct DraftLemma : LemmaTraits {
   std::string text, russian, kazakh, stem, patronymic_m, patronymic_f;
-  Kind kind = Kind::kGiven;
-  Origin origin = Origin::kRussian;
-  Gender gender = Gender::kUnknown;
-  Paradigm paradigm = Paradigm::kGivenConsonant;
-  bool diminutive = false;
-  bool feminine_form = false;
-  std::uint32_t father = 0;
-  std::uint32_t patronymics[4] = {kNoLemma, kNoLemma, kNoLemma, kNoLemma};
   std::vector<std::string> variants;
 };
 
@@ -1045,14 +1038,7 @@ struct Dictionary::Builder {
       out.stem = keep(l.stem);
       out.patronymic_m = keep(l.patronymic_m);
       out.patronymic_f = keep(l.patronymic_f);
-      out.kind = l.kind;
-      out.origin = l.origin;
-      out.gender = l.gender;
-      out.paradigm = l.paradigm;
-      out.diminutive = l.diminutive;
-      out.feminine_form = l.feminine_form;
-      out.father = l.father;
-      std::copy(std::begin(l.patronymics), std::end(l.patronymics), out.patronymics);
+      static_cast<LemmaTraits&>(out) = l;
       const std::size_t first = d.built_variants_.size();
       for (std::string& v : l.variants) d.built_variants_.push_back(keep(v));
       out.variants = std::span<const std::string_view>(d.built_variants_).subspan(first, l.variants.size());

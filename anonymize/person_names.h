@@ -107,14 +107,9 @@ enum class Paradigm : std::uint8_t {
   kLatinOnly,        // English names
 };
 
-// Everything about a lemma but its text. The strings are views: into the
-// compiled-in tables (see compiled_name_table()), or into the dictionary's
-// own storage when it was built from the data now.
-struct LemmaInfo {
-  std::string_view russian;  // spelling the Russian and Latin forms derive from (folded)
-  std::string_view kazakh;   // Kazakh spelling (folded), "" if none
-  std::string_view stem;     // oblique stem ("павл"), "" if the rule gives it
-  std::string_view patronymic_m, patronymic_f;  // overrides for given names, folded
+// What a lemma is, apart from its spellings: shared by the dictionary's
+// lemmas and by the drafts the builder makes them from.
+struct LemmaTraits {
   Kind kind = Kind::kGiven;
   Origin origin = Origin::kRussian;
   Gender gender = Gender::kUnknown;
@@ -125,6 +120,16 @@ struct LemmaInfo {
   // Given names: their patronymic lemmas (Russian m, f; Kazakh m, f), or
   // kNoLemma.
   std::uint32_t patronymics[4] = {kNoLemma, kNoLemma, kNoLemma, kNoLemma};
+};
+
+// Everything about a lemma but its text. The strings are views: into the
+// compiled-in tables (see compiled_name_table()), or into the dictionary's
+// own storage when it was built from the data now.
+struct LemmaInfo : LemmaTraits {
+  std::string_view russian;  // spelling the Russian and Latin forms derive from (folded)
+  std::string_view kazakh;   // Kazakh spelling (folded), "" if none
+  std::string_view stem;     // oblique stem ("павл"), "" if the rule gives it
+  std::string_view patronymic_m, patronymic_f;  // overrides for given names, folded
   std::span<const std::string_view> variants;  // other Russian spellings (folded)
 };
 

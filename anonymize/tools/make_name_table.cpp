@@ -70,12 +70,12 @@ void lemmas(std::ostringstream& out, const Dictionary& dict) {
   out << "constexpr CompiledLemma kLemmas[" << dict.lemma_count() << "] = {\n";
   std::size_t variant = 0;
   for (const Lemma& l : dict.lemmas()) {
-    out << "{" << literal(l.text) << ",{" << literal(l.russian) << "," << literal(l.kazakh) << "," << literal(l.stem)
-        << "," << literal(l.patronymic_m) << "," << literal(l.patronymic_f) << ",Kind(" << int(l.kind) << "),Origin("
-        << int(l.origin) << "),Gender(" << int(l.gender) << "),Paradigm(" << int(l.paradigm) << "),"
-        << (l.diminutive ? "true" : "false") << "," << (l.feminine_form ? "true" : "false") << "," << l.father
-        << "u,{" << l.patronymics[0] << "u," << l.patronymics[1] << "u," << l.patronymics[2] << "u,"
-        << l.patronymics[3] << "u},";
+    out << "{" << literal(l.text) << ",{{Kind(" << int(l.kind) << "),Origin(" << int(l.origin) << "),Gender("
+        << int(l.gender) << "),Paradigm(" << int(l.paradigm) << ")," << (l.diminutive ? "true" : "false") << ","
+        << (l.feminine_form ? "true" : "false") << "," << l.father << "u,{" << l.patronymics[0] << "u,"
+        << l.patronymics[1] << "u," << l.patronymics[2] << "u," << l.patronymics[3] << "u}},"
+        << literal(l.russian) << "," << literal(l.kazakh) << "," << literal(l.stem) << "," << literal(l.patronymic_m)
+        << "," << literal(l.patronymic_f) << ",";
     if (l.variants.empty()) out << "{}";
     else out << "std::span<const std::string_view>(kVariants + " << variant << ", " << l.variants.size() << ")";
     variant += l.variants.size();
