@@ -15,16 +15,11 @@
 #include "support/test_support.h"
 
 using dpa::anonymize::MappedFile;
+using dpa::test::letters;
+using dpa::test::ScopedFd;
 using dpa::test::TempDir;
 
 namespace {
-
-// A file descriptor closed at the end of the scope.
-struct Fd {
-  int fd;
-  explicit Fd(int f) : fd(f) { REQUIRE(fd >= 0); }
-  ~Fd() { ::close(fd); }
-};
 
 // SIGIO reaches the process when the writer's open() is refused; wait for
 // it a little rather than count on its timing.
@@ -33,19 +28,13 @@ bool eventually_pending(const MappedFile& m) {
   return m.write_pending();
 }
 
-std::string pattern(std::size_t n) {
-  std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i % 26);
-  return s;
-}
-
 }  // namespace
 
 TEST_CASE("MappedFile maps a regular file from its offset and refuses the rest", "[mapped_file]") {
   TempDir dir;
-  const std::string content = pattern(3 * 4096 + 123);
+  const std::string content = letters(3 * 4096 + 123);
   dpa::test::write_file(dir.path() / "in.txt", content);
-  Fd f(::open((dir.path() / "in.txt").c_str(), O_RDONLY));
+  ScopedFd f(::open((dir.path() / "in.txt").c_str(), O_RDONLY));
 
   {
     auto m = MappedFile::map(f.fd, 0);
@@ -64,21 +53,21 @@ TEST_CASE("MappedFile maps a regular file from its offset and refuses the rest",
   CHECK_FALSE(MappedFile::map(f.fd, content.size()));  // nothing left
 
   dpa::test::write_file(dir.path() / "empty.txt", "");
-  Fd empty(::open((dir.path() / "empty.txt").c_str(), O_RDONLY));
+  ScopedFd empty(::open((dir.path() / "empty.txt").c_str(), O_RDONLY));
   CHECK_FALSE(MappedFile::map(empty.fd, 0));
 
   int p[2];
   REQUIRE(::pipe(p) == 0);
-  Fd r(p[0]), w(p[1]);
+  ScopedFd r(p[0]), w(p[1]);
   CHECK_FALSE(MappedFile::map(r.fd, 0));
 }
 
 TEST_CASE("MappedFile survives the file shrinking under it and says so", "[mapped_file]") {
   TempDir dir;
-  const std::string content = pattern(6 * 4096 + 77);
+  const std::string content = letters(6 * 4096 + 77);
   auto path = dir.path() / "shrinks.txt";
   dpa::test::write_file(path, content);
-  Fd f(::open(path.c_str(), O_RDWR));
+  ScopedFd f(::open(path.c_str(), O_RDWR));
   struct sigaction before {};
   REQUIRE(::sigaction(SIGBUS, nullptr, &before) == 0);
   {
@@ -110,19 +99,19 @@ TEST_CASE("MappedFile survives the file shrinking under it and says so", "[mappe
 
 TEST_CASE("MappedFile leases the file: a writer waits and is seen", "[mapped_file]") {
   TempDir dir;
-  const std::string content = pattern(5 * 4096 + 3);
+  const std::string content = letters(5 * 4096 + 3);
   auto path = dir.path() / "leased.txt";
   dpa::test::write_file(path, content);
   struct sigaction before {};
   REQUIRE(::sigaction(SIGIO, nullptr, &before) == 0);
   {
-    Fd f(::open(path.c_str(), O_RDONLY));
+    ScopedFd f(::open(path.c_str(), O_RDONLY));
     auto m = MappedFile::map(f.fd, 0);
     REQUIRE(m);
     REQUIRE(m->leased());
     CHECK_FALSE(m->write_pending());
     // Other readers are welcome.
-    Fd reader(::open(path.c_str(), O_RDONLY | O_NONBLOCK));
+    ScopedFd reader(::open(path.c_str(), O_RDONLY | O_NONBLOCK));
     CHECK_FALSE(m->write_pending());
 
     // A writer that will not wait is refused, and its request is seen;
@@ -139,20 +128,20 @@ TEST_CASE("MappedFile leases the file: a writer waits and is seen", "[mapped_fil
     m->release_lease();
     CHECK_FALSE(m->leased());
     CHECK_FALSE(m->write_pending());
-    Fd writer(::open(path.c_str(), O_WRONLY | O_NONBLOCK));
+    ScopedFd writer(::open(path.c_str(), O_WRONLY | O_NONBLOCK));
   }
   {
     // A descriptor open for writing cannot hold a read lease; nor can a
     // file someone else has open for writing.
-    Fd rw(::open(path.c_str(), O_RDWR));
+    ScopedFd rw(::open(path.c_str(), O_RDWR));
     auto m = MappedFile::map(rw.fd, 0);
     REQUIRE(m);
     CHECK_FALSE(m->leased());
     CHECK_FALSE(m->write_pending());
   }
   {
-    Fd writer(::open(path.c_str(), O_WRONLY));
-    Fd f(::open(path.c_str(), O_RDONLY));
+    ScopedFd writer(::open(path.c_str(), O_WRONLY));
+    ScopedFd f(::open(path.c_str(), O_RDONLY));
     auto m = MappedFile::map(f.fd, 0);
     REQUIRE(m);
     CHECK_FALSE(m->leased());

@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -236,19 +235,8 @@ TEST_CASE("anonymize stops when another program opens its input file for writing
   auto in_path = w.dir.path() / "in.txt", out_path = w.dir.path() / "out.txt", err_path = w.dir.path() / "err.txt";
   dpa::test::write_file(in_path, input);
 
-  std::vector<std::string> argv_store = {DPA_BINARY, "--home", w.dir.path().string(), "anonymize", "--tenant", "acme",
-                                         "--operator", "tag"};
-  std::vector<char*> argv;
-  for (auto& a : argv_store) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, in_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, DPA_BINARY, &fa, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&fa);
+  pid_t pid = dpa::test::spawn_dpa({"--home", w.dir.path().string(), "anonymize", "--tenant", "acme", "--operator", "tag"},
+                                   in_path, out_path, err_path);
 
   // Once the lease is there, ask to write without waiting for it.
   bool asked = false;

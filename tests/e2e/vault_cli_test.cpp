@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,8 +19,6 @@
 #include <fmt/format.h>
 
 #include "support/test_support.h"
-
-extern char** environ;
 
 using dpa::test::run_dpa;
 using dpa::test::TempDir;
@@ -159,20 +156,9 @@ TEST_CASE("a run killed mid-way leaves no token without its vault entry", "[e2e]
   for (bool spool : {false, true}) {
     INFO("spool " << spool);
     auto out_path = w.dir.path() / fmt::format("out{}.txt", spool);
-    auto argv_store = w.args({"anonymize", "--tenant", "acme", "--operator", "token", "--chunk-bytes", "16384"});
-    if (!spool) argv_store.push_back("--no-spool");
-    argv_store.insert(argv_store.begin(), DPA_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : argv_store) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, input_path.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, DPA_BINARY, &fa, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
+    auto args = w.args({"anonymize", "--tenant", "acme", "--operator", "token", "--chunk-bytes", "16384"});
+    if (!spool) args.push_back("--no-spool");
+    pid_t pid = dpa::test::spawn_dpa(args, input_path, out_path, "/dev/null");
 
     // Kill it once some vault values are committed (and, without the
     // spool, some output is out).

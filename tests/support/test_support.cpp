@@ -257,4 +257,35 @@ RunResult run_dpa_on_file(const std::vector<std::string>& args, const std::files
   return run_dpa_with(args, "", env, &stdin_file);
 }
 
+pid_t spawn_dpa(const std::vector<std::string>& args, const std::filesystem::path& in,
+                const std::filesystem::path& out, const std::filesystem::path& err) {
+  std::vector<std::string> argv_store{DPA_BINARY};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, DPA_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error(std::string("cannot run dpa: ") + std::strerror(rc));
+  return pid;
+}
+
+std::string letters(std::size_t n) {
+  std::string s(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7) % 26);
+  return s;
+}
+
+ScopedFd::ScopedFd(int f) : fd(f) {
+  if (fd < 0) throw std::runtime_error(std::string("cannot open a test file: ") + std::strerror(errno));
+}
+
+ScopedFd::~ScopedFd() { ::close(fd); }
+
 }  // namespace dpa::test

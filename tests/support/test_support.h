@@ -1,6 +1,8 @@
 // Helpers shared by the tests: temporary folders and running the real binary.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -40,8 +42,29 @@ RunResult run_dpa(const std::vector<std::string>& args, const std::string& input
 RunResult run_dpa_on_file(const std::vector<std::string>& args, const std::filesystem::path& stdin_file,
                           const std::vector<std::string>& env = {});
 
+// Starts the `dpa` binary with `args` (no shell), stdin opened on `in` and
+// stdout and stderr on `out` and `err` (created or emptied), and returns its
+// process id at once: for tests that act on a run while it goes. The caller
+// waits for it.
+pid_t spawn_dpa(const std::vector<std::string>& args, const std::filesystem::path& in,
+                const std::filesystem::path& out, const std::filesystem::path& err);
+
 std::string read_file(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& content);
+
+// `n` bytes of lower-case letters in a repeating pattern: file content
+// whose every offset is told apart from its neighbours.
+std::string letters(std::size_t n);
+
+// A file descriptor, closed at the end of the scope. Throws if `fd` is
+// negative (a failed open()), naming the error.
+struct ScopedFd {
+  int fd;
+  explicit ScopedFd(int f);
+  ~ScopedFd();
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+};
 
 // The source tree's root, for shipped files such as policies/.
 std::filesystem::path source_dir();
