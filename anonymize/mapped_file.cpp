@@ -122,6 +122,14 @@ bool MappedFile::write_pending() const {
 void MappedFile::release_lease() {
   if (!leased_) return;
   ::fcntl(fd_, F_SETLEASE, F_UNLCK);
+  // No lease, no new notice; but one sent just before may still be
+  // pending, and under the previous disposition (by default, the end of
+  // the process) it would end a run that succeeded. Ignoring SIGIO for a
+  // moment discards it.
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  ::sigaction(SIGIO, &ignore, nullptr);
   ::sigaction(SIGIO, &g_previous_sigio, nullptr);
   leased_ = false;
 }

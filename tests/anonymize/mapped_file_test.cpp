@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -150,4 +151,39 @@ TEST_CASE("MappedFile leases the file: a writer waits and is seen", "[mapped_fil
   struct sigaction after {};
   REQUIRE(::sigaction(SIGIO, nullptr, &after) == 0);
   CHECK(after.sa_handler == before.sa_handler);
+}
+
+TEST_CASE("MappedFile: a writer's notice still pending when the lease is given up does not end the process",
+          "[mapped_file]") {
+  TempDir dir;
+  auto path = dir.path() / "late.txt";
+  dpa::test::write_file(path, letters(3 * 4096));
+  struct sigaction before {};
+  REQUIRE(::sigaction(SIGIO, nullptr, &before) == 0);
+  REQUIRE(before.sa_handler == SIG_DFL);  // SIGIO's default action ends the process
+  sigset_t sigio, old_mask;
+  sigemptyset(&sigio);
+  sigaddset(&sigio, SIGIO);
+  {
+    ScopedFd f(::open(path.c_str(), O_RDONLY));
+    auto m = MappedFile::map(f.fd, 0);
+    REQUIRE(m);
+    REQUIRE(m->leased());
+    // Held back, the notice stays pending past the lease's release.
+    REQUIRE(::pthread_sigmask(SIG_BLOCK, &sigio, &old_mask) == 0);
+    errno = 0;
+    CHECK(::open(path.c_str(), O_WRONLY | O_NONBLOCK) == -1);
+    CHECK(errno == EWOULDBLOCK);
+    sigset_t pending;
+    sigpending(&pending);
+    CHECK(sigismember(&pending, SIGIO));
+    m->release_lease();
+    sigpending(&pending);
+    CHECK_FALSE(sigismember(&pending, SIGIO));
+  }
+  // Delivered now, it would have ended the test run.
+  REQUIRE(::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr) == 0);
+  struct sigaction after {};
+  REQUIRE(::sigaction(SIGIO, nullptr, &after) == 0);
+  CHECK(after.sa_handler == SIG_DFL);
 }
