@@ -337,12 +337,13 @@ void run_text(ByteSource& source, const Detector& detector, const StreamOptions&
     const std::string_view buf = input.text();
     if (pos >= buf.size()) break;
     std::size_t remaining = buf.size() - pos;
-    // The input's last 2 × jobs chunks are cut four times finer: the run
+    // The input's last four chunks' worth is cut four times finer: the run
     // ends when its last chunk is detected, and with whole chunks the
-    // other workers sat idle for most of one (10 of 330 ms on 64 MB with
-    // 2 jobs; 3 ms now). Cuts still depend only on the input.
+    // other worker sat idle for most of one (10 of 330 ms on 64 MB with
+    // 2 jobs; 3 ms now). Not a number of jobs: cuts depend on the input
+    // alone.
     std::size_t target = o.chunk_bytes;
-    if (auto left = input.bytes_left(pos); left && *left <= 2 * static_cast<std::size_t>(o.jobs) * o.chunk_bytes) {
+    if (auto left = input.bytes_left(pos); left && *left <= 4 * o.chunk_bytes) {
       target = std::max<std::size_t>(o.chunk_bytes / 4, 16);
     }
     std::size_t cut = (input.eof() && remaining <= target) ? buf.size() : choose_cut(buf, pos, target);

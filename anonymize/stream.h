@@ -1,6 +1,6 @@
 // Chunked, parallel detection over a byte stream with bounded memory.
 //
-// Text input is cut into chunks of about `chunk_bytes` (the last 2 × jobs
+// Text input is cut into chunks of about `chunk_bytes` (the last four
 // chunks' worth in quarters, so that the workers finish together),
 // preferably at a line end, else at a space. Each chunk is detected with `context_bytes` of the
 // text before it (for cues) and `overlap_bytes` after it, so an entity that

@@ -139,9 +139,9 @@ TEST_CASE("the input's last chunks are cut finer, so that the workers finish tog
       REQUIRE(chunks.size() > 4);
       CHECK(chunks.back().first + chunks.back().second == input.size());
       // Whole chunks (cut after a line in their second half) until the
-      // last 2 × jobs chunks' worth, known from the start in place and
-      // once the end was read otherwise; quarter chunks after that.
-      const std::size_t finer_from = input.size() - (in_place ? 2 * jobs * so.chunk_bytes : so.chunk_bytes + 300);
+      // last four chunks' worth, known from the start in place and once
+      // the end was read otherwise; quarter chunks after that.
+      const std::size_t finer_from = input.size() - (in_place ? 4 * so.chunk_bytes : so.chunk_bytes + 300);
       for (const auto& [offset, size] : chunks) {
         if (offset + so.chunk_bytes + so.overlap_bytes < finer_from) {
           CHECK(size > so.chunk_bytes / 2);
