@@ -120,6 +120,8 @@ struct LemmaTraits {
   // Given names: their patronymic lemmas (Russian m, f; Kazakh m, f), or
   // kNoLemma.
   std::uint32_t patronymics[4] = {kNoLemma, kNoLemma, kNoLemma, kNoLemma};
+
+  bool operator==(const LemmaTraits&) const = default;
 };
 
 // Everything about a lemma but its text. The strings are views: into the

@@ -28,6 +28,20 @@ std::string with_prefix(unsigned prefix, int prefix_digits, std::size_t length, 
   return n;
 }
 
+// Numbers of `length` digits, each prefix in [from, to) written with
+// `prefix_digits` digits and drawn digits after it: the fast path and
+// PhoneNumberUtil agree on every one, in both regions.
+void agree_on_prefixes(const Plus7Metadata& fast, unsigned from, unsigned to, int prefix_digits, std::size_t length,
+                       Digits& rng) {
+  for (bool kazakhstan : {true, false}) {
+    for (unsigned prefix = from; prefix < to; ++prefix) {
+      const std::string n = with_prefix(prefix, prefix_digits, length, rng);
+      INFO(n << (kazakhstan ? " KZ" : " RU"));
+      REQUIRE(fast.judge(n, kazakhstan) == judge_with_libphonenumber(n, kazakhstan));
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the +7 fast path agrees with PhoneNumberUtil on every five-digit prefix", "[patterns]") {
@@ -37,13 +51,7 @@ TEST_CASE("the +7 fast path agrees with PhoneNumberUtil on every five-digit pref
   // digits at most (33622, 7 1 0 2 x), then any digits: every five-digit
   // prefix, with drawn digits after it, in both regions.
   Digits rng{11};
-  for (bool kazakhstan : {true, false}) {
-    for (unsigned prefix = 0; prefix < 100000; ++prefix) {
-      const std::string n = with_prefix(prefix, 5, 10, rng);
-      INFO(n << (kazakhstan ? " KZ" : " RU"));
-      REQUIRE(fast->judge(n, kazakhstan) == judge_with_libphonenumber(n, kazakhstan));
-    }
-  }
+  agree_on_prefixes(*fast, 0, 100000, 5, 10, rng);
 }
 
 TEST_CASE("the +7 fast path agrees with PhoneNumberUtil on numbers of every length", "[patterns]") {
@@ -53,23 +61,9 @@ TEST_CASE("the +7 fast path agrees with PhoneNumberUtil on numbers of every leng
   // every three-digit prefix: a pattern may match where the possible
   // lengths refuse, and the other way round.
   Digits rng{5};
-  for (std::size_t length = 3; length <= 17; ++length) {
-    for (bool kazakhstan : {true, false}) {
-      for (unsigned prefix = 100; prefix < 1000; ++prefix) {
-        const std::string n = with_prefix(prefix, 3, length, rng);
-        INFO(n << (kazakhstan ? " KZ" : " RU"));
-        REQUIRE(fast->judge(n, kazakhstan) == judge_with_libphonenumber(n, kazakhstan));
-      }
-    }
-  }
+  for (std::size_t length = 3; length <= 17; ++length) agree_on_prefixes(*fast, 100, 1000, 3, length, rng);
   // The fourteen-digit numbers (8 108 ...) have their own patterns.
-  for (bool kazakhstan : {true, false}) {
-    for (unsigned prefix = 80000; prefix < 90000; ++prefix) {
-      const std::string n = with_prefix(prefix, 5, 14, rng);
-      INFO(n << (kazakhstan ? " KZ" : " RU"));
-      REQUIRE(fast->judge(n, kazakhstan) == judge_with_libphonenumber(n, kazakhstan));
-    }
-  }
+  agree_on_prefixes(*fast, 80000, 90000, 5, 14, rng);
 }
 
 TEST_CASE("the +7 fast path knows the kinds of numbers", "[patterns]") {
